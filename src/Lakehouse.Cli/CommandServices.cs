@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Lakehouse.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lakehouse.Cli;
+
+/// <summary>The services of one command invocation, built from <c>--config</c> and the environment, validated.</summary>
+internal static class CommandServices
+{
+    /// <summary><c>--config FILE</c>, on every command: a JSON file layered over config/lakehouse.json and the environment.</summary>
+    public static readonly Option<string?> ConfigOption = new("--config")
+    {
+        Description = "A JSON configuration file layered over config/lakehouse.json and environment variables.",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public static ServiceProvider Build(ParseResult parseResult)
+    {
+        var configuration = LakehouseConfiguration.ForProcess(parseResult.GetValue(ConfigOption));
+        var provider = new ServiceCollection()
+            .AddLakehouse(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        provider.ValidateLakehouseOptions();
+        return provider;
+    }
+}

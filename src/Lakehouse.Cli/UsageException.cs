@@ -1,0 +1,4 @@
+namespace Lakehouse.Cli;
+
+/// <summary>The command line is wrong in a way the parser cannot see (e.g. two sources of SQL). Exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,106 @@
+using Lakehouse.DuckDb.Native;
+
+namespace Lakehouse.DuckDb.Execution;
+
+/// <summary>
+/// One prepared statement. Only a successfully prepared statement is ever handed out: DuckDB's accessors
+/// (<c>duckdb_prepared_statement_type</c> among them) dereference the statement without checking, and crash the
+/// process when preparation failed.
+/// </summary>
+internal sealed class PreparedStatement : IDisposable
+{
+    private readonly ConnectionHandle connection;
+
+    private PreparedStatement(PreparedStatementHandle handle, ConnectionHandle connection)
+    {
+        Handle = handle;
+        this.connection = connection;
+    }
+
+    public PreparedStatementHandle Handle { get; }
+
+    public DuckDbStatementType StatementType => (DuckDbStatementType)NativeMethods.duckdb_prepared_statement_type(Handle);
+
+    public int ParameterCount => checked((int)NativeMethods.duckdb_nparams(Handle));
+
+    public int ColumnCount => checked((int)NativeMethods.duckdb_prepared_statement_column_count(Handle));
+
+    public static PreparedStatement Prepare(ConnectionHandle connection, string sql)
+    {
+        var state = NativeMethods.duckdb_prepare(connection, sql, out var pointer);
+        return Accept(state, pointer, connection);
+    }
+
+    public static PreparedStatement Prepare(ConnectionHandle connection, ExtractedStatementsHandle extracted, int index)
+    {
+        var state = NativeMethods.duckdb_prepare_extracted_statement(connection, extracted, (ulong)index, out var pointer);
+        return Accept(state, pointer, connection);
+    }
+
+    public string ColumnName(int column) =>
+        NativeText.Owned(NativeMethods.duckdb_prepared_statement_column_name(Handle, (ulong)column)) ?? string.Empty;
+
+    public LogicalTypeHandle ColumnType(int column) =>
+        new(NativeMethods.duckdb_prepared_statement_column_logical_type(Handle, (ulong)column));
+
+    public bool TryGetParameterIndex(string name, out ulong index) =>
+        NativeMethods.duckdb_bind_parameter_index(Handle, out index, name) == DuckDbState.Success;
+
+    /// <summary>
+    /// Runs the statement through DuckDB's pending-result API, which (unlike <c>duckdb_execute_prepared_streaming</c>)
+    /// reports why a statement could not start. A streaming result computes chunks as they are fetched; a
+    /// materialized one holds the whole answer.
+    /// </summary>
+    public QueryResult Execute(bool streaming)
+    {
+        var state = streaming
+            ? NativeMethods.duckdb_pending_prepared_streaming(Handle, out var pointer)
+            : NativeMethods.duckdb_pending_prepared(Handle, out pointer);
+        if (pointer == 0)
+        {
+            throw new DuckDbException("DuckDB could not start the statement.");
+        }
+
+        using var pending = new PendingResultHandle(pointer, Handle);
+        if (state != DuckDbState.Success)
+        {
+            throw new DuckDbException(
+                NativeText.Borrowed(NativeMethods.duckdb_pending_error(pending)) ?? "DuckDB could not start the statement.");
+        }
+
+        var result = ResultHandle.Allocate(Handle);
+        if (NativeMethods.duckdb_execute_pending(pending, result) != DuckDbState.Success)
+        {
+            var message = NativeText.Borrowed(NativeMethods.duckdb_result_error(result));
+            var errorType = (DuckDbErrorType)NativeMethods.duckdb_result_error_type(result);
+            result.Dispose();
+            throw new DuckDbException(message ?? "DuckDB failed to execute the statement.", errorType);
+        }
+
+        return new QueryResult(result);
+    }
+
+    public void Dispose() => Handle.Dispose();
+
+    /// <summary>Interrupts whatever the statement's connection is running (cancellation from another thread).</summary>
+    public void Interrupt() => NativeMethods.duckdb_interrupt(connection);
+
+    private static PreparedStatement Accept(DuckDbState state, nint pointer, ConnectionHandle connection)
+    {
+        if (pointer == 0)
+        {
+            throw new DuckDbException("DuckDB could not prepare the statement.");
+        }
+
+        // A failed preparation still allocates a statement that holds the error and must be destroyed.
+        var handle = new PreparedStatementHandle(pointer, connection);
+        if (state == DuckDbState.Success)
+        {
+            return new PreparedStatement(handle, connection);
+        }
+
+        var message = NativeText.Borrowed(NativeMethods.duckdb_prepare_error(handle));
+        handle.Dispose();
+        throw new DuckDbException(message ?? "DuckDB could not prepare the statement.");
+    }
+}

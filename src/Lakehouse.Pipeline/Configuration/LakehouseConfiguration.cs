@@ -1,0 +1,154 @@
+using System.Collections;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+
+namespace Lakehouse.Configuration;
+
+/// <summary>
+/// The layered configuration, lowest first: the committed defaults (<c>config/lakehouse.json</c>), the environment
+/// file (<c>.env</c>), environment variables (<c>Lakehouse__Storage__Kind</c>), and last <c>--config FILE</c>.
+/// Secrets are read from the environment (and the environment file) only.
+/// </summary>
+internal sealed class LakehouseConfiguration
+{
+    /// <summary>Names that mark a secret. A JSON file that holds one is refused: it would end up in git.</summary>
+    private static readonly string[] SecretLikeNames =
+    [
+        "ApiKey", "AccessKey", "AccessKeyId", "SecretKey", "SecretAccessKey", "Password", "Secret", "Token",
+        LakehouseSecrets.NasaApiKeyVariable, LakehouseSecrets.RawgApiKeyVariable,
+        LakehouseSecrets.S3AccessKeyVariable, LakehouseSecrets.S3SecretKeyVariable,
+    ];
+
+    private LakehouseConfiguration(IConfigurationRoot root, LakehouseSecrets secrets, IReadOnlyList<string> files)
+    {
+        Root = root;
+        Secrets = secrets;
+        Files = files;
+    }
+
+    public IConfigurationRoot Root { get; }
+
+    public LakehouseSecrets Secrets { get; }
+
+    /// <summary>The JSON files that were read, lowest precedence first, for <c>status</c> and error messages.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    /// <summary>Builds the configuration of this process: its current directory, its environment.</summary>
+    public static LakehouseConfiguration ForProcess(string? configFile)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string ?? "";
+        }
+
+        return Build(Directory.GetCurrentDirectory(), AppContext.BaseDirectory, environment, configFile);
+    }
+
+    /// <param name="workingDirectory">Where <c>config/lakehouse.json</c> and <c>.env</c> are looked for first.</param>
+    /// <param name="applicationDirectory">Where the defaults shipped beside the binary are, when the working directory has none.</param>
+    /// <param name="environment">Environment variables.</param>
+    /// <param name="configFile">The <c>--config</c> file, if given; it must exist.</param>
+    public static LakehouseConfiguration Build(
+        string workingDirectory,
+        string applicationDirectory,
+        IReadOnlyDictionary<string, string> environment,
+        string? configFile)
+    {
+        var files = new List<string>();
+        var builder = new ConfigurationBuilder();
+
+        var defaults = Path.Combine(workingDirectory, "config", "lakehouse.json");
+        if (!File.Exists(defaults))
+        {
+            defaults = Path.Combine(applicationDirectory, "config", "lakehouse.json");
+        }
+
+        if (File.Exists(defaults))
+        {
+            builder.AddJsonFile(defaults, optional: false, reloadOnChange: false);
+            files.Add(defaults);
+        }
+
+        // The environment file sits below the real environment, so an exported variable always wins.
+        var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var environmentFile = Path.Combine(workingDirectory, ".env");
+        if (File.Exists(environmentFile))
+        {
+            foreach (var (key, value) in EnvironmentFile.Read(environmentFile))
+            {
+                merged[key] = value;
+            }
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            merged[key] = value;
+        }
+
+        builder.AddInMemoryCollection(
+            merged.Where(e => e.Key.Contains("__", StringComparison.Ordinal))
+                  .Select(e => new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
+
+        if (configFile is not null)
+        {
+            var fullPath = Path.GetFullPath(configFile, workingDirectory);
+            if (!File.Exists(fullPath))
+            {
+                throw new ConfigurationException($"--config {configFile}: no such file. Give the path of a JSON file shaped like config/lakehouse.json.");
+            }
+
+            builder.AddJsonFile(fullPath, optional: false, reloadOnChange: false);
+            files.Add(fullPath);
+        }
+
+        IConfigurationRoot root;
+        try
+        {
+            root = builder.Build();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ConfigurationException($"{ex.Message} Fix the JSON (a trailing comma or a missing quote is the usual cause).", ex);
+        }
+        catch (FormatException ex)
+        {
+            throw new ConfigurationException($"{ex.Message} Fix the JSON (a trailing comma or a missing quote is the usual cause).", ex);
+        }
+
+        RefuseSecretsInFiles(root);
+        return new LakehouseConfiguration(root, LakehouseSecrets.FromEnvironment(merged), files);
+    }
+
+    private static void RefuseSecretsInFiles(IConfigurationRoot root)
+    {
+        foreach (var provider in root.Providers.OfType<JsonConfigurationProvider>())
+        {
+            foreach (var key in AllKeys(provider, parentPath: null))
+            {
+                var name = key[(key.LastIndexOf(':') + 1)..];
+                if (SecretLikeNames.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase))
+                    && provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value))
+                {
+                    throw new ConfigurationException(
+                        $"{provider.Source.Path} holds a secret at '{key}'. Secrets come only from the environment " +
+                        $"({LakehouseSecrets.NasaApiKeyVariable}, {LakehouseSecrets.RawgApiKeyVariable}, " +
+                        $"{LakehouseSecrets.S3AccessKeyVariable}, {LakehouseSecrets.S3SecretKeyVariable}) or a git-ignored .env file: remove it from the file.");
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> AllKeys(IConfigurationProvider provider, string? parentPath)
+    {
+        foreach (var child in provider.GetChildKeys([], parentPath).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var path = parentPath is null ? child : $"{parentPath}:{child}";
+            yield return path;
+            foreach (var grandChild in AllKeys(provider, path))
+            {
+                yield return grandChild;
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Lakehouse.Storage;
+
+namespace Lakehouse.Configuration;
+
+/// <summary>Where the lake lives. Bound from <c>Lakehouse:Storage</c>.</summary>
+internal sealed class StorageOptions
+{
+    public const string Section = "Lakehouse:Storage";
+
+    /// <summary><see cref="StorageKind.FileSystem"/> (the embedded default) or <see cref="StorageKind.S3"/>.</summary>
+    public StorageKind Kind { get; set; } = StorageKind.FileSystem;
+
+    /// <summary>The lake's folder for <see cref="StorageKind.FileSystem"/>; relative paths start at the current directory.</summary>
+    public string Root { get; set; } = "lake";
+
+    /// <summary>Used when <see cref="Kind"/> is <see cref="StorageKind.S3"/>; credentials come from the environment.</summary>
+    public S3ObjectStoreOptions S3 { get; set; } = new();
+}
+
+internal enum StorageKind
+{
+    FileSystem,
+    S3,
+}
+
+/// <summary>The gold DuckDB database. Always a local file: DuckDB here cannot read <c>s3://</c>.</summary>
+internal sealed class GoldOptions
+{
+    public const string Section = "Lakehouse:Gold";
+
+    public string DatabasePath { get; set; } = "lake/gold/lakehouse.duckdb";
+}
+
+/// <summary>Log level and the JSON-lines log file. Bound from <c>Lakehouse:Logging</c>.</summary>
+internal sealed class LoggingOptions
+{
+    public const string Section = "Lakehouse:Logging";
+
+    /// <summary>Verbose, Debug, Information, Warning, Error or Fatal.</summary>
+    public string Level { get; set; } = "Information";
+
+    /// <summary>Rolling JSON-lines file (a date is inserted before the extension); empty turns the file off.</summary>
+    public string File { get; set; } = "lake/_logs/lakehouse-.jsonl";
+}

@@ -1,0 +1,88 @@
+using Lakehouse.Configuration;
+using Lakehouse.Logging;
+using Lakehouse.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serilog.Extensions.Logging;
+
+namespace Lakehouse;
+
+/// <summary>The composition root: everything the commands and the scheduled jobs use.</summary>
+internal static class LakehouseServiceCollectionExtensions
+{
+    public static IServiceCollection AddLakehouse(this IServiceCollection services, LakehouseConfiguration configuration)
+    {
+        services.AddSingleton(configuration);
+        services.AddSingleton(configuration.Secrets);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration.Root, StorageOptions.Section);
+        services.AddValidatedOptions<GoldOptions, GoldOptionsValidator>(configuration.Root, GoldOptions.Section);
+        services.AddValidatedOptions<LoggingOptions, LoggingOptionsValidator>(configuration.Root, LoggingOptions.Section);
+
+        services.AddSingleton(sp => LakehouseLog.Create(sp.GetRequiredService<IOptions<LoggingOptions>>().Value, configuration.Secrets));
+        services.AddLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace));
+        services.AddSingleton<ILoggerProvider>(sp => new SerilogLoggerProvider(sp.GetRequiredService<Serilog.Core.Logger>(), dispose: true));
+
+        services.AddSingleton(sp => CreateObjectStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, configuration.Secrets));
+
+        return services;
+    }
+
+    /// <summary>
+    /// Binds and validates every option now, turning the first problem into a <see cref="ConfigurationException"/>
+    /// whose message names the key: the CLI calls it before any work starts.
+    /// </summary>
+    public static void ValidateLakehouseOptions(this IServiceProvider provider)
+    {
+        try
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new ConfigurationException(string.Join(Environment.NewLine, ex.Failures), ex);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException or InvalidOperationException))
+        {
+            throw new ConfigurationException(string.Join(Environment.NewLine, ex.InnerExceptions.Select(Explain)), ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ConfigurationException(Explain(ex), ex);
+        }
+    }
+
+    /// <summary>The lake's store: the seam between the embedded folder and an S3-protocol bucket.</summary>
+    private static IObjectStore CreateObjectStore(StorageOptions options, LakehouseSecrets secrets)
+    {
+        if (options.Kind == StorageKind.FileSystem)
+        {
+            return new FileSystemObjectStore(Path.GetFullPath(options.Root));
+        }
+
+        var s3 = options.S3;
+        s3.AccessKey ??= secrets.S3AccessKey;
+        s3.SecretKey ??= secrets.S3SecretKey;
+        return new S3ObjectStore(s3);
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+
+    /// <summary>The binder says "Failed to convert configuration value at 'X' to type 'Y'": add how to fix it.</summary>
+    private static string Explain(Exception ex) => ex switch
+    {
+        OptionsValidationException validation => string.Join(Environment.NewLine, validation.Failures),
+        InvalidOperationException { InnerException: { } inner } when ex.Message.StartsWith("Failed to convert", StringComparison.Ordinal) =>
+            ConfigurationKey.WithEnvironmentVariable($"{ex.Message} {inner.Message} Fix the value in config/lakehouse.json, --config FILE or the environment."),
+        _ => ex.Message,
+    };
+}

@@ -1,0 +1,86 @@
+using Lakehouse.Configuration;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Json;
+
+namespace Lakehouse.Logging;
+
+/// <summary>
+/// Serilog behind Microsoft.Extensions.Logging: readable lines on standard error (standard output belongs to the
+/// command's result, e.g. <c>query --format csv</c>), and JSON lines in a rolling file with every property
+/// (<c>RunId</c>, <c>Source</c>, <c>Dataset</c>, ...) for machines.
+/// </summary>
+internal static class LakehouseLog
+{
+    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    public static Logger Create(LoggingOptions options, LakehouseSecrets secrets, LogEventLevel? consoleLevel = null)
+    {
+        var level = Enum.Parse<LogEventLevel>(options.Level, ignoreCase: true);
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("System", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .Enrich.With(new SecretRedactor(secrets.Values))
+            .WriteTo.Console(
+                restrictedToMinimumLevel: consoleLevel ?? level,
+                outputTemplate: ConsoleTemplate,
+                standardErrorFromLevel: LogEventLevel.Verbose,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+
+        if (!string.IsNullOrWhiteSpace(options.File))
+        {
+            configuration.WriteTo.File(
+                new JsonFormatter(renderMessage: true),
+                Path.GetFullPath(options.File),
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 14,
+                shared: true);
+        }
+
+        return configuration.CreateLogger();
+    }
+}
+
+/// <summary>
+/// Replaces any known secret inside a string property with a marker. Message templates are constants, so the
+/// properties are where a key could slip in (a request URL, an exception message passed as a property).
+/// </summary>
+internal sealed class SecretRedactor(IEnumerable<string> secrets) : ILogEventEnricher
+{
+    public const string Marker = "***";
+
+    private readonly string[] _secrets = secrets.Where(s => s.Length >= 4).ToArray();
+
+    public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+    {
+        if (_secrets.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in logEvent.Properties.ToArray())
+        {
+            if (value is ScalarValue { Value: string text } && Redact(text) is { } redacted)
+            {
+                logEvent.AddOrUpdateProperty(new LogEventProperty(name, new ScalarValue(redacted)));
+            }
+        }
+    }
+
+    private string? Redact(string text)
+    {
+        string? result = null;
+        foreach (var secret in _secrets)
+        {
+            if ((result ?? text).Contains(secret, StringComparison.Ordinal))
+            {
+                result = (result ?? text).Replace(secret, Marker, StringComparison.Ordinal);
+            }
+        }
+
+        return result;
+    }
+}

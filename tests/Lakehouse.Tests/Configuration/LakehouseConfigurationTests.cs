@@ -1,0 +1,172 @@
+using Lakehouse.Configuration;
+using Lakehouse.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Lakehouse.Tests.Configuration;
+
+public sealed class LakehouseConfigurationTests : IDisposable
+{
+    private readonly TempDirectory _work = new();
+    private readonly Dictionary<string, string> _environment = new(StringComparer.OrdinalIgnoreCase);
+
+    public LakehouseConfigurationTests()
+    {
+        // Given the committed defaults in the working directory's config folder.
+        Directory.CreateDirectory(_work.Combine("config"));
+        File.Copy(Path.Combine(RepositoryPaths.Root, "config", "lakehouse.json"), _work.Combine("config", "lakehouse.json"));
+    }
+
+    public void Dispose() => _work.Dispose();
+
+    [Fact]
+    public void The_committed_defaults_give_the_embedded_lake()
+    {
+        var storage = Options<StorageOptions>(Build());
+
+        storage.Kind.ShouldBe(StorageKind.FileSystem);
+        storage.Root.ShouldBe("lake");
+        Options<GoldOptions>(Build()).DatabasePath.ShouldBe("lake/gold/lakehouse.duckdb");
+    }
+
+    [Fact]
+    public void An_environment_variable_overrides_the_json_defaults()
+    {
+        _environment["Lakehouse__Storage__Kind"] = "S3";
+        _environment["Lakehouse__Storage__S3__ServiceUrl"] = "http://127.0.0.1:9000";
+        _environment["Lakehouse__Storage__S3__Bucket"] = "other-lake";
+
+        var storage = Options<StorageOptions>(Build());
+
+        storage.Kind.ShouldBe(StorageKind.S3);
+        storage.S3.Bucket.ShouldBe("other-lake");
+    }
+
+    [Fact]
+    public void A_config_file_overrides_environment_variables()
+    {
+        _environment["Lakehouse__Gold__DatabasePath"] = "from-environment.duckdb";
+        var file = _work.Combine("mine.json");
+        File.WriteAllText(file, """{ "Lakehouse": { "Gold": { "DatabasePath": "from-file.duckdb" } } }""");
+
+        Options<GoldOptions>(Build(file)).DatabasePath.ShouldBe("from-file.duckdb");
+    }
+
+    [Fact]
+    public void The_environment_file_is_read_and_a_real_variable_wins_over_it()
+    {
+        File.WriteAllText(_work.Combine(".env"), """
+            # secrets for this machine
+            export NASA_API_KEY="key-from-env-file"
+            RAWG_API_KEY='rawg-from-env-file'
+            Lakehouse__Gold__DatabasePath=from-env-file.duckdb
+            """);
+        _environment["RAWG_API_KEY"] = "rawg-from-environment";
+
+        var configuration = Build();
+
+        configuration.Secrets.NasaApiKey.ShouldBe("key-from-env-file");
+        configuration.Secrets.RawgApiKey.ShouldBe("rawg-from-environment");
+        Options<GoldOptions>(configuration).DatabasePath.ShouldBe("from-env-file.duckdb");
+    }
+
+    [Fact]
+    public void A_secret_in_a_json_file_is_refused_naming_the_key()
+    {
+        var file = _work.Combine("leaky.json");
+        File.WriteAllText(file, """{ "Lakehouse": { "Storage": { "S3": { "SecretKey": "hunter2hunter2" } } } }""");
+
+        var error = Should.Throw<ConfigurationException>(() => Build(file));
+
+        error.Message.ShouldContain("Lakehouse:Storage:S3:SecretKey");
+        error.Message.ShouldContain("AWS_SECRET_ACCESS_KEY");
+        error.Message.ShouldNotContain("hunter2hunter2");
+    }
+
+    [Fact]
+    public void A_missing_config_file_is_named()
+    {
+        var error = Should.Throw<ConfigurationException>(() => Build("nowhere.json"));
+
+        error.Message.ShouldContain("--config nowhere.json: no such file");
+    }
+
+    [Fact]
+    public void Malformed_json_is_reported_with_its_file()
+    {
+        var file = _work.Combine("broken.json");
+        File.WriteAllText(file, """{ "Lakehouse": { "Gold": { "DatabasePath": "x", } """);
+
+        var error = Should.Throw<ConfigurationException>(() => Build(file));
+
+        error.Message.ShouldContain("broken.json");
+    }
+
+    [Fact]
+    public void An_unknown_storage_kind_names_the_key()
+    {
+        _environment["Lakehouse__Storage__Kind"] = "Floppy";
+
+        var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
+
+        error.Message.ShouldContain("Lakehouse:Storage:Kind");
+        error.Message.ShouldContain("Floppy");
+    }
+
+    [Theory]
+    [InlineData("Lakehouse__Storage__S3__ServiceUrl", "not a url", "Lakehouse:Storage:S3:ServiceUrl")]
+    [InlineData("Lakehouse__Storage__S3__Bucket", "Bad_Bucket", "Lakehouse:Storage:S3:Bucket")]
+    [InlineData("Lakehouse__Storage__S3__MaxAttempts", "0", "Lakehouse:Storage:S3:MaxAttempts")]
+    public void Invalid_s3_settings_name_the_key_and_its_environment_variable(string variable, string value, string key)
+    {
+        _environment["Lakehouse__Storage__Kind"] = "S3";
+        _environment[variable] = value;
+
+        var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
+
+        error.Message.ShouldContain(key);
+        error.Message.ShouldContain(variable);
+    }
+
+    [Fact]
+    public void An_invalid_log_level_names_the_key()
+    {
+        _environment["Lakehouse__Logging__Level"] = "Chatty";
+
+        var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
+
+        error.Message.ShouldContain("Lakehouse:Logging:Level");
+    }
+
+    [Fact]
+    public void Secrets_come_from_the_environment_and_never_print()
+    {
+        _environment["NASA_API_KEY"] = "nasa-secret-value";
+        _environment["AWS_SECRET_ACCESS_KEY"] = "aws-secret-value";
+
+        var secrets = Build().Secrets;
+
+        secrets.NasaApiKey.ShouldBe("nasa-secret-value");
+        secrets.S3SecretKey.ShouldBe("aws-secret-value");
+        secrets.RawgApiKey.ShouldBeNull();
+        secrets.ToString().ShouldNotContain("secret-value");
+        secrets.ToString().ShouldContain("NASA_API_KEY=(set)");
+    }
+
+    private LakehouseConfiguration Build(string? configFile = null) =>
+        LakehouseConfiguration.Build(_work.Path, _work.Path, _environment, configFile);
+
+    private static void Validate(LakehouseConfiguration configuration)
+    {
+        using var provider = new ServiceCollection().AddLakehouse(configuration).BuildServiceProvider();
+        provider.ValidateLakehouseOptions();
+    }
+
+    private static T Options<T>(LakehouseConfiguration configuration)
+        where T : class
+    {
+        using var provider = new ServiceCollection().AddLakehouse(configuration).BuildServiceProvider();
+        provider.ValidateLakehouseOptions();
+        return provider.GetRequiredService<IOptions<T>>().Value;
+    }
+}
