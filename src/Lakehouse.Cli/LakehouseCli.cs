@@ -1,5 +1,8 @@
 using System.CommandLine;
-//USING-WIP
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.Reflection;
+using Lakehouse.Cli.Commands;
 using Lakehouse.Configuration;
 
 namespace Lakehouse.Cli;
@@ -7,13 +10,24 @@ namespace Lakehouse.Cli;
 /// <summary>The <c>lakehouse</c> command line: the commands, and one place that maps failures to exit codes.</summary>
 internal static class LakehouseCli
 {
-    public static RootCommand CreateRootCommand(CliConsole console)
+    /// <summary>The product version, e.g. <c>0.1.0</c>, without the build metadata the SDK appends.</summary>
+    public static string Version { get; } =
+        (typeof(LakehouseCli).Assembly.GetCustomAttributes(typeof(AssemblyInformationalVersionAttribute), false)
+            .Cast<AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0").Split('+')[0];
+
+    public static Command CreateRootCommand(CliConsole console)
     {
-        var root = new RootCommand(
+        // A plain Command named "lakehouse" rather than RootCommand, whose name and version come from the entry
+        // assembly: under a test host or `dotnet lakehouse.dll` they would print the host's.
+        var root = new Command(
+            "lakehouse",
             "Lakehouse keeps public APIs (SpaceX, NASA, RAWG) in a medallion lake: raw JSON in bronze, typed Parquet " +
             "in silver, and a star schema in DuckDB (gold) that you query with plain SQL.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new Option<bool>("--version") { Description = "Show version information", Action = new PrintVersion() });
         root.Options.Add(CommandServices.ConfigOption);
-        // QUERY-WIP
+        root.SetAction(parseResult => new HelpAction().Invoke(parseResult));
+        root.Subcommands.Add(QueryCommand.Create(console));
         return root;
     }
 
@@ -36,7 +50,7 @@ internal static class LakehouseCli
                 await console.Error.WriteLineAsync($"error: {error.Message}");
             }
 
-            var command = string.Join(' ', parseResult.CommandResult.Command is RootCommand ? ["lakehouse"] : new[] { "lakehouse", parseResult.CommandResult.Command.Name });
+            var command = parseResult.CommandResult.Command == root ? "lakehouse" : $"lakehouse {parseResult.CommandResult.Command.Name}";
             await console.Error.WriteLineAsync($"Run '{command} --help' for usage.");
             return ExitCodes.UsageOrConfiguration;
         }
@@ -58,13 +72,22 @@ internal static class LakehouseCli
         }
     }
 
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return ExitCodes.Success;
+        }
+    }
+
     /// <summary>The written error model: expected failures become a message and an exit code; the rest propagate.</summary>
     private static int? ToExitCode(Exception ex) => ex switch
     {
-        ConfigurationException or UsageException => ExitCodes.UsageOrConfiguration,
-//GDE1
+        ConfigurationException or UsageException or Querying.QueryRefusedException => ExitCodes.UsageOrConfiguration,
+        Querying.GoldDatabaseException { IsMissing: true } => ExitCodes.UsageOrConfiguration,
         OperationCanceledException => ExitCodes.Interrupted,
-//GDE2
+        Querying.GoldDatabaseException or DuckDb.DuckDbException => ExitCodes.Failure,
         IOException => ExitCodes.Failure,
         _ => null,
     };

@@ -168,19 +168,15 @@ public sealed class DuckDbConnection : DbConnection
         {
             // A new statement on the connection would silently end the reader's streaming result inside DuckDB.
             throw new InvalidOperationException(
-                "This connection already has an open DuckDbDataReader; close it before running another command.");
+                "This connection has a DuckDbDataReader that is still reading; close it before running another command.");
         }
     }
 
     internal DuckDbDataReader Track(DuckDbDataReader reader)
     {
-        if (!reader.IsClosed && reader.FieldCount > 0)
+        if (reader.HoldsNativeResult)
         {
             openReader = reader;
-        }
-        else
-        {
-            openReader = reader.IsClosed ? null : reader;
         }
 
         return reader;

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using Lakehouse.DuckDb.Execution;
 using Lakehouse.DuckDb.Native;
@@ -43,6 +44,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
     private bool started;
     private bool finished;
     private bool closed;
+    private bool nativeReleased;
 
     internal DuckDbDataReader(
         DuckDbConnection connection,
@@ -66,6 +68,10 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
 
                 // Fetching the first chunk now answers HasRows and surfaces errors at ExecuteReader, where callers expect them.
                 hasRows = FetchNextChunk();
+                if (!hasRows)
+                {
+                    ReleaseNative();
+                }
             }
             else
             {
@@ -76,8 +82,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
                     ? (int)Math.Min(result.RowsChanged, int.MaxValue)
                     : -1;
                 finished = true;
-                result?.Dispose();
-                statement?.Dispose();
+                ReleaseNative();
             }
         }
         catch
@@ -114,7 +119,13 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
     public override int Depth => 0;
 
     /// <summary>Whether DuckDB computes this result lazily, chunk by chunk, as it is read.</summary>
-    internal bool IsStreaming => result is not null && !result.Handle.IsClosed && result.IsStreaming;
+    internal bool IsStreaming => result is not null && !nativeReleased && result.IsStreaming;
+
+    /// <summary>
+    /// Whether the reader still holds DuckDB's result. Until it lets go (at the end of the rows, or on Close), the
+    /// connection must not run anything else: a new statement would end the result inside DuckDB.
+    /// </summary>
+    internal bool HoldsNativeResult => !nativeReleased;
 
     private bool OnRow => started && !finished && chunk is not null;
 
@@ -145,6 +156,11 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
 
         row = 0;
         finished = !FetchNextChunk();
+        if (finished)
+        {
+            ReleaseNative();
+        }
+
         return !finished;
     }
 
@@ -154,7 +170,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
         ThrowIfClosed();
         started = true;
         finished = true;
-        ReleaseChunk();
+        ReleaseNative();
         return false;
     }
 
@@ -169,7 +185,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
             index = Array.FindIndex(columns, c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
         }
 
-        return index >= 0 ? index : throw new ArgumentOutOfRangeException(nameof(name), name, "The result has no such column.");
+        return index >= 0 ? index : throw NoSuchColumn($"The result has no column named '{name}'.");
     }
 
     /// <summary>DuckDB's name for the column's type, e.g. <c>VARCHAR</c>, <c>DECIMAL(18,3)</c>, <c>INTEGER[]</c>.</summary>
@@ -369,6 +385,42 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
 
     public override IEnumerator GetEnumerator() => new DbEnumerator(this, closeReader: false);
 
+    /// <summary>The columns' names, ordinals, CLR types and DuckDB type names, for tools such as DataTable.Load.</summary>
+    public override DataTable GetSchemaTable()
+    {
+        ThrowIfClosed();
+        var table = new DataTable("SchemaTable") { Locale = CultureInfo.InvariantCulture };
+        table.Columns.Add(SchemaTableColumn.ColumnName, typeof(string));
+        table.Columns.Add(SchemaTableColumn.ColumnOrdinal, typeof(int));
+        table.Columns.Add(SchemaTableColumn.ColumnSize, typeof(int));
+        table.Columns.Add(SchemaTableColumn.NumericPrecision, typeof(short));
+        table.Columns.Add(SchemaTableColumn.NumericScale, typeof(short));
+        table.Columns.Add(SchemaTableColumn.DataType, typeof(Type));
+        table.Columns.Add("DataTypeName", typeof(string));
+        table.Columns.Add(SchemaTableColumn.AllowDBNull, typeof(bool));
+        table.Columns.Add(SchemaTableColumn.IsKey, typeof(bool));
+        table.Columns.Add(SchemaTableColumn.IsUnique, typeof(bool));
+        table.Columns.Add(SchemaTableColumn.IsLong, typeof(bool));
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var column = columns[i];
+            table.Rows.Add(
+                column.Name,
+                i,
+                -1,
+                DBNull.Value,
+                column.TypeId == DuckDbTypeId.Decimal ? column.DecimalScale : DBNull.Value,
+                column.ClrType ?? typeof(string),
+                column.TypeName,
+                true,
+                false,
+                false,
+                column.TypeId is DuckDbTypeId.Varchar or DuckDbTypeId.Blob);
+        }
+
+        return table;
+    }
+
     public override void Close()
     {
         if (closed)
@@ -377,10 +429,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
         }
 
         closed = true;
-        ReleaseChunk();
-        result?.Dispose();
-        statement?.Dispose();
-        connection.OnReaderClosed(this);
+        ReleaseNative();
         if (behavior.HasFlag(CommandBehavior.CloseConnection))
         {
             connection.Close();
@@ -440,6 +489,21 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
             chunkSize = size;
             return true;
         }
+    }
+
+    /// <summary>Frees the result and its statement as soon as they are no longer needed, and frees the connection.</summary>
+    private void ReleaseNative()
+    {
+        if (nativeReleased)
+        {
+            return;
+        }
+
+        nativeReleased = true;
+        ReleaseChunk();
+        result?.Dispose();
+        statement?.Dispose();
+        connection.OnReaderClosed(this);
     }
 
     private void ReleaseChunk()
@@ -513,7 +577,7 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
         ThrowIfClosed();
         return (uint)ordinal < (uint)columns.Length
             ? columns[ordinal]
-            : throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"The result has {columns.Length} columns.");
+            : throw NoSuchColumn($"Column {ordinal} does not exist: the result has {columns.Length} columns.");
     }
 
     private void RequireRow(int ordinal)
@@ -524,6 +588,12 @@ public sealed unsafe class DuckDbDataReader : DbDataReader
             throw new InvalidOperationException("There is no current row: call Read() and check that it returned true.");
         }
     }
+
+    [SuppressMessage(
+        "Usage",
+        "CA2201",
+        Justification = "DbDataReader documents IndexOutOfRangeException for an unknown column, and ADO.NET callers catch it.")]
+    private static IndexOutOfRangeException NoSuchColumn(string message) => new(message);
 
     private InvalidCastException CannotRead(int ordinal, Type target) =>
         new($"Column '{GetName(ordinal)}' ({GetDataTypeName(ordinal)}) cannot be read as {target.Name}.");

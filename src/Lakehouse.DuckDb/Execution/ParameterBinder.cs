@@ -16,6 +16,7 @@ internal static unsafe class ParameterBinder
 {
     private const int StackBufferBytes = 512;
     private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
+    private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     public static void Bind(PreparedStatement statement, IReadOnlyList<DuckDbParameter> parameters)
     {
@@ -80,7 +81,7 @@ internal static unsafe class ParameterBinder
         decimal v => NativeMethods.duckdb_bind_decimal(statement, index, ToDuckDbDecimal(v)),
         string v => BindText(statement, index, v),
         char v => BindText(statement, index, v.ToString()),
-        DateOnly v => NativeMethods.duckdb_bind_date(statement, index, v.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber),
+        DateOnly v => NativeMethods.duckdb_bind_date(statement, index, v.DayNumber - UnixEpochDay),
         TimeOnly v => NativeMethods.duckdb_bind_time(statement, index, v.Ticks / TimeSpan.TicksPerMicrosecond),
         // A DateTime binds as a TIMESTAMP holding its wall-clock value, whatever its Kind: converting would guess.
         DateTime v => NativeMethods.duckdb_bind_timestamp(statement, index, FloorMicros(v.Ticks - UnixEpochTicks)),

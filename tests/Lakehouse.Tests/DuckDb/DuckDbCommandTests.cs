@@ -190,6 +190,44 @@ public sealed class DuckDbCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_reader_that_has_read_every_row_no_longer_blocks_the_connection()
+    {
+        // Given a reader read to its end but not yet disposed
+        using var reader = connection.Command("SELECT * FROM range(3)").ExecuteReader();
+        while (reader.Read())
+        {
+        }
+
+        // When another command runs
+        var value = connection.Scalar("SELECT 7");
+
+        // Then it runs, and the reader still answers questions about its columns
+        value.ShouldBe(7);
+        reader.GetName(0).ShouldBe("range");
+        reader.IsClosed.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_result_loads_into_a_DataTable()
+    {
+        // Given a result with a NULL, a decimal and a list
+        using var reader = connection.Command(
+            "SELECT i AS id, CASE WHEN i = 1 THEN NULL ELSE i * 1.5 END AS amount, [i] AS tags FROM range(3) t(i)").ExecuteReader();
+
+        // When it is loaded into a DataTable (which reads the schema table)
+        using var table = new System.Data.DataTable { Locale = System.Globalization.CultureInfo.InvariantCulture };
+        table.Load(reader);
+
+        // Then the rows and column types carry over
+        table.Rows.Count.ShouldBe(3);
+        table.Columns["id"]!.DataType.ShouldBe(typeof(long));
+        table.Columns["amount"]!.DataType.ShouldBe(typeof(decimal));
+        table.Rows[1]["amount"].ShouldBe(DBNull.Value);
+        table.Rows[2]["amount"].ShouldBe(3.0m);
+        table.Rows[2]["tags"].ShouldBe("[2]");
+    }
+
+    [Fact]
     public async Task Cancel_interrupts_a_running_query()
     {
         // Given a query that would run for a long time

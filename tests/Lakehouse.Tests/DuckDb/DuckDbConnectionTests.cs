@@ -132,6 +132,31 @@ public sealed class DuckDbConnectionTests : IDisposable
     }
 
     [Fact]
+    public void A_database_locked_by_another_process_fails_to_open_with_a_transient_error()
+    {
+        // Given a database file that "another process" holds locked
+        var path = temp.Combine("locked.duckdb");
+        using (var setup = DuckDbTestConnections.OpenFile(path))
+        {
+            setup.Execute("CREATE TABLE t AS SELECT 1 AS a");
+        }
+
+        var error = Should.Throw<DuckDbException>(() =>
+        {
+            using var foreignLock = new ForeignFileLock(path);
+
+            // When it is opened
+            using var connection = DuckDbTestConnections.OpenFile(path);
+        });
+
+        // Then DuckDB's lock error comes back marked transient, and once the lock is gone the open succeeds
+        error.Message.ShouldContain("Could not set lock on file");
+        error.IsTransient.ShouldBeTrue();
+        using var retried = DuckDbTestConnections.OpenFile(path);
+        retried.Scalar("SELECT a FROM t").ShouldBe(1);
+    }
+
+    [Fact]
     public void Two_connections_to_one_file_share_the_database()
     {
         // Given two connections to the same file, one through a relative-looking path

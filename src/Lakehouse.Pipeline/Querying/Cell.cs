@@ -1,0 +1,106 @@
+using System.Data.Common;
+using System.Numerics;
+
+namespace Lakehouse.Querying;
+
+/// <summary>The CLR type of a result column, decided once per column so rows are read without boxing.</summary>
+internal enum CellKind
+{
+    Boolean,
+    SByte,
+    Int16,
+    Int32,
+    Int64,
+    Byte,
+    UInt16,
+    UInt32,
+    UInt64,
+    BigInteger,
+    Single,
+    Double,
+    Decimal,
+    String,
+    Date,
+    Timestamp,
+    TimestampTz,
+    Time,
+    Guid,
+    Blob,
+    Other,
+}
+
+/// <summary>Reads cells of a <see cref="DbDataReader"/> and writes their text form, shared by CSV and the table.</summary>
+internal static class Cell
+{
+    public static CellKind[] KindsOf(DbDataReader reader)
+    {
+        var kinds = new CellKind[reader.FieldCount];
+        for (var i = 0; i < kinds.Length; i++)
+        {
+            kinds[i] = KindOf(reader.GetFieldType(i));
+        }
+
+        return kinds;
+    }
+
+    public static CellKind KindOf(Type type) => type switch
+    {
+        _ when type == typeof(bool) => CellKind.Boolean,
+        _ when type == typeof(sbyte) => CellKind.SByte,
+        _ when type == typeof(short) => CellKind.Int16,
+        _ when type == typeof(int) => CellKind.Int32,
+        _ when type == typeof(long) => CellKind.Int64,
+        _ when type == typeof(byte) => CellKind.Byte,
+        _ when type == typeof(ushort) => CellKind.UInt16,
+        _ when type == typeof(uint) => CellKind.UInt32,
+        _ when type == typeof(ulong) => CellKind.UInt64,
+        _ when type == typeof(BigInteger) => CellKind.BigInteger,
+        _ when type == typeof(float) => CellKind.Single,
+        _ when type == typeof(double) => CellKind.Double,
+        _ when type == typeof(decimal) => CellKind.Decimal,
+        _ when type == typeof(string) => CellKind.String,
+        _ when type == typeof(DateOnly) => CellKind.Date,
+        _ when type == typeof(DateTime) => CellKind.Timestamp,
+        _ when type == typeof(DateTimeOffset) => CellKind.TimestampTz,
+        _ when type == typeof(TimeOnly) => CellKind.Time,
+        _ when type == typeof(Guid) => CellKind.Guid,
+        _ when type == typeof(byte[]) => CellKind.Blob,
+        _ => CellKind.Other,
+    };
+
+    /// <summary>
+    /// Writes the text form of a non-NULL, non-string cell the way DuckDB prints it: invariant numbers, ISO dates,
+    /// timestamps with a space and only the fractional digits that are not zero.
+    /// </summary>
+    public static void WriteText(Utf8Output output, DbDataReader reader, int ordinal, CellKind kind)
+    {
+        switch (kind)
+        {
+            case CellKind.Boolean: output.Write(reader.GetBoolean(ordinal) ? "true"u8 : "false"u8); break;
+            case CellKind.SByte: output.WriteFormatted(reader.GetFieldValue<sbyte>(ordinal)); break;
+            case CellKind.Int16: output.WriteFormatted(reader.GetInt16(ordinal)); break;
+            case CellKind.Int32: output.WriteFormatted(reader.GetInt32(ordinal)); break;
+            case CellKind.Int64: output.WriteFormatted(reader.GetInt64(ordinal)); break;
+            case CellKind.Byte: output.WriteFormatted(reader.GetByte(ordinal)); break;
+            case CellKind.UInt16: output.WriteFormatted(reader.GetFieldValue<ushort>(ordinal)); break;
+            case CellKind.UInt32: output.WriteFormatted(reader.GetFieldValue<uint>(ordinal)); break;
+            case CellKind.UInt64: output.WriteFormatted(reader.GetFieldValue<ulong>(ordinal)); break;
+            case CellKind.BigInteger: output.WriteFormatted(reader.GetFieldValue<BigInteger>(ordinal)); break;
+            case CellKind.Single: output.WriteFormatted(reader.GetFloat(ordinal)); break;
+            case CellKind.Double: output.WriteFormatted(reader.GetDouble(ordinal)); break;
+            case CellKind.Decimal: output.WriteFormatted(reader.GetDecimal(ordinal)); break;
+            case CellKind.Date: output.WriteFormatted(reader.GetFieldValue<DateOnly>(ordinal), "yyyy-MM-dd"); break;
+            case CellKind.Timestamp: output.WriteFormatted(reader.GetFieldValue<DateTime>(ordinal), "yyyy-MM-dd HH:mm:ss.FFFFFF"); break;
+            case CellKind.TimestampTz:
+                output.WriteFormatted(reader.GetFieldValue<DateTimeOffset>(ordinal).UtcDateTime, "yyyy-MM-dd HH:mm:ss.FFFFFF");
+                output.Write("+00"u8);
+                break;
+            case CellKind.Time: output.WriteFormatted(reader.GetFieldValue<TimeOnly>(ordinal), "HH:mm:ss.FFFFFF"); break;
+            case CellKind.Guid: output.WriteFormatted(reader.GetGuid(ordinal)); break;
+            case CellKind.Blob: output.Write(Convert.ToHexString(reader.GetFieldValue<byte[]>(ordinal))); break;
+            case CellKind.String:
+            case CellKind.Other:
+            default: output.Write(Convert.ToString(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture) ?? ""); break;
+        }
+    }
+}

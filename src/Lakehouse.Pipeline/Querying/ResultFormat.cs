@@ -1,0 +1,14 @@
+namespace Lakehouse.Querying;
+
+/// <summary>How <c>query</c> prints a result.</summary>
+internal enum ResultFormat
+{
+    /// <summary>An aligned table for people; shows the first rows only.</summary>
+    Table,
+
+    /// <summary>RFC 4180 CSV with a header row, streamed: any number of rows in flat memory.</summary>
+    Csv,
+
+    /// <summary>A JSON array of objects with typed values (NULL as null), streamed.</summary>
+    Json,
+}

@@ -1,0 +1,88 @@
+using System.Text;
+
+namespace Lakehouse.Querying;
+
+/// <summary>
+/// A buffered UTF-8 writer over a stream. Result writers format numbers and copy strings straight into its buffer,
+/// so a million-row result costs no string per cell.
+/// </summary>
+internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDisposable
+{
+    private readonly byte[] _buffer = new byte[bufferSize];
+    private int _used;
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > _buffer.Length - _used)
+        {
+            Flush();
+            if (bytes.Length > _buffer.Length)
+            {
+                stream.Write(bytes);
+                return;
+            }
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(_used));
+        _used += bytes.Length;
+    }
+
+    public void WriteByte(byte value)
+    {
+        if (_used == _buffer.Length)
+        {
+            Flush();
+        }
+
+        _buffer[_used++] = value;
+    }
+
+    public void Write(string text) => Write(text.AsSpan());
+
+    public void Write(ReadOnlySpan<char> text)
+    {
+        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (needed > _buffer.Length - _used)
+        {
+            Flush();
+            if (needed > _buffer.Length)
+            {
+                Write(Encoding.UTF8.GetBytes(text.ToArray()));
+                return;
+            }
+        }
+
+        _used += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_used));
+    }
+
+    /// <summary>Formats a number or date straight into the buffer.</summary>
+    public void WriteFormatted<T>(T value, ReadOnlySpan<char> format = default)
+        where T : IUtf8SpanFormattable
+    {
+        if (!value.TryFormat(_buffer.AsSpan(_used), out var written, format, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            Flush();
+            if (!value.TryFormat(_buffer.AsSpan(_used), out written, format, System.Globalization.CultureInfo.InvariantCulture))
+            {
+                throw new InvalidOperationException($"A value of {typeof(T).Name} did not fit into {_buffer.Length} bytes.");
+            }
+        }
+
+        _used += written;
+    }
+
+    public void Flush()
+    {
+        if (_used > 0)
+        {
+            stream.Write(_buffer, 0, _used);
+            _used = 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        Flush();
+        stream.Flush();
+    }
+}
