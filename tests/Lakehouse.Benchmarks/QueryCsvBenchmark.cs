@@ -39,6 +39,18 @@ internal static class QueryCsvBenchmark
                     .GetAwaiter().GetResult();
             });
 
+            // What reading alone costs: DuckDB's scan and the binding's chunk fetches, with no formatting.
+            var readOnly = Measure(runs, () =>
+            {
+                using var connection = Open(database);
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT * FROM t";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                }
+            });
+
             var processCsv = Path.Combine(work, "process.csv");
             long peakRss = 0;
             var process = Measure(runs, () => peakRss = Math.Max(peakRss, RunCli(database, processCsv)));
@@ -48,6 +60,7 @@ internal static class QueryCsvBenchmark
             Console.WriteLine($"  DuckDB COPY TO csv (in-process)     median {copy.TotalSeconds:0.000} s   ({new FileInfo(copyCsv).Length / 1e6:0.0} MB, {copyLines:N0} lines)");
             Console.WriteLine($"  lakehouse query --format csv        median {process.TotalSeconds:0.000} s   ({new FileInfo(processCsv).Length / 1e6:0.0} MB, {ourLines:N0} lines, peak RSS {peakRss / 1048576.0:0} MiB)");
             Console.WriteLine($"  GoldQuery csv path (in-process)     median {inProcess.TotalSeconds:0.000} s");
+            Console.WriteLine($"  reader alone, no formatting         median {readOnly.TotalSeconds:0.000} s");
             Console.WriteLine($"  ratio lakehouse process / DuckDB COPY: {process / copy:0.00}x (target <= 2.0x)");
             Console.WriteLine($"  ratio in-process path / DuckDB COPY:   {inProcess / copy:0.00}x");
             if (copyLines != ourLines)

@@ -48,15 +48,25 @@ internal static unsafe class VectorValues
 
     public static decimal Decimal(nint data, int row, DuckDbTypeId storage, byte scale)
     {
-        Int128 unscaled = storage switch
+        long small = storage switch
         {
             DuckDbTypeId.SmallInt => ((short*)data)[row],
             DuckDbTypeId.Integer => ((int*)data)[row],
             DuckDbTypeId.BigInt => ((long*)data)[row],
-            DuckDbTypeId.HugeInt => HugeInt(data, row),
+            DuckDbTypeId.HugeInt => 0,
             _ => throw new InvalidOperationException($"DECIMAL stored as {storage} is not a layout DuckDB documents."),
         };
-        return ToDecimal(unscaled, scale);
+
+        if (storage == DuckDbTypeId.HugeInt)
+        {
+            return ToDecimal(HugeInt(data, row), scale);
+        }
+
+        // Widths up to 18 fit in 64 bits and scales up to 18 in System.Decimal: build it directly, without the
+        // 128-bit arithmetic that wide decimals need (this is the common case, and a hot one in CSV exports).
+        var negative = small < 0;
+        var magnitude = negative ? unchecked((ulong)-small) : (ulong)small;
+        return new decimal(unchecked((int)(uint)magnitude), unchecked((int)(uint)(magnitude >> 32)), 0, negative, scale);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Lakehouse.Querying;
 
@@ -72,6 +73,7 @@ internal static class Cell
     /// Writes the text form of a non-NULL, non-string cell the way DuckDB prints it: invariant numbers, ISO dates,
     /// timestamps with a space and only the fractional digits that are not zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteText(Utf8Output output, DbDataReader reader, int ordinal, CellKind kind)
     {
         switch (kind)
@@ -86,16 +88,16 @@ internal static class Cell
             case CellKind.UInt32: output.WriteFormatted(reader.GetFieldValue<uint>(ordinal)); break;
             case CellKind.UInt64: output.WriteFormatted(reader.GetFieldValue<ulong>(ordinal)); break;
             case CellKind.BigInteger: output.WriteFormatted(reader.GetFieldValue<BigInteger>(ordinal)); break;
-            case CellKind.Single: output.WriteFormatted(reader.GetFloat(ordinal)); break;
-            case CellKind.Double: output.WriteFormatted(reader.GetDouble(ordinal)); break;
+            case CellKind.Single: output.WriteFloating(reader.GetFloat(ordinal)); break;
+            case CellKind.Double: output.WriteFloating(reader.GetDouble(ordinal)); break;
             case CellKind.Decimal: output.WriteFormatted(reader.GetDecimal(ordinal)); break;
-            case CellKind.Date: output.WriteFormatted(reader.GetFieldValue<DateOnly>(ordinal), "yyyy-MM-dd"); break;
-            case CellKind.Timestamp: output.WriteFormatted(reader.GetFieldValue<DateTime>(ordinal), "yyyy-MM-dd HH:mm:ss.FFFFFF"); break;
+            case CellKind.Date: output.WriteDate(reader.GetFieldValue<DateOnly>(ordinal)); break;
+            case CellKind.Timestamp: output.WriteTimestamp(reader.GetDateTime(ordinal)); break;
             case CellKind.TimestampTz:
-                output.WriteFormatted(reader.GetFieldValue<DateTimeOffset>(ordinal).UtcDateTime, "yyyy-MM-dd HH:mm:ss.FFFFFF");
+                output.WriteTimestamp(reader.GetFieldValue<DateTimeOffset>(ordinal).UtcDateTime);
                 output.Write("+00"u8);
                 break;
-            case CellKind.Time: output.WriteFormatted(reader.GetFieldValue<TimeOnly>(ordinal), "HH:mm:ss.FFFFFF"); break;
+            case CellKind.Time: output.WriteTimeOfDay(reader.GetFieldValue<TimeOnly>(ordinal).Ticks); break;
             case CellKind.Guid: output.WriteFormatted(reader.GetGuid(ordinal)); break;
             case CellKind.Blob: output.Write(Convert.ToHexString(reader.GetFieldValue<byte[]>(ordinal))); break;
             case CellKind.String:

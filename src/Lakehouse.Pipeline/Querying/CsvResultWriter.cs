@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Lakehouse.DuckDb;
 
 namespace Lakehouse.Querying;
@@ -12,6 +13,8 @@ internal static class CsvResultWriter
 {
     private static readonly SearchValues<byte> NeedsQuoting = SearchValues.Create(",\"\r\n"u8);
 
+    // A query is one short process: the row loop must run optimised from the first row, not wait for tiering.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Write(DbDataReader reader, Stream destination, CancellationToken cancellationToken)
     {
         using var output = new Utf8Output(destination);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -18,6 +19,8 @@ internal static class JsonResultWriter
         SkipValidation = true,
     };
 
+    // A query is one short process: the row loop must run optimised from the first row, not wait for tiering.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Write(DbDataReader reader, Stream destination, CancellationToken cancellationToken)
     {
         using var json = new Utf8JsonWriter(destination, Options);
@@ -89,16 +92,37 @@ internal static class JsonResultWriter
             case CellKind.Single: WriteFloating(json, reader.GetFloat(i)); break;
             case CellKind.Double: WriteFloating(json, reader.GetDouble(i)); break;
             case CellKind.Decimal: json.WriteNumberValue(reader.GetDecimal(i)); break;
-            case CellKind.Date: json.WriteStringValue(reader.GetFieldValue<DateOnly>(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)); break;
-            case CellKind.Timestamp: json.WriteStringValue(reader.GetFieldValue<DateTime>(i).ToString("yyyy-MM-ddTHH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture)); break;
-            case CellKind.TimestampTz: json.WriteStringValue(reader.GetFieldValue<DateTimeOffset>(i).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFZ", System.Globalization.CultureInfo.InvariantCulture)); break;
-            case CellKind.Time: json.WriteStringValue(reader.GetFieldValue<TimeOnly>(i).ToString("HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture)); break;
+            case CellKind.Date:
+            case CellKind.Timestamp:
+            case CellKind.TimestampTz:
+            case CellKind.Time:
+                WriteDateValue(json, reader, i, kind);
+                break;
             case CellKind.Guid: json.WriteStringValue(reader.GetGuid(i)); break;
             case CellKind.Blob: json.WriteBase64StringValue(reader.GetFieldValue<byte[]>(i)); break;
             case CellKind.String:
             case CellKind.Other:
             default: json.WriteStringValue(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)); break;
         }
+    }
+
+    /// <summary>ISO 8601: <c>2010-06-04</c>, <c>2010-06-04T18:45:00</c>, <c>...Z</c> for TIMESTAMPTZ, <c>18:45:00</c>.</summary>
+    private static void WriteDateValue(Utf8JsonWriter json, DbDataReader reader, int i, CellKind kind)
+    {
+        Span<byte> text = stackalloc byte[DateText.MaxLength + 1];
+        var length = kind switch
+        {
+            CellKind.Date => DateText.WriteDate(text, reader.GetFieldValue<DateOnly>(i)),
+            CellKind.Timestamp => DateText.WriteTimestamp(text, reader.GetDateTime(i), (byte)'T'),
+            CellKind.Time => DateText.WriteTimeOfDay(text, reader.GetFieldValue<TimeOnly>(i).Ticks),
+            _ => DateText.WriteTimestamp(text, reader.GetFieldValue<DateTimeOffset>(i).UtcDateTime, (byte)'T'),
+        };
+        if (kind == CellKind.TimestampTz)
+        {
+            text[length++] = (byte)'Z';
+        }
+
+        json.WriteStringValue(text[..length]);
     }
 
     /// <summary>JSON has no NaN or infinity: they are written as the strings "NaN", "Infinity", "-Infinity".</summary>

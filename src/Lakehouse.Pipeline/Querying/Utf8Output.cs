@@ -71,6 +71,47 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
         _used += written;
     }
 
+    /// <summary>
+    /// The shortest text that reads back as the same number, as DuckDB prints it: <c>-1249.0</c> for a whole
+    /// number (so it still reads as floating point), <c>1e+20</c> with a lower-case exponent, <c>nan</c>, <c>inf</c>.
+    /// </summary>
+    public void WriteFloating<T>(T value)
+        where T : IUtf8SpanFormattable, System.Numerics.IFloatingPoint<T>
+    {
+        if (!T.IsFinite(value))
+        {
+            Write(T.IsNaN(value) ? "nan"u8 : T.IsNegative(value) ? "-inf"u8 : "inf"u8);
+            return;
+        }
+
+        var span = Reserve(32);
+        if (!value.TryFormat(span, out var written, default, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"A {typeof(T).Name} did not fit into 32 bytes.");
+        }
+
+        var text = span[..written];
+        var exponent = text.IndexOf((byte)'E');
+        if (exponent >= 0)
+        {
+            text[exponent] = (byte)'e';
+        }
+        else if (text.IndexOf((byte)'.') < 0)
+        {
+            span[written++] = (byte)'.';
+            span[written++] = (byte)'0';
+        }
+
+        Advance(written);
+    }
+
+    // Not `_used += Write(Reserve(...))`: that reads _used before Reserve may flush and reset it.
+    public void WriteDate(DateOnly date) => Advance(DateText.WriteDate(Reserve(DateText.MaxLength), date));
+
+    public void WriteTimeOfDay(long ticksOfDay) => Advance(DateText.WriteTimeOfDay(Reserve(DateText.MaxLength), ticksOfDay));
+
+    public void WriteTimestamp(DateTime timestamp) => Advance(DateText.WriteTimestamp(Reserve(DateText.MaxLength), timestamp, (byte)' '));
+
     public void Flush()
     {
         if (_used > 0)
@@ -78,6 +119,18 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
             stream.Write(_buffer, 0, _used);
             _used = 0;
         }
+    }
+
+    private void Advance(int written) => _used += written;
+
+    private Span<byte> Reserve(int length)
+    {
+        if (length > _buffer.Length - _used)
+        {
+            Flush();
+        }
+
+        return _buffer.AsSpan(_used, length);
     }
 
     public void Dispose()
