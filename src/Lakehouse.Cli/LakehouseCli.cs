@@ -41,6 +41,8 @@ internal static class LakehouseCli
             Error = console.Error,
             // Exceptions are mapped to exit codes and one readable line below, never a stack trace.
             EnableDefaultExceptionHandler = false,
+            // Signals are handled in Program (ShutdownSignals): the command sees a cancelled token and stops cleanly.
+            ProcessTerminationTimeout = null,
         };
 
         if (parseResult.Errors.Count > 0)
@@ -61,7 +63,7 @@ internal static class LakehouseCli
         }
         catch (Exception ex) when (ToExitCode(ex) is { } exitCode)
         {
-            await console.Error.WriteLineAsync($"error: {ex.Message}");
+            await console.Error.WriteLineAsync(exitCode == ExitCodes.Interrupted ? "Interrupted." : $"error: {ex.Message}");
             return exitCode;
         }
         catch (Exception ex)
@@ -87,6 +89,7 @@ internal static class LakehouseCli
         ConfigurationException or UsageException or Querying.QueryRefusedException => ExitCodes.UsageOrConfiguration,
         Querying.GoldDatabaseException { IsMissing: true } => ExitCodes.UsageOrConfiguration,
         OperationCanceledException => ExitCodes.Interrupted,
+        DuckDb.DuckDbException { ErrorType: DuckDb.DuckDbErrorType.Interrupt } => ExitCodes.Interrupted,
         Querying.GoldDatabaseException or DuckDb.DuckDbException => ExitCodes.Failure,
         IOException => ExitCodes.Failure,
         _ => null,

@@ -1,3 +1,4 @@
 using Lakehouse.Cli;
 
-return await LakehouseCli.RunAsync(args, CliConsole.ForProcess());
+using var shutdown = new ShutdownSignals();
+return await LakehouseCli.RunAsync(args, CliConsole.ForProcess(), shutdown.Token);

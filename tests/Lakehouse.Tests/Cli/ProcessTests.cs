@@ -37,10 +37,41 @@ public sealed class ProcessTests
         stderr.ShouldContain("Lakehouse:Logging:Level");
     }
 
+    [Fact]
+    public async Task Ctrl_c_interrupts_a_long_query_cleanly_with_exit_code_130()
+    {
+        // Given a query that would run for minutes
+        using var process = Process.Start(StartInfo(new Dictionary<string, string>(), "query", "--db", ":memory:", "SELECT sum(i % 7) FROM range(100000000000) t(i)"))!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // When it receives SIGINT
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        // Then it stops promptly, says so, and exits 130 like any interrupted Unix tool
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync(timeout.Token);
+        process.ExitCode.ShouldBe(130);
+        (await stderr).Trim().ShouldBe("Interrupted.");
+    }
+
     private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
         RunAsync(new Dictionary<string, string>(), args);
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(environment, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(Dictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -60,11 +91,6 @@ public sealed class ProcessTests
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        return start;
     }
 }
