@@ -8,38 +8,38 @@ namespace Lakehouse.Cli;
 /// </summary>
 internal sealed class ShutdownSignals : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation = new();
-    private readonly PosixSignalRegistration[] _registrations;
+    private readonly CancellationTokenSource cancellation = new();
+    private readonly PosixSignalRegistration[] registrations;
 
     public ShutdownSignals()
     {
-        _registrations =
+        registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
         ];
     }
 
-    public CancellationToken Token => _cancellation.Token;
+    public CancellationToken Token => cancellation.Token;
 
     public void Dispose()
     {
-        foreach (var registration in _registrations)
+        foreach (var registration in registrations)
         {
             registration.Dispose();
         }
 
-        _cancellation.Dispose();
+        cancellation.Dispose();
     }
 
     private void OnSignal(PosixSignalContext context)
     {
-        if (_cancellation.IsCancellationRequested)
+        if (cancellation.IsCancellationRequested)
         {
             return; // the second signal: let the default action end the process
         }
 
         context.Cancel = true;
-        _cancellation.Cancel();
+        cancellation.Cancel();
     }
 }

@@ -52,11 +52,11 @@ internal sealed class SecretRedactor(IEnumerable<string> secrets) : ILogEventEnr
 {
     public const string Marker = "***";
 
-    private readonly string[] _secrets = secrets.Where(s => s.Length >= 4).ToArray();
+    private readonly string[] knownSecrets = secrets.Where(s => s.Length >= 4).ToArray();
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
-        if (_secrets.Length == 0)
+        if (knownSecrets.Length == 0)
         {
             return;
         }
@@ -73,7 +73,7 @@ internal sealed class SecretRedactor(IEnumerable<string> secrets) : ILogEventEnr
     private string? Redact(string text)
     {
         string? result = null;
-        foreach (var secret in _secrets)
+        foreach (var secret in knownSecrets)
         {
             if ((result ?? text).Contains(secret, StringComparison.Ordinal))
             {

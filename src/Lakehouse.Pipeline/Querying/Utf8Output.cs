@@ -8,33 +8,33 @@ namespace Lakehouse.Querying;
 /// </summary>
 internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDisposable
 {
-    private readonly byte[] _buffer = new byte[bufferSize];
-    private int _used;
+    private readonly byte[] buffer = new byte[bufferSize];
+    private int used;
 
     public void Write(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length > _buffer.Length - _used)
+        if (bytes.Length > buffer.Length - used)
         {
             Flush();
-            if (bytes.Length > _buffer.Length)
+            if (bytes.Length > buffer.Length)
             {
                 stream.Write(bytes);
                 return;
             }
         }
 
-        bytes.CopyTo(_buffer.AsSpan(_used));
-        _used += bytes.Length;
+        bytes.CopyTo(buffer.AsSpan(used));
+        used += bytes.Length;
     }
 
     public void WriteByte(byte value)
     {
-        if (_used == _buffer.Length)
+        if (used == buffer.Length)
         {
             Flush();
         }
 
-        _buffer[_used++] = value;
+        buffer[used++] = value;
     }
 
     public void Write(string text) => Write(text.AsSpan());
@@ -42,33 +42,33 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
     public void Write(ReadOnlySpan<char> text)
     {
         var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (needed > _buffer.Length - _used)
+        if (needed > buffer.Length - used)
         {
             Flush();
-            if (needed > _buffer.Length)
+            if (needed > buffer.Length)
             {
                 Write(Encoding.UTF8.GetBytes(text.ToArray()));
                 return;
             }
         }
 
-        _used += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_used));
+        used += Encoding.UTF8.GetBytes(text, buffer.AsSpan(used));
     }
 
     /// <summary>Formats a number or date straight into the buffer.</summary>
     public void WriteFormatted<T>(T value, ReadOnlySpan<char> format = default)
         where T : IUtf8SpanFormattable
     {
-        if (!value.TryFormat(_buffer.AsSpan(_used), out var written, format, System.Globalization.CultureInfo.InvariantCulture))
+        if (!value.TryFormat(buffer.AsSpan(used), out var written, format, System.Globalization.CultureInfo.InvariantCulture))
         {
             Flush();
-            if (!value.TryFormat(_buffer.AsSpan(_used), out written, format, System.Globalization.CultureInfo.InvariantCulture))
+            if (!value.TryFormat(buffer.AsSpan(used), out written, format, System.Globalization.CultureInfo.InvariantCulture))
             {
-                throw new InvalidOperationException($"A value of {typeof(T).Name} did not fit into {_buffer.Length} bytes.");
+                throw new InvalidOperationException($"A value of {typeof(T).Name} did not fit into {buffer.Length} bytes.");
             }
         }
 
-        _used += written;
+        used += written;
     }
 
     /// <summary>
@@ -105,7 +105,7 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
         Advance(written);
     }
 
-    // Not `_used += Write(Reserve(...))`: that reads _used before Reserve may flush and reset it.
+    // Not `used += Write(Reserve(...))`: that reads used before Reserve may flush and reset it.
     public void WriteDate(DateOnly date) => Advance(DateText.WriteDate(Reserve(DateText.MaxLength), date));
 
     public void WriteTimeOfDay(long ticksOfDay) => Advance(DateText.WriteTimeOfDay(Reserve(DateText.MaxLength), ticksOfDay));
@@ -114,23 +114,23 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
 
     public void Flush()
     {
-        if (_used > 0)
+        if (used > 0)
         {
-            stream.Write(_buffer, 0, _used);
-            _used = 0;
+            stream.Write(buffer, 0, used);
+            used = 0;
         }
     }
 
-    private void Advance(int written) => _used += written;
+    private void Advance(int written) => used += written;
 
     private Span<byte> Reserve(int length)
     {
-        if (length > _buffer.Length - _used)
+        if (length > buffer.Length - used)
         {
             Flush();
         }
 
-        return _buffer.AsSpan(_used, length);
+        return buffer.AsSpan(used, length);
     }
 
     public void Dispose()

@@ -6,14 +6,14 @@ namespace Lakehouse.Tests.Cli;
 
 public sealed class QueryCommandTests : IDisposable
 {
-    private readonly TempDirectory _work = new();
-    private readonly string _database;
+    private readonly TempDirectory work = new();
+    private readonly string database;
 
     public QueryCommandTests()
     {
         // Given a small gold database with awkward text: unicode, an embedded newline, commas and quotes, a NULL.
-        _database = _work.Combine("gold.duckdb");
-        using var connection = new DuckDbConnection($"Data Source={_database}");
+        database = work.Combine("gold.duckdb");
+        using var connection = new DuckDbConnection($"Data Source={database}");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
@@ -27,12 +27,12 @@ public sealed class QueryCommandTests : IDisposable
         command.ExecuteNonQuery();
     }
 
-    public void Dispose() => _work.Dispose();
+    public void Dispose() => work.Dispose();
 
     [Fact]
     public async Task Csv_output_quotes_only_what_needs_it_and_writes_null_as_an_empty_field()
     {
-        var result = await CliRunner.RunAsync("query", "SELECT * FROM t ORDER BY id", "--db", _database, "--format", "csv");
+        var result = await CliRunner.RunAsync("query", "SELECT * FROM t ORDER BY id", "--db", database, "--format", "csv");
 
         result.ExitCode.ShouldBe(0, result.Error);
         result.Output.ShouldBe(
@@ -45,7 +45,7 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task Json_output_is_an_array_of_objects_with_typed_values_and_null()
     {
-        var result = await CliRunner.RunAsync("query", "SELECT * FROM t ORDER BY id", "--db", _database, "--format", "json");
+        var result = await CliRunner.RunAsync("query", "SELECT * FROM t ORDER BY id", "--db", database, "--format", "json");
 
         result.ExitCode.ShouldBe(0, result.Error);
         using var json = JsonDocument.Parse(result.Output);
@@ -67,7 +67,7 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task Table_output_shows_the_rows_and_says_how_many()
     {
-        var result = await CliRunner.RunAsync("query", "SELECT id, name, price FROM t WHERE id < 3 ORDER BY id", "--db", _database);
+        var result = await CliRunner.RunAsync("query", "SELECT id, name, price FROM t WHERE id < 3 ORDER BY id", "--db", database);
 
         result.ExitCode.ShouldBe(0, result.Error);
         Snapshot.Match(result.Output, "query-table");
@@ -76,7 +76,7 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task Table_output_stops_at_max_rows_and_says_there_are_more()
     {
-        var result = await CliRunner.RunAsync("query", "SELECT * FROM range(10) r(i)", "--db", _database, "--max-rows", "4");
+        var result = await CliRunner.RunAsync("query", "SELECT * FROM range(10) r(i)", "--db", database, "--max-rows", "4");
 
         result.ExitCode.ShouldBe(0, result.Error);
         result.Output.ShouldContain("(4 rows shown; there are more.");
@@ -87,10 +87,10 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task Sql_can_come_from_a_file()
     {
-        var file = _work.Combine("q.sql");
+        var file = work.Combine("q.sql");
         await File.WriteAllTextAsync(file, "-- the count\nSELECT count(*) AS n FROM t;\n");
 
-        var result = await CliRunner.RunAsync("query", "--file", file, "--db", _database, "--format", "csv");
+        var result = await CliRunner.RunAsync("query", "--file", file, "--db", database, "--format", "csv");
 
         result.ExitCode.ShouldBe(0, result.Error);
         result.Output.ShouldBe("n\n3\n");
@@ -106,7 +106,7 @@ public sealed class QueryCommandTests : IDisposable
     [InlineData("SELECT 1; SET threads = 1", "Statement 2 of 2 is a SET")]
     public async Task Statements_that_are_not_reads_are_refused_and_change_nothing(string sql, string expected)
     {
-        var result = await CliRunner.RunAsync("query", sql, "--db", _database);
+        var result = await CliRunner.RunAsync("query", sql, "--db", database);
 
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldContain(expected);
@@ -117,9 +117,9 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task Copy_out_is_refused_and_writes_no_file()
     {
-        var target = _work.Combine("out.csv");
+        var target = work.Combine("out.csv");
 
-        var result = await CliRunner.RunAsync("query", $"COPY t TO '{target}' (FORMAT csv)", "--db", _database);
+        var result = await CliRunner.RunAsync("query", $"COPY t TO '{target}' (FORMAT csv)", "--db", database);
 
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldContain("--format csv");
@@ -129,18 +129,18 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task A_missing_database_says_how_to_create_it()
     {
-        var result = await CliRunner.RunAsync("query", "SELECT 1", "--db", _work.Combine("nope.duckdb"));
+        var result = await CliRunner.RunAsync("query", "SELECT 1", "--db", work.Combine("nope.duckdb"));
 
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldContain("No gold database at");
         result.Error.ShouldContain("lakehouse run");
-        File.Exists(_work.Combine("nope.duckdb")).ShouldBeFalse("a read-only query must not create the file");
+        File.Exists(work.Combine("nope.duckdb")).ShouldBeFalse("a read-only query must not create the file");
     }
 
     [Fact]
     public async Task A_file_that_is_not_a_duckdb_database_gives_a_clear_error()
     {
-        var bogus = _work.Combine("bogus.duckdb");
+        var bogus = work.Combine("bogus.duckdb");
         await File.WriteAllTextAsync(bogus, "this is not a database, just text\n");
 
         var result = await CliRunner.RunAsync("query", "SELECT 1", "--db", bogus);
@@ -153,7 +153,7 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task A_sql_error_prints_duckdbs_message_without_a_stack_trace()
     {
-        var result = await CliRunner.RunAsync("query", "SELEC * FROM t", "--db", _database);
+        var result = await CliRunner.RunAsync("query", "SELEC * FROM t", "--db", database);
 
         result.ExitCode.ShouldBe(1);
         result.Error.ShouldContain("syntax error");
@@ -163,7 +163,7 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_table_prints_duckdbs_message()
     {
-        var result = await CliRunner.RunAsync("query", "SELECT * FROM fact_nothing", "--db", _database);
+        var result = await CliRunner.RunAsync("query", "SELECT * FROM fact_nothing", "--db", database);
 
         result.ExitCode.ShouldBe(1);
         result.Error.ShouldContain("fact_nothing");
@@ -172,10 +172,10 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task Sql_both_as_argument_and_file_is_a_usage_error()
     {
-        var file = _work.Combine("q.sql");
+        var file = work.Combine("q.sql");
         await File.WriteAllTextAsync(file, "SELECT 1");
 
-        var result = await CliRunner.RunAsync("query", "SELECT 2", "--file", file, "--db", _database);
+        var result = await CliRunner.RunAsync("query", "SELECT 2", "--file", file, "--db", database);
 
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldContain("not both");
@@ -184,7 +184,7 @@ public sealed class QueryCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_format_is_a_usage_error()
     {
-        var result = await CliRunner.RunAsync("query", "SELECT 1", "--db", _database, "--format", "xml");
+        var result = await CliRunner.RunAsync("query", "SELECT 1", "--db", database, "--format", "xml");
 
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldContain("xml");
@@ -199,7 +199,7 @@ public sealed class QueryCommandTests : IDisposable
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
 
         var rows = await new Lakehouse.Querying.GoldQuery(TimeProvider.System).RunAsync(
-            _database,
+            database,
             "SELECT i AS id, 'row ' || i AS name, i * 0.5 AS half FROM range(1000000) r(i)",
             Lakehouse.Querying.ResultFormat.Csv,
             counting,
@@ -216,7 +216,7 @@ public sealed class QueryCommandTests : IDisposable
 
     private async Task<long> RowCount()
     {
-        var result = await CliRunner.RunAsync("query", "SELECT count(*) FROM t", "--db", _database, "--format", "csv");
+        var result = await CliRunner.RunAsync("query", "SELECT count(*) FROM t", "--db", database, "--format", "csv");
         return long.Parse(result.Output.Split('\n')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -225,9 +225,9 @@ public sealed class QueryCommandTests : IDisposable
     {
         public long Lines { get; private set; }
 
-        public override long Length => _length;
+        public override long Length => length;
 
-        private long _length;
+        private long length;
 
         public override bool CanRead => false;
 
@@ -235,13 +235,13 @@ public sealed class QueryCommandTests : IDisposable
 
         public override bool CanWrite => true;
 
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override long Position { get => length; set => throw new NotSupportedException(); }
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            _length += buffer.Length;
+            length += buffer.Length;
             Lines += buffer.Count((byte)'\n');
         }
 

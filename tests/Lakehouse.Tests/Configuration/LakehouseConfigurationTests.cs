@@ -7,17 +7,17 @@ namespace Lakehouse.Tests.Configuration;
 
 public sealed class LakehouseConfigurationTests : IDisposable
 {
-    private readonly TempDirectory _work = new();
-    private readonly Dictionary<string, string> _environment = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TempDirectory work = new();
+    private readonly Dictionary<string, string> environment = new(StringComparer.OrdinalIgnoreCase);
 
     public LakehouseConfigurationTests()
     {
         // Given the committed defaults in the working directory's config folder.
-        Directory.CreateDirectory(_work.Combine("config"));
-        File.Copy(Path.Combine(RepositoryPaths.Root, "config", "lakehouse.json"), _work.Combine("config", "lakehouse.json"));
+        Directory.CreateDirectory(work.Combine("config"));
+        File.Copy(Path.Combine(RepositoryPaths.Root, "config", "lakehouse.json"), work.Combine("config", "lakehouse.json"));
     }
 
-    public void Dispose() => _work.Dispose();
+    public void Dispose() => work.Dispose();
 
     [Fact]
     public void The_committed_defaults_give_the_embedded_lake()
@@ -32,9 +32,9 @@ public sealed class LakehouseConfigurationTests : IDisposable
     [Fact]
     public void An_environment_variable_overrides_the_json_defaults()
     {
-        _environment["Lakehouse__Storage__Kind"] = "S3";
-        _environment["Lakehouse__Storage__S3__ServiceUrl"] = "http://127.0.0.1:9000";
-        _environment["Lakehouse__Storage__S3__Bucket"] = "other-lake";
+        environment["Lakehouse__Storage__Kind"] = "S3";
+        environment["Lakehouse__Storage__S3__ServiceUrl"] = "http://127.0.0.1:9000";
+        environment["Lakehouse__Storage__S3__Bucket"] = "other-lake";
 
         var storage = Options<StorageOptions>(Build());
 
@@ -45,8 +45,8 @@ public sealed class LakehouseConfigurationTests : IDisposable
     [Fact]
     public void A_config_file_overrides_environment_variables()
     {
-        _environment["Lakehouse__Gold__DatabasePath"] = "from-environment.duckdb";
-        var file = _work.Combine("mine.json");
+        environment["Lakehouse__Gold__DatabasePath"] = "from-environment.duckdb";
+        var file = work.Combine("mine.json");
         File.WriteAllText(file, """{ "Lakehouse": { "Gold": { "DatabasePath": "from-file.duckdb" } } }""");
 
         Options<GoldOptions>(Build(file)).DatabasePath.ShouldBe("from-file.duckdb");
@@ -55,13 +55,13 @@ public sealed class LakehouseConfigurationTests : IDisposable
     [Fact]
     public void The_environment_file_is_read_and_a_real_variable_wins_over_it()
     {
-        File.WriteAllText(_work.Combine(".env"), """
+        File.WriteAllText(work.Combine(".env"), """
             # secrets for this machine
             export NASA_API_KEY="key-from-env-file"
             RAWG_API_KEY='rawg-from-env-file'
             Lakehouse__Gold__DatabasePath=from-env-file.duckdb
             """);
-        _environment["RAWG_API_KEY"] = "rawg-from-environment";
+        environment["RAWG_API_KEY"] = "rawg-from-environment";
 
         var configuration = Build();
 
@@ -73,7 +73,7 @@ public sealed class LakehouseConfigurationTests : IDisposable
     [Fact]
     public void A_secret_in_a_json_file_is_refused_naming_the_key()
     {
-        var file = _work.Combine("leaky.json");
+        var file = work.Combine("leaky.json");
         File.WriteAllText(file, """{ "Lakehouse": { "Storage": { "S3": { "SecretKey": "hunter2hunter2" } } } }""");
 
         var error = Should.Throw<ConfigurationException>(() => Build(file));
@@ -94,7 +94,7 @@ public sealed class LakehouseConfigurationTests : IDisposable
     [Fact]
     public void Malformed_json_is_reported_with_its_file()
     {
-        var file = _work.Combine("broken.json");
+        var file = work.Combine("broken.json");
         File.WriteAllText(file, """{ "Lakehouse": { "Gold": { "DatabasePath": "x", } """);
 
         var error = Should.Throw<ConfigurationException>(() => Build(file));
@@ -105,7 +105,7 @@ public sealed class LakehouseConfigurationTests : IDisposable
     [Fact]
     public void An_unknown_storage_kind_names_the_key()
     {
-        _environment["Lakehouse__Storage__Kind"] = "Floppy";
+        environment["Lakehouse__Storage__Kind"] = "Floppy";
 
         var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
 
@@ -119,8 +119,8 @@ public sealed class LakehouseConfigurationTests : IDisposable
     [InlineData("Lakehouse__Storage__S3__MaxAttempts", "0", "Lakehouse:Storage:S3:MaxAttempts")]
     public void Invalid_s3_settings_name_the_key_and_its_environment_variable(string variable, string value, string key)
     {
-        _environment["Lakehouse__Storage__Kind"] = "S3";
-        _environment[variable] = value;
+        environment["Lakehouse__Storage__Kind"] = "S3";
+        environment[variable] = value;
 
         var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
 
@@ -131,7 +131,7 @@ public sealed class LakehouseConfigurationTests : IDisposable
     [Fact]
     public void An_invalid_log_level_names_the_key()
     {
-        _environment["Lakehouse__Logging__Level"] = "Chatty";
+        environment["Lakehouse__Logging__Level"] = "Chatty";
 
         var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
 
@@ -141,8 +141,8 @@ public sealed class LakehouseConfigurationTests : IDisposable
     [Fact]
     public void Secrets_come_from_the_environment_and_never_print()
     {
-        _environment["NASA_API_KEY"] = "nasa-secret-value";
-        _environment["AWS_SECRET_ACCESS_KEY"] = "aws-secret-value";
+        environment["NASA_API_KEY"] = "nasa-secret-value";
+        environment["AWS_SECRET_ACCESS_KEY"] = "aws-secret-value";
 
         var secrets = Build().Secrets;
 
@@ -154,7 +154,7 @@ public sealed class LakehouseConfigurationTests : IDisposable
     }
 
     private LakehouseConfiguration Build(string? configFile = null) =>
-        LakehouseConfiguration.Build(_work.Path, _work.Path, _environment, configFile);
+        LakehouseConfiguration.Build(work.Path, work.Path, environment, configFile);
 
     private static void Validate(LakehouseConfiguration configuration)
     {

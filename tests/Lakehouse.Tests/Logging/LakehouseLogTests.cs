@@ -9,15 +9,15 @@ namespace Lakehouse.Tests.Logging;
 
 public sealed class LakehouseLogTests : IDisposable
 {
-    private readonly TempDirectory _work = new();
+    private readonly TempDirectory work = new();
 
-    public void Dispose() => _work.Dispose();
+    public void Dispose() => work.Dispose();
 
     [Fact]
     public void The_log_file_holds_json_lines_with_run_id_source_and_dataset_as_properties()
     {
         // Given a logger writing JSON lines to a file
-        var options = new LoggingOptions { Level = "Information", File = _work.Combine("logs", "lakehouse-.jsonl") };
+        var options = new LoggingOptions { Level = "Information", File = work.Combine("logs", "lakehouse-.jsonl") };
         using (var serilog = LakehouseLog.Create(options, new LakehouseSecrets()))
         using (var factory = new LoggerFactory([new SerilogLoggerProvider(serilog)]))
         {
@@ -31,7 +31,7 @@ public sealed class LakehouseLogTests : IDisposable
         }
 
         // Then the line is JSON with each value as a property of its own
-        var line = File.ReadAllLines(Directory.GetFiles(_work.Combine("logs")).Single()).Single();
+        var line = File.ReadAllLines(Directory.GetFiles(work.Combine("logs")).Single()).Single();
         using var json = JsonDocument.Parse(line);
         var properties = json.RootElement.GetProperty("Properties");
         properties.GetProperty("RunId").GetString().ShouldBe("20261122T080000-ab12");
@@ -44,7 +44,7 @@ public sealed class LakehouseLogTests : IDisposable
     [Fact]
     public void A_secret_inside_a_logged_value_is_replaced_by_a_marker()
     {
-        var options = new LoggingOptions { Level = "Information", File = _work.Combine("logs", "lakehouse-.jsonl") };
+        var options = new LoggingOptions { Level = "Information", File = work.Combine("logs", "lakehouse-.jsonl") };
         var secrets = new LakehouseSecrets { NasaApiKey = "abcdefghij0123456789" };
         using (var serilog = LakehouseLog.Create(options, secrets))
         using (var factory = new LoggerFactory([new SerilogLoggerProvider(serilog)]))
@@ -52,7 +52,7 @@ public sealed class LakehouseLogTests : IDisposable
             factory.CreateLogger("Lakehouse.Tests").LogWarning("GET {Url} failed", "https://api.nasa.gov/neo/rest/v1/feed?api_key=abcdefghij0123456789");
         }
 
-        var text = File.ReadAllText(Directory.GetFiles(_work.Combine("logs")).Single());
+        var text = File.ReadAllText(Directory.GetFiles(work.Combine("logs")).Single());
         text.ShouldNotContain("abcdefghij0123456789");
         text.ShouldContain("api_key=***");
     }

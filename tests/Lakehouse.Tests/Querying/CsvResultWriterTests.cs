@@ -6,16 +6,16 @@ namespace Lakehouse.Tests.Querying;
 
 public sealed class CsvResultWriterTests : IDisposable
 {
-    private readonly TempDirectory _work = new();
+    private readonly TempDirectory work = new();
 
-    public void Dispose() => _work.Dispose();
+    public void Dispose() => work.Dispose();
 
     [Fact]
     public async Task Csv_output_is_byte_for_byte_what_duckdbs_own_copy_to_csv_writes()
     {
         // Given a table of every common type with NULLs, quotes, commas, newlines, unicode, negative and pre-1970
         // values, and fractions of a second (DuckDB's own CSV writer is the independent oracle here).
-        var database = _work.Combine("gold.duckdb");
+        var database = work.Combine("gold.duckdb");
         using (var connection = Open(database, readOnly: false))
         using (var command = connection.CreateCommand())
         {
@@ -42,7 +42,7 @@ public sealed class CsvResultWriterTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        var oracle = _work.Combine("duckdb.csv");
+        var oracle = work.Combine("duckdb.csv");
         using (var connection = Open(database, readOnly: true))
         using (var command = connection.CreateCommand())
         {
