@@ -26,8 +26,8 @@ internal static class GoldDatabase
         {
             throw new GoldDatabaseException(
                 isMissing: true,
-                $"No gold database at {path}. Build it with 'lakehouse run' (or 'lakehouse demo' for sample data), " +
-                "or point --db at an existing DuckDB file.");
+                $"No gold database at {path}. The pipeline builds it ('lakehouse run', or 'lakehouse demo' for sample " +
+                "data); or point --db at an existing DuckDB file, or use --db :memory: to try SQL on an empty database.");
         }
 
         var deadline = time.GetTimestamp() + (long)(lockWait.TotalSeconds * time.TimestampFrequency);
@@ -53,7 +53,7 @@ internal static class GoldDatabase
                     isMissing: false,
                     IsLockConflict(ex)
                         ? $"The gold database {path} is being written by another process (a pipeline run?) and stayed locked for {lockWait.TotalSeconds:0} s. Try again when the run has finished. DuckDB said: {ex.Message}"
-                        : $"Could not open {path} as a DuckDB database: {ex.Message} If the file is damaged, rebuild it from the lake with 'lakehouse model --rebuild'.",
+                        : $"{ex.Message} If it is a damaged gold database, rebuild it from the lake with 'lakehouse model --rebuild'.",
                     ex);
             }
         }

@@ -146,7 +146,8 @@ public sealed class QueryCommandTests : IDisposable
         var result = await CliRunner.RunAsync("query", "SELECT 1", "--db", bogus);
 
         result.ExitCode.ShouldBe(1);
-        result.Error.ShouldContain($"Could not open {bogus} as a DuckDB database");
+        result.Error.ShouldContain($"Could not open DuckDB database '{bogus}'");
+        result.Error.ShouldContain("not a valid DuckDB database file");
         result.Error.ShouldNotContain("   at ");
     }
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Lakehouse.Tests.DuckDb;
+namespace Lakehouse.Tests.Support;
 
 /// <summary>
 /// Holds a write lock on a file the way another process would. DuckDB locks its file with POSIX record locks,
