@@ -1,4 +1,5 @@
 using Lakehouse.Configuration;
+using Lakehouse.Storage;
 using Lakehouse.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -151,6 +152,31 @@ public sealed class LakehouseConfigurationTests : IDisposable
         secrets.RawgApiKey.ShouldBeNull();
         secrets.ToString().ShouldNotContain("secret-value");
         secrets.ToString().ShouldContain("NASA_API_KEY=(set)");
+    }
+
+    [Fact]
+    public void The_default_store_is_the_lake_folder()
+    {
+        using var provider = new ServiceCollection().AddLakehouse(Build()).BuildServiceProvider();
+
+        var store = provider.GetRequiredService<IObjectStore>().ShouldBeOfType<FileSystemObjectStore>();
+
+        store.Root.TrimEnd('/').ShouldBe(Path.GetFullPath("lake"));
+    }
+
+    [Fact]
+    public void The_s3_store_takes_its_credentials_from_the_environment_and_never_shows_them()
+    {
+        environment["Lakehouse__Storage__Kind"] = "S3";
+        environment["Lakehouse__Storage__S3__ServiceUrl"] = "http://127.0.0.1:9000";
+        environment["AWS_ACCESS_KEY_ID"] = "access-key-from-env";
+        environment["AWS_SECRET_ACCESS_KEY"] = "secret-key-from-env";
+        using var provider = new ServiceCollection().AddLakehouse(Build()).BuildServiceProvider();
+
+        var store = provider.GetRequiredService<IObjectStore>().ShouldBeOfType<S3ObjectStore>();
+
+        store.Describe.ShouldBe("s3://lakehouse/ at http://127.0.0.1:9000");
+        store.Describe.ShouldNotContain("key-from-env");
     }
 
     private LakehouseConfiguration Build(string? configFile = null) =>
