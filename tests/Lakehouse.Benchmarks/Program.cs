@@ -2,10 +2,10 @@ using System.Globalization;
 using Lakehouse.Benchmarks;
 
 // The benchmark command: prints the figures the issues ask for, as medians over several runs.
-// Usage: dotnet run -c Release --project tests/Lakehouse.Benchmarks -- [query-csv] [--rows N] [--runs N]
+// Usage: dotnet run -c Release --project tests/Lakehouse.Benchmarks -- [query-csv] [--rows N] [--runs N (rounds, default 9)]
 var benchmark = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "query-csv";
 var rows = IntOption(args, "--rows", 1_000_000);
-var runs = IntOption(args, "--runs", 5);
+var runs = IntOption(args, "--runs", 9);
 
 switch (benchmark)
 {

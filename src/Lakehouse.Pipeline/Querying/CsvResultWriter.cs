@@ -72,6 +72,7 @@ internal static class CsvResultWriter
         return rows;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteField(Utf8Output output, ReadOnlySpan<byte> utf8)
     {
         if (utf8.IndexOfAny(NeedsQuoting) < 0)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Lakehouse.Querying;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal static class DateText
     /// <summary>The longest text: <c>yyyy-MM-ddTHH:mm:ss.ffffff</c>.</summary>
     public const int MaxLength = 26;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteDate(Span<byte> destination, DateOnly date)
     {
         WriteDigits(destination, date.Year, 4);
@@ -20,6 +23,7 @@ internal static class DateText
         return 10;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteTimeOfDay(Span<byte> destination, long ticksOfDay)
     {
         var seconds = ticksOfDay / TimeSpan.TicksPerSecond;
@@ -48,6 +52,7 @@ internal static class DateText
     /// <param name="destination">At least <see cref="MaxLength"/> bytes.</param>
     /// <param name="timestamp">The wall-clock value.</param>
     /// <param name="separator"><c>' '</c> as DuckDB prints, or <c>'T'</c> for ISO 8601.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteTimestamp(Span<byte> destination, DateTime timestamp, byte separator)
     {
         var length = WriteDate(destination, DateOnly.FromDateTime(timestamp));

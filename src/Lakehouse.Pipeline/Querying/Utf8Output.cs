@@ -1,16 +1,19 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Lakehouse.Querying;
 
 /// <summary>
 /// A buffered UTF-8 writer over a stream. Result writers format numbers and copy strings straight into its buffer,
-/// so a million-row result costs no string per cell.
+/// so a million-row result costs no string per cell. The per-cell methods are optimised from their first call:
+/// a query is a short process, and most of it would otherwise run unoptimised code.
 /// </summary>
 internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDisposable
 {
     private readonly byte[] buffer = new byte[bufferSize];
     private int used;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length > buffer.Length - used)
@@ -27,6 +30,7 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
         used += bytes.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteByte(byte value)
     {
         if (used == buffer.Length)
@@ -56,6 +60,7 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
     }
 
     /// <summary>Formats a number or date straight into the buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteFormatted<T>(T value, ReadOnlySpan<char> format = default)
         where T : IUtf8SpanFormattable
     {
@@ -75,6 +80,7 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
     /// The shortest text that reads back as the same number, as DuckDB prints it: <c>-1249.0</c> for a whole
     /// number (so it still reads as floating point), <c>1e+20</c> with a lower-case exponent, <c>nan</c>, <c>inf</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteFloating<T>(T value)
         where T : IUtf8SpanFormattable, System.Numerics.IFloatingPoint<T>
     {
@@ -106,10 +112,13 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
     }
 
     // Not `used += Write(Reserve(...))`: that reads used before Reserve may flush and reset it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteDate(DateOnly date) => Advance(DateText.WriteDate(Reserve(DateText.MaxLength), date));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteTimeOfDay(long ticksOfDay) => Advance(DateText.WriteTimeOfDay(Reserve(DateText.MaxLength), ticksOfDay));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteTimestamp(DateTime timestamp) => Advance(DateText.WriteTimestamp(Reserve(DateText.MaxLength), timestamp, (byte)' '));
 
     public void Flush()
