@@ -262,12 +262,21 @@ public abstract class ObjectStoreContract : IDisposable
     }
 
     [SkippableFact]
-    public async Task Deleting_a_missing_object_is_not_an_error()
+    public async Task Deleting_a_missing_object_is_not_an_error_and_touches_nothing_else()
     {
+        // Given a lake with one object
         var store = await CreateStoreAsync();
+        var kept = ObjectKey.Parse("bronze/kept.json");
+        await store.PutBytesAsync(kept, [1, 2, 3], Ct);
 
+        // When objects that were never written are deleted
         await store.DeleteAsync(ObjectKey.Parse("bronze/never/written.json"), Ct);
         await store.DeleteAsync(ObjectKey.Parse("nowhere.json"), Ct);
+
+        // Then the lake still holds exactly the one object, unchanged
+        var listed = await store.ListAllAsync("", Ct);
+        listed.Select(o => o.Key.Value).ShouldBe(["bronze/kept.json"]);
+        (await store.ReadAllBytesAsync(kept, Ct)).ShouldBe(new byte[] { 1, 2, 3 });
     }
 
     [SkippableFact]
