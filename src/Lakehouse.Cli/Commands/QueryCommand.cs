@@ -82,7 +82,7 @@ internal static class QueryCommand
         {
             if (!file.Exists)
             {
-                throw new UsageException($"--file {file}: no such file.");
+                throw new UsageException(Directory.Exists(file.FullName) ? $"--file {file} is a folder; give a file of SQL." : $"--file {file}: no such file.");
             }
 
             sql = File.ReadAllText(file.FullName);

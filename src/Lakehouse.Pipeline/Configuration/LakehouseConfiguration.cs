@@ -107,13 +107,11 @@ internal sealed class LakehouseConfiguration
         {
             root = builder.Build();
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or FormatException)
         {
-            throw new ConfigurationException($"{ex.Message} Fix the JSON (a trailing comma or a missing quote is the usual cause).", ex);
-        }
-        catch (FormatException ex)
-        {
-            throw new ConfigurationException($"{ex.Message} Fix the JSON (a trailing comma or a missing quote is the usual cause).", ex);
+            // The JSON reader's own words (with the line and position) are on the inner exception.
+            var detail = ex.InnerException is { } inner ? $" {inner.Message}" : "";
+            throw new ConfigurationException($"{ex.Message}{detail} Fix the JSON (a trailing comma or a missing quote is the usual cause).", ex);
         }
 
         RefuseSecretsInFiles(root);

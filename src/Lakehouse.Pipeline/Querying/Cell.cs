@@ -99,10 +99,30 @@ internal static class Cell
                 break;
             case CellKind.Time: output.WriteTimeOfDay(reader.GetFieldValue<TimeOnly>(ordinal).Ticks); break;
             case CellKind.Guid: output.WriteFormatted(reader.GetGuid(ordinal)); break;
-            case CellKind.Blob: output.Write(Convert.ToHexString(reader.GetFieldValue<byte[]>(ordinal))); break;
+            case CellKind.Blob: output.Write(BlobText(reader.GetFieldValue<byte[]>(ordinal))); break;
             case CellKind.String:
             case CellKind.Other:
             default: output.Write(Convert.ToString(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture) ?? ""); break;
         }
+    }
+
+    /// <summary>DuckDB's text for a BLOB: printable ASCII as is; other bytes, and the quote characters and the
+    /// backslash, as <c>\xHH</c>.</summary>
+    public static byte[] BlobText(byte[] blob)
+    {
+        var text = new List<byte>(blob.Length);
+        foreach (var b in blob)
+        {
+            if (b is >= 32 and <= 126 and not (byte)'\\' and not (byte)'\'' and not (byte)'"')
+            {
+                text.Add(b);
+            }
+            else
+            {
+                text.AddRange([(byte)'\\', (byte)'x', (byte)"0123456789ABCDEF"[b >> 4], (byte)"0123456789ABCDEF"[b & 15]]);
+            }
+        }
+
+        return [.. text];
     }
 }

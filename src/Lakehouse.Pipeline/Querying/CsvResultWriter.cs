@@ -6,12 +6,14 @@ using Lakehouse.DuckDb;
 namespace Lakehouse.Querying;
 
 /// <summary>
-/// RFC 4180 CSV: a header row, comma separators, LF line ends, NULL as an empty field, and a field quoted (quotes
-/// doubled) only when it holds a comma, a quote or a line break. Streams: memory does not grow with the row count.
+/// RFC 4180 CSV, byte for byte what DuckDB's <c>COPY ... TO</c> writes: a header row, comma separators, LF line
+/// ends, NULL as an empty field, an empty string as <c>""</c> (so the two stay apart), and a field quoted (quotes
+/// doubled) only when it holds a comma, a quote, a line break or <c>#</c> (which DuckDB's reader can treat as a
+/// comment). Streams: memory does not grow with the row count.
 /// </summary>
 internal static class CsvResultWriter
 {
-    private static readonly SearchValues<byte> NeedsQuoting = SearchValues.Create(",\"\r\n"u8);
+    private static readonly SearchValues<byte> NeedsQuoting = SearchValues.Create(",\"\r\n#"u8);
 
     // A query is one short process: the row loop must run optimised from the first row, not wait for tiering.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -52,6 +54,10 @@ internal static class CsvResultWriter
                 {
                     WriteField(output, utf8);
                 }
+                else if (kinds[i] == CellKind.Blob)
+                {
+                    WriteField(output, Cell.BlobText(reader.GetFieldValue<byte[]>(i)));
+                }
                 else if (kinds[i] is CellKind.String or CellKind.Other)
                 {
                     WriteField(output, System.Text.Encoding.UTF8.GetBytes(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? ""));
@@ -75,7 +81,7 @@ internal static class CsvResultWriter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteField(Utf8Output output, ReadOnlySpan<byte> utf8)
     {
-        if (utf8.IndexOfAny(NeedsQuoting) < 0)
+        if (utf8.Length > 0 && utf8.IndexOfAny(NeedsQuoting) < 0)
         {
             output.Write(utf8);
             return;

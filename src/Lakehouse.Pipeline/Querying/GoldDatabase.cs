@@ -22,6 +22,11 @@ internal static class GoldDatabase
         }
 
         var fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            throw new GoldDatabaseException(isMissing: true, $"{path} is a folder; --db takes a DuckDB database file such as lake/gold/lakehouse.duckdb.");
+        }
+
         if (!File.Exists(fullPath))
         {
             throw new GoldDatabaseException(

@@ -24,6 +24,9 @@ public sealed class CsvResultWriterTests : IDisposable
                 SELECT i AS id,
                        (i % 128)::TINYINT - 64 AS tiny,
                        CASE WHEN i % 11 = 0 THEN NULL
+                            WHEN i % 17 = 0 THEN ''
+                            WHEN i % 19 = 0 THEN 'issue #' || i || ' \ back slash'
+                            WHEN i % 23 = 0 THEN ' padded ' || chr(9) || 'tab '
                             WHEN i % 7 = 0 THEN 'say "hi", ' || i
                             WHEN i % 5 = 0 THEN 'two' || chr(10) || 'lines'
                             WHEN i % 3 = 0 THEN 'Ünïcødé ' || i
@@ -36,7 +39,9 @@ public sealed class CsvResultWriterTests : IDisposable
                        (i * 31)::UBIGINT AS big,
                        CASE i % 8 WHEN 0 THEN 1e20 WHEN 1 THEN 1.5e-7 WHEN 2 THEN -2.5e300 WHEN 3 THEN 0.1 + 0.2
                                   WHEN 4 THEN 'NaN'::DOUBLE WHEN 5 THEN 'inf'::DOUBLE WHEN 6 THEN -0.0 ELSE i / 7.0 END AS odd_double,
-                       (i / 3.0)::FLOAT AS single
+                       (i / 3.0)::FLOAT AS single,
+                       CASE WHEN i % 4 = 0 THEN NULL ELSE unhex(printf('6162%02X%02X5C2227', i % 256, (i * 7) % 256)) END AS raw,
+                       CASE WHEN i % 3 = 0 THEN NULL ELSE TIMESTAMPTZ '2024-03-09 10:00:00+00' + INTERVAL (i * 1234567) MICROSECOND END AS at_tz
                 FROM range(10000) r(i)
                 """;
             command.ExecuteNonQuery();
@@ -46,7 +51,7 @@ public sealed class CsvResultWriterTests : IDisposable
         using (var connection = Open(database, readOnly: true))
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"COPY (SELECT * FROM t ORDER BY id) TO '{oracle}' (FORMAT csv, HEADER)";
+            command.CommandText = $"SET TimeZone = 'UTC'; COPY (SELECT * FROM t ORDER BY id) TO '{oracle}' (FORMAT csv, HEADER)";
             command.ExecuteNonQuery();
         }
 
