@@ -16,6 +16,9 @@ internal sealed class GoldQuery(TimeProvider time)
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await using var registration = cancellationToken.Register(command.Cancel);
+
+        // A signal that came before the statement started would interrupt nothing: DuckDB clears the flag per query.
+        cancellationToken.ThrowIfCancellationRequested();
         await using var reader = command.ExecuteReader();
         return format switch
         {

@@ -40,22 +40,37 @@ public sealed class ProcessTests
     [Fact]
     public async Task Ctrl_c_interrupts_a_long_query_cleanly_with_exit_code_130()
     {
-        // Given a query that would run for minutes
+        // Given a query that would run for minutes, well under way (it has burnt a second of CPU)
         using var process = Process.Start(StartInfo(new Dictionary<string, string>(), "query", "--db", ":memory:", "SELECT sum(i % 7) FROM range(100000000000) t(i)"))!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
-
-        // When it receives SIGINT
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        try
         {
-            await kill.WaitForExitAsync();
-        }
+            var stderr = process.StandardError.ReadToEndAsync();
+            var started = Stopwatch.StartNew();
+            while (process.TotalProcessorTime < TimeSpan.FromSeconds(1) && started.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(50);
+                process.Refresh();
+            }
 
-        // Then it stops promptly, says so, and exits 130 like any interrupted Unix tool
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await process.WaitForExitAsync(timeout.Token);
-        process.ExitCode.ShouldBe(130);
-        (await stderr).Trim().ShouldBe("Interrupted.");
+            // When it receives SIGINT
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            // Then it stops promptly, says so, and exits 130 like any interrupted Unix tool
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(timeout.Token);
+            process.ExitCode.ShouldBe(130);
+            (await stderr).Trim().ShouldBe("Interrupted.");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>

@@ -198,6 +198,7 @@ public sealed class QueryCommandTests : IDisposable
         // Given a result far larger than any buffer: 1M rows of about 40 bytes.
         var counting = new CountingStream();
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var thread = Environment.CurrentManagedThreadId;
 
         var rows = await new Lakehouse.Querying.GoldQuery(TimeProvider.System).RunAsync(
             database,
@@ -209,6 +210,7 @@ public sealed class QueryCommandTests : IDisposable
 
         // Then every row was written, while the managed allocations stayed far below the output's size
         // (no string per cell, no buffered result).
+        Environment.CurrentManagedThreadId.ShouldBe(thread, "the allocation count covers this thread only");
         rows.ShouldBe(1_000_000);
         counting.Lines.ShouldBe(1_000_001);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
