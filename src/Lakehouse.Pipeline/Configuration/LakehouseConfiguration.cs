@@ -19,19 +19,15 @@ internal sealed class LakehouseConfiguration
         LakehouseSecrets.S3AccessKeyVariable, LakehouseSecrets.S3SecretKeyVariable,
     ];
 
-    private LakehouseConfiguration(IConfigurationRoot root, LakehouseSecrets secrets, IReadOnlyList<string> files)
+    private LakehouseConfiguration(IConfigurationRoot root, LakehouseSecrets secrets)
     {
         Root = root;
         Secrets = secrets;
-        Files = files;
     }
 
     public IConfigurationRoot Root { get; }
 
     public LakehouseSecrets Secrets { get; }
-
-    /// <summary>The JSON files that were read, lowest precedence first, for <c>status</c> and error messages.</summary>
-    public IReadOnlyList<string> Files { get; }
 
     /// <summary>Builds the configuration of this process: its current directory, its environment.</summary>
     public static LakehouseConfiguration ForProcess(string? configFile)
@@ -55,7 +51,6 @@ internal sealed class LakehouseConfiguration
         IReadOnlyDictionary<string, string> environment,
         string? configFile)
     {
-        var files = new List<string>();
         var builder = new ConfigurationBuilder();
 
         var defaults = Path.Combine(workingDirectory, "config", "lakehouse.json");
@@ -67,7 +62,6 @@ internal sealed class LakehouseConfiguration
         if (File.Exists(defaults))
         {
             builder.AddJsonFile(defaults, optional: false, reloadOnChange: false);
-            files.Add(defaults);
         }
 
         // The environment file sits below the real environment, so an exported variable always wins.
@@ -99,7 +93,6 @@ internal sealed class LakehouseConfiguration
             }
 
             builder.AddJsonFile(fullPath, optional: false, reloadOnChange: false);
-            files.Add(fullPath);
         }
 
         IConfigurationRoot root;
@@ -115,7 +108,7 @@ internal sealed class LakehouseConfiguration
         }
 
         RefuseSecretsInFiles(root);
-        return new LakehouseConfiguration(root, LakehouseSecrets.FromEnvironment(merged), files);
+        return new LakehouseConfiguration(root, LakehouseSecrets.FromEnvironment(merged));
     }
 
     private static void RefuseSecretsInFiles(IConfigurationRoot root)
