@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Lakehouse.DuckDb;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Cli;
@@ -13,18 +12,15 @@ public sealed class QueryCommandTests : IDisposable
     {
         // Given a small gold database with awkward text: unicode, an embedded newline, commas and quotes, a NULL.
         database = work.Combine("gold.duckdb");
-        using var connection = new DuckDbConnection($"Data Source={database}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+        using var connection = DuckDbTestConnections.OpenFile(database);
+        connection.Execute("""
             CREATE TABLE t (id INTEGER, name VARCHAR, mass DOUBLE, price DECIMAL(10,2), launched DATE, launched_at TIMESTAMP, ok BOOLEAN);
             INSERT INTO t VALUES
               (1, 'Falcon 9', 549054.5, 62.00, DATE '2010-06-04', TIMESTAMP '2010-06-04 18:45:00', true),
               (2, 'Ünïcødé 🚀 "quoted", with comma', NULL, 0.50, DATE '1969-07-16', TIMESTAMP '1969-07-16 13:32:00.123456', false),
               (3, 'two
             lines', -1.25, NULL, NULL, NULL, NULL);
-            """;
-        command.ExecuteNonQuery();
+            """);
     }
 
     public void Dispose() => work.Dispose();

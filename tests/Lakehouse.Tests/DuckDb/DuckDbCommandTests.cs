@@ -1,4 +1,5 @@
 using Lakehouse.DuckDb;
+using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.DuckDb;
 

@@ -1,4 +1,5 @@
 using Lakehouse.DuckDb;
+using Lakehouse.Tests.Support;
 using Lakehouse.DuckDb.Native;
 
 namespace Lakehouse.Tests.DuckDb;

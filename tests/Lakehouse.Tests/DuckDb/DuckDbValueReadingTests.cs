@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Text;
 using Lakehouse.DuckDb;
+using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.DuckDb;
 

@@ -1,4 +1,3 @@
-using Lakehouse.DuckDb;
 using Lakehouse.Querying;
 using Lakehouse.Tests.Support;
 
@@ -16,7 +15,7 @@ public sealed class CsvResultWriterTests : IDisposable
         // Given a table of every common type with NULLs, quotes, commas, newlines, unicode, negative and pre-1970
         // values, and fractions of a second (DuckDB's own CSV writer is the independent oracle here).
         var database = work.Combine("gold.duckdb");
-        using (var connection = Open(database, readOnly: false))
+        using (var connection = DuckDbTestConnections.OpenFile(database))
         using (var command = connection.CreateCommand())
         {
             command.CommandText = """
@@ -48,7 +47,7 @@ public sealed class CsvResultWriterTests : IDisposable
         }
 
         var oracle = work.Combine("duckdb.csv");
-        using (var connection = Open(database, readOnly: true))
+        using (var connection = DuckDbTestConnections.OpenFile(database, "Access Mode=read_only"))
         using (var command = connection.CreateCommand())
         {
             command.CommandText = $"SET TimeZone = 'UTC'; COPY (SELECT * FROM t ORDER BY id) TO '{oracle}' (FORMAT csv, HEADER)";
@@ -99,12 +98,5 @@ public sealed class CsvResultWriterTests : IDisposable
 
         // Then the text is what .NET's own (slow) custom format gives
         System.Text.Encoding.UTF8.GetString(sink.ToArray()).ShouldBe(expected.ToString());
-    }
-
-    private static DuckDbConnection Open(string path, bool readOnly)
-    {
-        var connection = new DuckDbConnection($"Data Source={path};Access Mode={(readOnly ? "read_only" : "read_write")}");
-        connection.Open();
-        return connection;
     }
 }

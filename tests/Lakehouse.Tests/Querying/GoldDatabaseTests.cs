@@ -1,4 +1,3 @@
-using Lakehouse.DuckDb;
 using Lakehouse.Querying;
 using Lakehouse.Tests.Support;
 
@@ -12,11 +11,8 @@ public sealed class GoldDatabaseTests : IDisposable
     public GoldDatabaseTests()
     {
         path = work.Combine("gold.duckdb");
-        using var connection = new DuckDbConnection($"Data Source={path}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "CREATE TABLE fact_launch AS SELECT 1 AS launch_key";
-        command.ExecuteNonQuery();
+        using var connection = DuckDbTestConnections.OpenFile(path);
+        connection.Execute("CREATE TABLE fact_launch AS SELECT 1 AS launch_key");
     }
 
     public void Dispose() => work.Dispose();

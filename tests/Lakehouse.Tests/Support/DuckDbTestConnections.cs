@@ -1,8 +1,8 @@
 using Lakehouse.DuckDb;
 
-namespace Lakehouse.Tests.DuckDb;
+namespace Lakehouse.Tests.Support;
 
-/// <summary>Opening real DuckDB connections and running one-liners on them, for the DuckDb tests.</summary>
+/// <summary>Opening real DuckDB connections and running one-liners on them.</summary>
 internal static class DuckDbTestConnections
 {
     public static DuckDbConnection OpenInMemory() => Open("Data Source=:memory:");
