@@ -4,8 +4,8 @@ namespace Lakehouse.DuckDb;
 
 /// <summary>
 /// DuckDB's error category (<c>duckdb_error_type</c>, values as in duckdb.h). DuckDB reports it only for failed
-/// executions; text that does not parse carries <see cref="Parser"/>, and failures to open or prepare carry
-/// <see cref="Invalid"/>, meaning "not reported" (the category is still the first words of the message).
+/// executions; for failures to prepare or start a statement the category is read from the first words of DuckDB's
+/// message ("Binder Error: …"). <see cref="Invalid"/> means "not reported".
 /// </summary>
 public enum DuckDbErrorType
 {

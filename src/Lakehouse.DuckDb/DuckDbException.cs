@@ -28,7 +28,10 @@ public sealed class DuckDbException : DbException
         ErrorType = errorType;
     }
 
-    /// <summary>DuckDB's category for the error, when it reported one.</summary>
+    /// <summary>
+    /// DuckDB's category for the error: the one it reported, or else the one its message starts with
+    /// ("INTERRUPT Error: …", "Binder Error: …"), since prepare and pending failures carry no category.
+    /// </summary>
     public DuckDbErrorType ErrorType { get; }
 
     /// <summary>
@@ -39,4 +42,22 @@ public sealed class DuckDbException : DbException
         ErrorType == DuckDbErrorType.Transaction
         || Message.Contains("Could not set lock on file", StringComparison.Ordinal)
         || Message.Contains("Conflicting lock", StringComparison.Ordinal);
+
+    /// <summary>An error with DuckDB's message, categorised by <paramref name="reported"/> or by the message's prefix.</summary>
+    internal static DuckDbException FromDuckDb(string message, DuckDbErrorType reported = DuckDbErrorType.Invalid) =>
+        new(message, reported == DuckDbErrorType.Invalid ? CategoryOf(message) : reported);
+
+    private static DuckDbErrorType CategoryOf(string message)
+    {
+        var end = message.IndexOf(" Error:", StringComparison.Ordinal);
+        if (end <= 0)
+        {
+            return DuckDbErrorType.Invalid;
+        }
+
+        var name = message[..end].Replace(" ", "", StringComparison.Ordinal);
+        return Enum.TryParse<DuckDbErrorType>(name, ignoreCase: true, out var category) && Enum.IsDefined(category)
+            ? category
+            : DuckDbErrorType.Invalid;
+    }
 }

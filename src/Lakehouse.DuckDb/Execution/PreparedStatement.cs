@@ -64,7 +64,7 @@ internal sealed class PreparedStatement : IDisposable
         using var pending = new PendingResultHandle(pointer, Handle);
         if (state != DuckDbState.Success)
         {
-            throw new DuckDbException(
+            throw DuckDbException.FromDuckDb(
                 NativeText.Borrowed(NativeMethods.duckdb_pending_error(pending)) ?? "DuckDB could not start the statement.");
         }
 
@@ -74,7 +74,7 @@ internal sealed class PreparedStatement : IDisposable
             var message = NativeText.Borrowed(NativeMethods.duckdb_result_error(result));
             var errorType = (DuckDbErrorType)NativeMethods.duckdb_result_error_type(result);
             result.Dispose();
-            throw new DuckDbException(message ?? "DuckDB failed to execute the statement.", errorType);
+            throw DuckDbException.FromDuckDb(message ?? "DuckDB failed to execute the statement.", errorType);
         }
 
         return new QueryResult(result);
@@ -101,6 +101,6 @@ internal sealed class PreparedStatement : IDisposable
 
         var message = NativeText.Borrowed(NativeMethods.duckdb_prepare_error(handle));
         handle.Dispose();
-        throw new DuckDbException(message ?? "DuckDB could not prepare the statement.");
+        throw DuckDbException.FromDuckDb(message ?? "DuckDB could not prepare the statement.");
     }
 }

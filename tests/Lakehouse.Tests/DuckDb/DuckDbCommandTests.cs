@@ -130,6 +130,20 @@ public sealed class DuckDbCommandTests : IDisposable
         connection.Scalar("SELECT 42").ShouldBe(42);
     }
 
+    [Theory]
+    [InlineData("SELECT * FROM no_such_table", DuckDbErrorType.Catalog)]
+    [InlineData("SELECT no_such_column FROM range(1)", DuckDbErrorType.Binder)]
+    public void A_failure_to_prepare_carries_the_category_DuckDB_names_in_its_message(string sql, DuckDbErrorType expected)
+    {
+        // Given SQL that parses but cannot be prepared (DuckDB reports no category for a failed prepare)
+        // When it runs
+        var error = Should.Throw<DuckDbException>(() => connection.Execute(sql));
+
+        // Then the category comes from the message's "<Category> Error:" prefix
+        error.Message.ShouldStartWith($"{expected} Error:", Case.Insensitive);
+        error.ErrorType.ShouldBe(expected);
+    }
+
     [Fact]
     public void A_missing_table_throws_DuckDbException_naming_it()
     {
@@ -245,7 +259,7 @@ public sealed class DuckDbCommandTests : IDisposable
 
         // Then the query stops with DuckDB's interrupt error
         var error = await Should.ThrowAsync<DuckDbException>(running);
-        error.ErrorType.ShouldBe(DuckDbErrorType.Interrupt);
+        error.ErrorType.ShouldBe(DuckDbErrorType.Interrupt, error.Message);
         connection.Scalar("SELECT 1").ShouldBe(1);
     }
 
