@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace Lakehouse.Cli;
 
 /// <summary>
@@ -13,6 +15,20 @@ internal sealed class CliConsole(Stream output, TextWriter error, bool outputIsT
     public bool OutputIsTerminal { get; } = outputIsTerminal;
 
     public int TerminalWidth { get; } = terminalWidth;
+
+    /// <summary>A Spectre console over <paramref name="writer"/>: colours only on a terminal, never interactive.</summary>
+    public IAnsiConsole Ansi(TextWriter writer)
+    {
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = OutputIsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = OutputIsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        ansi.Profile.Width = TerminalWidth;
+        return ansi;
+    }
 
     public static CliConsole ForProcess()
     {

@@ -15,9 +15,11 @@ internal static class CommandServices
         Recursive = true,
     };
 
-    public static ServiceProvider Build(ParseResult parseResult)
+    /// <param name="parseResult">The command line, for <c>--config</c>.</param>
+    /// <param name="overrides">Settings the command imposes over every layer, or null.</param>
+    public static ServiceProvider Build(ParseResult parseResult, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var configuration = LakehouseConfiguration.ForProcess(parseResult.GetValue(ConfigOption));
+        var configuration = LakehouseConfiguration.ForProcess(parseResult.GetValue(ConfigOption), overrides);
         var provider = new ServiceCollection()
             .AddLakehouse(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

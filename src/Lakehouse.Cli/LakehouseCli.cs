@@ -27,7 +27,12 @@ internal static class LakehouseCli
         root.Options.Add(new Option<bool>("--version") { Description = "Show version information", Action = new PrintVersion() });
         root.Options.Add(CommandServices.ConfigOption);
         root.SetAction(parseResult => new HelpAction().Invoke(parseResult));
+        root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(StatusCommand.Create(console));
+        root.Subcommands.Add(RebuildCommands.Transform(console));
+        root.Subcommands.Add(RebuildCommands.Model(console));
         root.Subcommands.Add(QueryCommand.Create(console));
+        root.Subcommands.Add(DemoCommand.Create(console));
         return root;
     }
 
@@ -86,11 +91,12 @@ internal static class LakehouseCli
     /// <summary>The written error model: expected failures become a message and an exit code; the rest propagate.</summary>
     private static int? ToExitCode(Exception ex) => ex switch
     {
-        ConfigurationException or UsageException or Querying.QueryRefusedException => ExitCodes.UsageOrConfiguration,
+        ConfigurationException or UsageException or Querying.QueryRefusedException or Runs.UnknownDatasetException => ExitCodes.UsageOrConfiguration,
         Querying.GoldDatabaseException { IsMissing: true } => ExitCodes.UsageOrConfiguration,
         OperationCanceledException => ExitCodes.Interrupted,
         DuckDb.DuckDbException { ErrorType: DuckDb.DuckDbErrorType.Interrupt } => ExitCodes.Interrupted,
         Querying.GoldDatabaseException or DuckDb.DuckDbException => ExitCodes.Failure,
+        Storage.ObjectStoreException or Lake.LakeStateException or Gold.GoldDataTestException or Sources.Http.SourceRequestException => ExitCodes.Failure,
         IOException => ExitCodes.Failure,
         _ => null,
     };

@@ -30,7 +30,9 @@ internal sealed class LakehouseConfiguration
     public LakehouseSecrets Secrets { get; }
 
     /// <summary>Builds the configuration of this process: its current directory, its environment.</summary>
-    public static LakehouseConfiguration ForProcess(string? configFile)
+    /// <param name="configFile">The <c>--config</c> file, if given.</param>
+    /// <param name="overrides">Settings a command imposes over every layer (<c>demo</c> points the sources at its own server).</param>
+    public static LakehouseConfiguration ForProcess(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var environment = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
@@ -38,18 +40,20 @@ internal sealed class LakehouseConfiguration
             environment[(string)entry.Key] = entry.Value as string ?? "";
         }
 
-        return Build(Directory.GetCurrentDirectory(), AppContext.BaseDirectory, environment, configFile);
+        return Build(Directory.GetCurrentDirectory(), AppContext.BaseDirectory, environment, configFile, overrides);
     }
 
     /// <param name="workingDirectory">Where <c>config/lakehouse.json</c> and <c>.env</c> are looked for first.</param>
     /// <param name="applicationDirectory">Where the defaults shipped beside the binary are, when the working directory has none.</param>
     /// <param name="environment">Environment variables.</param>
     /// <param name="configFile">The <c>--config</c> file, if given; it must exist.</param>
+    /// <param name="overrides">Settings over every layer, or null.</param>
     public static LakehouseConfiguration Build(
         string workingDirectory,
         string applicationDirectory,
         IReadOnlyDictionary<string, string> environment,
-        string? configFile)
+        string? configFile,
+        IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = new ConfigurationBuilder();
 
@@ -93,6 +97,11 @@ internal sealed class LakehouseConfiguration
             }
 
             builder.AddJsonFile(fullPath, optional: false, reloadOnChange: false);
+        }
+
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
         }
 
         IConfigurationRoot root;

@@ -32,6 +32,9 @@ internal sealed class FileSystemObjectStore : IObjectStore
     public string Describe => $"folder {Root}";
 
     /// <inheritdoc />
+    public string? LocalPathOf(ObjectKey key) => PathFor(key);
+
+    /// <inheritdoc />
     public async Task PutAsync(ObjectKey key, Stream content, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(content);

@@ -50,6 +50,12 @@ internal interface IObjectStore
     /// <exception cref="InvalidObjectKeyException">The prefix breaks a key rule (thrown by the call itself, before enumerating).</exception>
     IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, CancellationToken ct);
 
+    /// <summary>
+    /// The object's path on this machine when the store is a local folder, so DuckDB can read it in place; null for
+    /// a remote store, whose objects are read through <see cref="DownloadToFileAsync"/>.
+    /// </summary>
+    string? LocalPathOf(ObjectKey key);
+
     /// <summary>Deletes the object; deleting one that does not exist is not an error.</summary>
     Task DeleteAsync(ObjectKey key, CancellationToken ct);
 }

@@ -69,6 +69,9 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
+    public string? LocalPathOf(ObjectKey key) => null;
+
+    /// <inheritdoc />
     public string Describe => $"s3://{options.Bucket}/{keyPrefix} at {endpoint}";
 
     /// <summary>Creates the bucket when it does not exist yet (for <c>init</c> and tests).</summary>

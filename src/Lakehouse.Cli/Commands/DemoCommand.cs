@@ -1,0 +1,106 @@
+using System.CommandLine;
+using Lakehouse.Demo;
+using Lakehouse.Querying;
+using Lakehouse.Runs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lakehouse.Cli.Commands;
+
+/// <summary>
+/// <c>lakehouse demo</c>: the whole pipeline offline. A deterministic generator makes SpaceX-shaped data, an
+/// in-process HTTP server on loopback serves it the way the real API does, and the ordinary run (the same code as
+/// <c>lakehouse run</c>) lands, transforms and models it into a lake of its own; then a few queries show the result.
+/// </summary>
+internal static class DemoCommand
+{
+    private static readonly (string Title, string Sql)[] ExampleQueries =
+    [
+        ("Launches per year and their success rate",
+            """
+            SELECT d.year, count(*) AS launches, count(*) FILTER (f.success) AS successes,
+                   round(100.0 * count(*) FILTER (f.success) / nullif(count(f.success), 0), 1) AS success_pct
+            FROM fact_launch f JOIN dim_date d USING (date_key)
+            WHERE NOT f.upcoming GROUP BY d.year ORDER BY d.year
+            """),
+        ("Payload mass per rocket",
+            """
+            SELECT r.name AS rocket, count(*) AS launches, round(sum(f.payload_mass_kg)) AS payload_kg
+            FROM fact_launch f JOIN dim_rocket r USING (rocket_key)
+            GROUP BY r.name ORDER BY payload_kg DESC NULLS LAST
+            """),
+        ("The most flown cores",
+            """
+            SELECT c.serial, count(*) AS flights, count(*) FILTER (b.landing_success) AS landings
+            FROM bridge_launch_core b JOIN dim_core c USING (core_key)
+            WHERE c.core_key <> -1 GROUP BY c.serial ORDER BY flights DESC, c.serial LIMIT 5
+            """),
+    ];
+
+    public static Command Create(CliConsole console)
+    {
+        var lake = new Option<string>("--lake")
+        {
+            Description = "The folder of the demo lake (kept apart from your real lake). Its gold is <folder>/gold/lakehouse.duckdb.",
+            DefaultValueFactory = _ => Path.Combine("lake", "demo"),
+            HelpName = "FOLDER",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated data: the same seed gives the same data.", DefaultValueFactory = _ => 42, HelpName = "N" };
+        var scale = new Option<double>("--scale")
+        {
+            Description = "How much data: 1 is about the real API's size (205 launches); 10 is ten times that.",
+            DefaultValueFactory = _ => 1.0,
+            HelpName = "X",
+        };
+        scale.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is <= 0 or > 1000)
+            {
+                result.AddError("--scale must be above 0 and at most 1000.");
+            }
+        });
+        var command = new Command("demo", "Run the whole pipeline offline on generated SpaceX-shaped data served by a local HTTP server, then print a few example queries. Needs no network and no API key.")
+        {
+            lake, seed, scale,
+        };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            var root = Path.GetFullPath(parseResult.GetValue(lake)!);
+            var goldPath = Path.Combine(root, "gold", "lakehouse.duckdb");
+            await console.Error.WriteLineAsync($"Generating SpaceX-shaped data (seed {parseResult.GetValue(seed)}, scale {parseResult.GetValue(scale)}) and serving it on loopback...");
+            var catalog = SpaceXSampleGenerator.Generate(parseResult.GetValue(seed), parseResult.GetValue(scale));
+            await using var server = await SpaceXApiServer.StartAsync(catalog, ct);
+            var overrides = new Dictionary<string, string?>
+            {
+                ["Lakehouse:Sources:SpaceX:BaseUrl"] = server.BaseAddress.ToString(),
+                ["Lakehouse:Storage:Kind"] = "FileSystem",
+                ["Lakehouse:Storage:Root"] = root,
+                ["Lakehouse:Gold:DatabasePath"] = goldPath,
+            };
+            using var services = CommandServices.Build(parseResult, overrides);
+            var run = await services.GetRequiredService<LakehousePipeline>().RunAsync(RunRequest.All("demo"), ct);
+            await RunSummaryWriter.WriteAsync(run, "table", console, ct);
+            if (run.Status != RunStatus.Succeeded)
+            {
+                return RunSummaryWriter.ExitCode(run);
+            }
+
+            var query = new GoldQuery(services.GetRequiredService<TimeProvider>());
+            foreach (var (title, sql) in ExampleQueries)
+            {
+                await WriteLineAsync(console, $"\n-- {title}\n{sql}");
+                await query.RunAsync(goldPath, sql, ResultFormat.Table, console.Output, new QueryOutputOptions(50, console.TerminalWidth), ct);
+            }
+
+            var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), goldPath);
+            await WriteLineAsync(console, $"\nThe demo's gold is {relative}. Try: lakehouse query --db {relative} \"SELECT * FROM fact_launch LIMIT 5\"");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task WriteLineAsync(CliConsole console, string text)
+    {
+        await console.Output.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+        await console.Output.FlushAsync();
+    }
+}

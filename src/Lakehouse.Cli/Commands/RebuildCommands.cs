@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using Lakehouse.Gold;
+using Lakehouse.Runs;
+using Lakehouse.Silver;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lakehouse.Cli.Commands;
+
+/// <summary>
+/// <c>lakehouse transform</c> and <c>lakehouse model</c>: the later stages alone, from the lake, with no API call.
+/// With <c>--rebuild</c> they replay everything, which gives the same rows as the runs that built them.
+/// </summary>
+internal static class RebuildCommands
+{
+    public static Command Transform(CliConsole console)
+    {
+        var rebuild = new Option<bool>("--rebuild") { Description = "Transform every bronze object again (replacing its silver files), not only the pending ones." };
+        var command = new Command("transform", "Bronze → silver, from the lake alone (no API calls). Without --rebuild, only bronze not yet transformed.") { rebuild };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            using var services = CommandServices.Build(parseResult);
+            var pipeline = services.GetRequiredService<LakehousePipeline>();
+            var silver = services.GetRequiredService<SilverStage>();
+            foreach (var dataset in pipeline.Sources.SelectMany(s => s.Datasets))
+            {
+                var result = await silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), ct);
+                await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{dataset.Name}: {result.Groups} landing runs transformed, {result.RowsTransformed:N0} rows, {result.RowsQuarantined:N0} quarantined"));
+            }
+
+            await console.Error.WriteLineAsync("Silver is up to date. Run 'lakehouse model' to rebuild gold from it.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Model(CliConsole console)
+    {
+        var rebuild = new Option<bool>("--rebuild") { Description = "Build gold even when silver has not changed since the last build." };
+        var command = new Command("model", "Silver → gold: build the star schema in one transaction, run its data tests, publish only if they pass. No API calls.") { rebuild };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            using var services = CommandServices.Build(parseResult);
+            var gold = services.GetRequiredService<GoldStage>();
+            var built = await gold.ModelAsync(parseResult.GetValue(rebuild), ct);
+            if (built is null)
+            {
+                await console.Error.WriteLineAsync("Gold is current: silver has not changed since it was built (use --rebuild to build it anyway).");
+                return ExitCodes.Success;
+            }
+
+            foreach (var (table, rows) in built.RowsPerTable.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{table,-24} {rows,12:N0} rows"));
+            }
+
+            await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Gold published in {built.Elapsed.TotalSeconds:0.0} s; data tests passed."));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

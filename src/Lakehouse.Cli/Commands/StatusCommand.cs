@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.CommandLine;
+using System.Text.Json;
+using Lakehouse.Lake;
+using Lakehouse.Runs;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace Lakehouse.Cli.Commands;
+
+/// <summary><c>lakehouse status</c>: per dataset, how far it has landed, its last run, and rows per layer.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var format = RunCommand.SummaryFormatOption();
+        var command = new Command("status", "Show each dataset's cursor, last run, freshness, rows per layer (bronze objects, silver and gold rows) and last error. Reads the lake only.") { format };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            using var services = CommandServices.Build(parseResult);
+            var rows = await services.GetRequiredService<LakeStatus>().ReadAsync(ct);
+            if (parseResult.GetValue(format) == "json")
+            {
+                await JsonSerializer.SerializeAsync(console.Output, rows, LakeJson.Options, ct);
+                await console.Output.WriteAsync("\n"u8.ToArray(), ct);
+                await console.Output.FlushAsync(ct);
+                return ExitCodes.Success;
+            }
+
+            var output = new StreamWriter(console.Output, leaveOpen: true);
+            await using (output)
+            {
+                var ansi = console.Ansi(output);
+                var table = new Table().Border(TableBorder.Rounded)
+                    .AddColumns("dataset", "last landed", "freshness", "last run", "bronze objects", "silver rows", "quarantined", "gold rows", "last error");
+                foreach (var row in rows)
+                {
+                    table.AddRow(
+                        Markup.Escape(row.Dataset),
+                        row.LastLandedAt?.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "never",
+                        row.Freshness is { } age ? Age(age) : "-",
+                        Markup.Escape(row.LastRunId is null ? "-" : $"{row.LastRunId} ({row.LastRunStatus})"),
+                        row.BronzeObjects.ToString("N0", CultureInfo.InvariantCulture),
+                        row.SilverRows.ToString("N0", CultureInfo.InvariantCulture),
+                        row.QuarantinedRows.ToString("N0", CultureInfo.InvariantCulture),
+                        row.GoldRows?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
+                        Markup.Escape(row.LastError ?? "-"));
+                }
+
+                ansi.Write(table);
+                if (rows.All(r => r.BronzeObjects == 0))
+                {
+                    ansi.WriteLine("Nothing landed yet: 'lakehouse run' fetches from the APIs, 'lakehouse demo' tries the whole pipeline offline.");
+                }
+
+                await output.FlushAsync(ct);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Age(TimeSpan age) => age.TotalMinutes < 1 ? "just now"
+        : age.TotalHours < 1 ? $"{(int)age.TotalMinutes} min ago"
+        : age.TotalDays < 2 ? $"{(int)age.TotalHours} h ago"
+        : $"{(int)age.TotalDays} days ago";
+}

@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lakehouse.Configuration;
+using Lakehouse.Lake;
+using Lakehouse.Runs;
+using Lakehouse.Silver;
+using Lakehouse.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Lakehouse.Gold;
+
+/// <summary>
+/// Silver → gold: gathers the published silver files (through their commit markers, never by listing, so a
+/// half-written transform is invisible), and rebuilds the star schema when silver changed since the gold on disk was
+/// built. Gold remembers which silver it was built from (a fingerprint inside the same transaction), so "did silver
+/// change" survives crashes: a run killed after transform but before model is modelled by the next one.
+/// </summary>
+internal sealed partial class GoldStage(
+    IObjectStore store,
+    StarSchemaBuilder builder,
+    GoldOptions gold,
+    PipelineOptions options,
+    IReadOnlyList<string> sources,
+    ILogger<GoldStage> logger)
+{
+    /// <summary>Whether gold is behind silver.</summary>
+    public async Task<bool> IsStaleAsync(CancellationToken ct)
+    {
+        var (_, fingerprint) = await PublishedSilverAsync(ct);
+        return StarSchemaBuilder.ReadFingerprint(gold.DatabasePath) != fingerprint;
+    }
+
+    /// <summary>Builds gold when silver changed, or always with <paramref name="rebuild"/>; null when it was current.</summary>
+    public async Task<GoldBuildResult?> ModelAsync(bool rebuild, CancellationToken ct)
+    {
+        var (commits, fingerprint) = await PublishedSilverAsync(ct);
+        if (!rebuild && StarSchemaBuilder.ReadFingerprint(gold.DatabasePath) == fingerprint)
+        {
+            LogCurrent();
+            return null;
+        }
+
+        var cache = Path.Combine(options.ResolveWorkDirectory(), "gold");
+        try
+        {
+            var files = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var table in commits.SelectMany(c => c.Files).GroupBy(f => f.Table, StringComparer.Ordinal))
+            {
+                var paths = new List<string>();
+                foreach (var file in table.OrderBy(f => f.Key, StringComparer.Ordinal))
+                {
+                    paths.Add(await LocalCopyAsync(ObjectKey.Parse(file.Key), cache, ct));
+                }
+
+                files[table.Key] = paths;
+            }
+
+            var runs = await RunRowsAsync(ct);
+            var ddl = string.Join(Environment.NewLine, sources.Select(SilverTransform.SchemaSql));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(gold.DatabasePath))!);
+            LogBuilding(gold.DatabasePath, commits.Count);
+            return await builder.BuildAsync(gold.DatabasePath, files, ddl, runs, fingerprint, ct);
+        }
+        finally
+        {
+            if (Directory.Exists(cache))
+            {
+                Directory.Delete(cache, recursive: true);
+            }
+        }
+    }
+
+    private async Task<string> LocalCopyAsync(ObjectKey key, string cache, CancellationToken ct)
+    {
+        var local = store.LocalPathOf(key);
+        if (local is not null)
+        {
+            return local;
+        }
+
+        local = Path.Combine(cache, key.Value.Replace('/', Path.DirectorySeparatorChar));
+        await store.DownloadToFileAsync(key, local, ct);
+        return local;
+    }
+
+    private async Task<(IReadOnlyList<SilverCommit> Commits, string Fingerprint)> PublishedSilverAsync(CancellationToken ct)
+    {
+        var commits = new List<SilverCommit>();
+        var text = new StringBuilder();
+        foreach (var source in sources)
+        {
+            foreach (var marker in await store.ListAllAsync(LakeKeys.SilverCommitPrefix(source), ct))
+            {
+                var commit = await LakeJson.ReadAsync<SilverCommit>(store, marker.Key, ct);
+                if (commit is null)
+                {
+                    continue;
+                }
+
+                commits.Add(commit);
+                text.Append(marker.Key.Value).Append('\n');
+                foreach (var file in commit.Files)
+                {
+                    text.Append('\t').Append(file.Key).Append('\t').Append(file.Rows).Append('\n');
+                }
+            }
+        }
+
+        return (commits, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))));
+    }
+
+    private async Task<IReadOnlyList<GoldRunRow>> RunRowsAsync(CancellationToken ct)
+    {
+        var rows = new List<GoldRunRow>();
+        foreach (var info in await store.ListAllAsync(LakeKeys.RunRecordPrefix, ct))
+        {
+            var run = await LakeJson.ReadAsync<RunRecord>(store, info.Key, ct);
+            if (run is null)
+            {
+                continue;
+            }
+
+            rows.Add(new GoldRunRow(
+                run.RunId,
+                run.StartedAt,
+                run.FinishedAt,
+                run.Status.ToString().ToLowerInvariant(),
+                run.Trigger,
+                run.ApiCalls,
+                run.Datasets.Sum(d => d.ObjectsLanded),
+                run.Datasets.Sum(d => d.ObjectsUnchanged),
+                run.Datasets.Sum(d => d.RowsTransformed),
+                run.Datasets.Sum(d => d.RowsQuarantined),
+                run.DurationMs,
+                run.EarlyExit,
+                run.GoldError ?? run.Datasets.FirstOrDefault(d => d.Status == DatasetStatus.Failed)?.Message));
+        }
+
+        return rows;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Building gold in {GoldPath} from {Commits} silver commits")]
+    private partial void LogBuilding(string goldPath, int commits);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gold is current: silver has not changed since it was built")]
+    private partial void LogCurrent();
+}

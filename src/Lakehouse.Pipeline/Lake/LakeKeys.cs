@@ -1,0 +1,57 @@
+using System.Globalization;
+using Lakehouse.Runs;
+using Lakehouse.Storage;
+
+namespace Lakehouse.Lake;
+
+/// <summary>
+/// Where everything lives in the lake (design.md, "Lake layout"): the same keys on the folder and on S3, so copying
+/// the bucket copies the whole pipeline's state.
+/// </summary>
+internal static class LakeKeys
+{
+    /// <summary><c>bronze/{source}/{dataset}/{partition}/{runId}-{seq}.json</c>: one raw response.</summary>
+    public static ObjectKey Bronze(DatasetName dataset, string partition, RunId run, int seq) =>
+        ObjectKey.Combine("bronze", dataset.Source, dataset.Name, partition, $"{run}-{Seq(seq)}.json");
+
+    /// <summary>The landing manifest entry of one bronze object, under the same name.</summary>
+    public static ObjectKey Manifest(DatasetName dataset, string partition, RunId run, int seq) =>
+        ObjectKey.Combine("_meta", "manifests", dataset.Source, dataset.Name, partition, $"{run}-{Seq(seq)}.json");
+
+    public static string ManifestPrefix(DatasetName dataset) => $"_meta/manifests/{dataset.Source}/{dataset.Name}/";
+
+    /// <summary>What was last landed per request of a dataset (the "unchanged" check and the cursor).</summary>
+    public static ObjectKey DatasetState(DatasetName dataset) =>
+        ObjectKey.Combine("_meta", "state", dataset.Source, $"{dataset.Name}.json");
+
+    /// <summary>A source's own state (SpaceX: the last <c>/latest</c> probe and the last full refresh).</summary>
+    public static ObjectKey SourceState(string source) => ObjectKey.Combine("_meta", "state", source, "_source.json");
+
+    /// <summary>
+    /// The marker that publishes the silver files made from the bronze one run landed for a dataset partition.
+    /// Silver files without a marker are not part of silver yet (a transform that died half-way).
+    /// </summary>
+    public static ObjectKey SilverCommit(DatasetName dataset, string partition, RunId landingRun) =>
+        ObjectKey.Combine("_meta", "silver", dataset.Source, dataset.Name, partition, $"{landingRun}.json");
+
+    public static string SilverCommitPrefix(DatasetName dataset) => $"_meta/silver/{dataset.Source}/{dataset.Name}/";
+
+    public static string SilverCommitPrefix(string source) => $"_meta/silver/{source}/";
+
+    /// <summary>
+    /// <c>silver/{source}/{table}/partition={partition}/{runId}-{chunk}.parquet</c>: named after the bronze it came
+    /// from, so transforming the same bronze again replaces the file instead of adding one.
+    /// </summary>
+    public static ObjectKey SilverFile(string source, string table, string partition, RunId landingRun, int chunk) =>
+        ObjectKey.Combine("silver", source, table, $"partition={partition}", $"{landingRun}-{Seq(chunk)}.parquet");
+
+    /// <summary>Rows that failed validation: <c>silver/_quarantine/{source}/{dataset}/...</c>.</summary>
+    public static ObjectKey QuarantineFile(DatasetName dataset, string partition, RunId landingRun, int chunk) =>
+        ObjectKey.Combine("silver", "_quarantine", dataset.Source, dataset.Name, $"partition={partition}", $"{landingRun}-{Seq(chunk)}.parquet");
+
+    public static ObjectKey RunRecord(RunId run) => ObjectKey.Combine("_meta", "runs", $"{run}.json");
+
+    public const string RunRecordPrefix = "_meta/runs/";
+
+    private static string Seq(int value) => value.ToString("D4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lakehouse.Storage;
+
+namespace Lakehouse.Lake;
+
+/// <summary>One landing manifest entry: the facts about a response that are not in its body (promise 1).</summary>
+internal sealed record LandingEntry
+{
+    public required string BronzeKey { get; init; }
+    public required string Source { get; init; }
+    public required string Dataset { get; init; }
+    public required string Partition { get; init; }
+    public required string RunId { get; init; }
+    public required int Seq { get; init; }
+
+    /// <summary>The request with every secret replaced by a marker.</summary>
+    public required string Request { get; init; }
+
+    /// <summary>Names "the same request" across runs, for the unchanged check.</summary>
+    public required string RequestIdentity { get; init; }
+
+    public required int Status { get; init; }
+    public required DateTimeOffset FetchedAt { get; init; }
+    public required string Sha256 { get; init; }
+    public required long Size { get; init; }
+    public string? ContentType { get; init; }
+    public int Attempts { get; init; }
+
+    /// <summary>True when a secret the API echoed in the body was replaced before landing.</summary>
+    public bool SecretsReplaced { get; init; }
+}
+
+/// <summary>What was last landed for each request of a dataset: the cursor, and the "unchanged" check.</summary>
+internal sealed record DatasetState
+{
+    public Dictionary<string, LastLanding> Requests { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>A dataset-specific position (a last complete date, a newest <c>updated</c>); null until set.</summary>
+    public string? Cursor { get; init; }
+
+    public DateTimeOffset? LastLandedAt { get; init; }
+}
+
+internal sealed record LastLanding(string Sha256, string BronzeKey, DateTimeOffset LandedAt);
+
+/// <summary>A source's own state: its change probe and when everything was last re-read.</summary>
+internal sealed record SourceState
+{
+    /// <summary>What the source's cheap "did anything change" call last answered (SpaceX: latest id and date).</summary>
+    public string? Probe { get; init; }
+
+    public DateTimeOffset? LastFullRefreshAt { get; init; }
+}
+
+/// <summary>Publishes the silver files made from the bronze one run landed for a dataset partition.</summary>
+internal sealed record SilverCommit
+{
+    public required string Dataset { get; init; }
+    public required string Partition { get; init; }
+    public required string LandingRunId { get; init; }
+
+    /// <summary>The bronze objects covered, in order.</summary>
+    public required IReadOnlyList<string> BronzeKeys { get; init; }
+
+    public required IReadOnlyList<SilverCommitFile> Files { get; init; }
+    public long RowsRead { get; init; }
+    public long RowsQuarantined { get; init; }
+    public IReadOnlyList<DriftEntry> Drift { get; init; } = [];
+}
+
+internal sealed record SilverCommitFile(string Table, string Key, long Rows);
+
+internal sealed record DriftEntry(string Field, long Occurrences);
+
+/// <summary>JSON records in the lake: one format, camelCase, written whole (a put is atomic).</summary>
+internal static class LakeJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static async Task WriteAsync<T>(IObjectStore store, ObjectKey key, T value, CancellationToken ct)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Options);
+        await store.PutBytesAsync(key, bytes, ct);
+    }
+
+    /// <summary>The record, or null when there is none.</summary>
+    public static async Task<T?> ReadAsync<T>(IObjectStore store, ObjectKey key, CancellationToken ct)
+        where T : class
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await store.ReadAllBytesAsync(key, ct);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new LakeStateException($"The lake record {key} is not valid ({e.Message}). Delete it to let the next run rebuild it.", e);
+        }
+    }
+}
+
+/// <summary>Lake state that cannot be read as written.</summary>
+internal sealed class LakeStateException : Exception
+{
+    public LakeStateException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using Lakehouse.Bronze;
+using Lakehouse.Gold;
+using Lakehouse.Lake;
+using Lakehouse.Silver;
+using Lakehouse.Sources;
+using Lakehouse.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Lakehouse.Runs;
+
+/// <summary>
+/// The medallion flow, once: for each source, probe → land each dataset → transform what is pending → model when
+/// silver changed, then record the run. The scheduled job, <c>run</c>, <c>backfill</c> and <c>demo</c> all come here.
+/// One dataset failing does not stop the others; the run record and the exit code say which failed.
+/// </summary>
+internal sealed partial class LakehousePipeline(
+    IObjectStore store,
+    IEnumerable<ISource> sources,
+    BronzeLander lander,
+    SilverStage silver,
+    GoldStage gold,
+    TimeProvider time,
+    ILogger<LakehousePipeline> logger)
+{
+    public IReadOnlyList<ISource> Sources { get; } = [.. sources];
+
+    /// <summary>Runs the flow for the requested sources and datasets (all when none are named).</summary>
+    public async Task<RunRecord> RunAsync(RunRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var selected = Select(request);
+        var run = RunId.New(time);
+        var clock = Stopwatch.StartNew();
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Value });
+        var record = new RunRecord { RunId = run.Value, Trigger = request.Trigger, StartedAt = time.GetUtcNow() };
+        await SaveAsync(record, ct);
+        LogStarted(run.Value, string.Join(", ", selected.SelectMany(s => s.Datasets).Select(d => d.Name)));
+
+        var datasets = new List<DatasetRun>();
+        var probeCalls = 0;
+        var earlyExit = false;
+        try
+        {
+            foreach (var (source, chosen) in selected)
+            {
+                var landed = await LandSourceAsync(source, chosen, run, ct);
+                probeCalls += landed.ProbeCalls;
+                earlyExit |= landed.EarlyExit;
+                foreach (var dataset in chosen)
+                {
+                    var landing = landed.Datasets[dataset.Name];
+                    datasets.Add(await TransformDatasetAsync(dataset, landing, ct));
+                }
+            }
+
+            record = record with { Datasets = datasets, ProbeCalls = probeCalls, EarlyExit = earlyExit };
+            record = await ModelAsync(record with { Status = StatusOf(datasets) }, clock, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            record = record with
+            {
+                Datasets = datasets, ProbeCalls = probeCalls, Status = RunStatus.Failed,
+                GoldError = "interrupted", FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds,
+            };
+            await TrySaveAsync(record);
+            throw;
+        }
+
+        record = record with { FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds };
+        await TrySaveAsync(record);
+        LogFinished(run.Value, record.Status.ToString(), record.ApiCalls, record.DurationMs);
+        return record;
+    }
+
+    private async Task<SourceLanding> LandSourceAsync(ISource source, IReadOnlyList<SourceDataset> chosen, RunId run, CancellationToken ct)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = source.Name });
+        var state = await LakeJson.ReadAsync<SourceState>(store, LakeKeys.SourceState(source.Name), ct) ?? new SourceState();
+        var now = time.GetUtcNow();
+        var refreshDue = state.LastFullRefreshAt is not { } last || now - last >= source.FullRefreshInterval;
+        var probe = await source.ProbeAsync(state, ct);
+        if (probe.Failure is not null)
+        {
+            LogProbeFailed(source.Name, probe.Failure);
+        }
+
+        var results = new Dictionary<DatasetName, DatasetLanding>();
+        if (probe.Answer is not null && probe.Answer == state.Probe && !refreshDue)
+        {
+            LogEarlyExit(source.Name, probe.Answer);
+            foreach (var dataset in chosen)
+            {
+                results[dataset.Name] = new DatasetLanding(null, 0, "early exit: the source's change probe answered as last time");
+            }
+
+            return new SourceLanding(results, probe.ApiCalls, EarlyExit: true);
+        }
+
+        foreach (var dataset in chosen)
+        {
+            var clock = Stopwatch.StartNew();
+            using var datasetScope = logger.BeginScope(new Dictionary<string, object> { ["Dataset"] = dataset.Name.ToString() });
+            try
+            {
+                var landing = await lander.LandAsync(dataset.Name, SourceDataset.WholePartition, run, source.FetchAsync(dataset, SourceDataset.WholePartition, ct), ct);
+                results[dataset.Name] = new DatasetLanding(landing, clock.ElapsedMilliseconds, null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogDatasetFailed(e, dataset.Name.ToString(), "land", e.Message);
+                results[dataset.Name] = new DatasetLanding(null, clock.ElapsedMilliseconds, Describe(e), Failed: true);
+            }
+        }
+
+        // The probe's answer is remembered only when every dataset of the source was read in full: otherwise the next
+        // run would stop at the probe and never retry what failed.
+        var complete = chosen.Count == source.Datasets.Count && results.Values.All(r => !r.Failed);
+        if (complete && probe.Answer is not null)
+        {
+            await LakeJson.WriteAsync(store, LakeKeys.SourceState(source.Name), new SourceState { Probe = probe.Answer, LastFullRefreshAt = now }, ct);
+        }
+
+        return new SourceLanding(results, probe.ApiCalls, EarlyExit: false);
+    }
+
+    private async Task<DatasetRun> TransformDatasetAsync(SourceDataset dataset, DatasetLanding landing, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var run = new DatasetRun
+        {
+            Dataset = dataset.Name.ToString(),
+            GoldTable = dataset.GoldTable,
+            ApiCalls = landing.Result?.ApiCalls ?? 0,
+            ObjectsLanded = landing.Result?.Landed.Count ?? 0,
+            ObjectsUnchanged = landing.Result?.Unchanged ?? 0,
+            Message = landing.Message,
+            Status = landing.Failed ? DatasetStatus.Failed : DatasetStatus.Unchanged,
+        };
+
+        // Pending bronze is transformed even when this run landed nothing or failed to land: that is how a run heals
+        // what an interrupted one left.
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Dataset"] = dataset.Name.ToString() });
+        try
+        {
+            var result = await silver.TransformAsync(dataset.Name, rebuild: false, ct);
+            run = run with
+            {
+                RowsTransformed = result.RowsTransformed,
+                RowsQuarantined = result.RowsQuarantined,
+                SchemaDrift = [.. result.Drift.Select(d => $"{d.Field} ({d.Occurrences})")],
+                Status = run.Status == DatasetStatus.Failed ? DatasetStatus.Failed
+                    : run.ObjectsLanded > 0 || result.Groups > 0 ? DatasetStatus.Succeeded : DatasetStatus.Unchanged,
+            };
+            foreach (var drift in result.Drift)
+            {
+                LogDrift(dataset.Name.ToString(), drift.Field, drift.Occurrences);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDatasetFailed(e, dataset.Name.ToString(), "transform", e.Message);
+            run = run with { Status = DatasetStatus.Failed, Message = Join(run.Message, Describe(e)) };
+        }
+
+        return run with { DurationMs = landing.DurationMs + clock.ElapsedMilliseconds };
+    }
+
+    private async Task<RunRecord> ModelAsync(RunRecord record, Stopwatch clock, CancellationToken ct)
+    {
+        // Gold's meta_run is built from the run records, so this run's record (as it stands before the model step)
+        // must be in the lake first.
+        await SaveAsync(record with { DurationMs = clock.ElapsedMilliseconds }, ct);
+        try
+        {
+            var built = await gold.ModelAsync(rebuild: false, ct);
+            return built is null ? record : record with { GoldRows = built.RowsPerTable };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogGoldFailed(e, e.Message);
+            return record with { Status = RunStatus.Failed, GoldError = Describe(e) };
+        }
+    }
+
+    private List<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> Select(RunRequest request)
+    {
+        var unknownSources = request.Sources.Where(s => Sources.All(x => x.Name != s)).ToList();
+        if (unknownSources.Count > 0)
+        {
+            throw new UnknownDatasetException($"Unknown source '{unknownSources[0]}'. Known sources: {string.Join(", ", Sources.Select(s => s.Name))}.");
+        }
+
+        var all = Sources.SelectMany(s => s.Datasets).ToList();
+        var unknown = request.Datasets.Where(d => all.All(x => x.Name != d)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new UnknownDatasetException($"Unknown dataset '{unknown[0]}'. Known datasets: {string.Join(", ", all.Select(d => d.Name))}.");
+        }
+
+        return [.. Sources
+            .Where(s => request.Sources.Count == 0 || request.Sources.Contains(s.Name))
+            .Select(s => (s, (IReadOnlyList<SourceDataset>)[.. s.Datasets.Where(d => request.Datasets.Count == 0 || request.Datasets.Contains(d.Name))]))
+            .Where(s => s.Item2.Count > 0)];
+    }
+
+    private static RunStatus StatusOf(IReadOnlyList<DatasetRun> datasets) =>
+        datasets.All(d => d.Status != DatasetStatus.Failed) ? RunStatus.Succeeded
+        : datasets.All(d => d.Status == DatasetStatus.Failed) ? RunStatus.Failed
+        : RunStatus.Partial;
+
+    private static string Describe(Exception e) => e is AggregateException { InnerException: { } inner } ? inner.Message : e.Message;
+
+    private static string? Join(string? first, string second) => first is null ? second : $"{first}; {second}";
+
+    private Task SaveAsync(RunRecord record, CancellationToken ct) =>
+        LakeJson.WriteAsync(store, LakeKeys.RunRecord(RunId.Parse(record.RunId)), record, ct);
+
+    /// <summary>The final record is best effort: a store that went down must not hide the run's own outcome.</summary>
+    private async Task TrySaveAsync(RunRecord record)
+    {
+        try
+        {
+            await SaveAsync(record, CancellationToken.None);
+        }
+        catch (ObjectStoreException e)
+        {
+            LogRecordNotSaved(e, record.RunId, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} started: {Datasets}")]
+    private partial void LogStarted(string runId, string datasets);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} finished: {Status}, {ApiCalls} API calls, {DurationMs} ms")]
+    private partial void LogFinished(string runId, string status, long apiCalls, long durationMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} unchanged since the last run ({Probe}): nothing to fetch")]
+    private partial void LogEarlyExit(string source, string probe);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Source}: the change probe failed, fetching everything: {Reason}")]
+    private partial void LogProbeFailed(string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Dataset} failed to {Stage}: {Reason}")]
+    private partial void LogDatasetFailed(Exception e, string dataset, string stage, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schema drift in {Dataset}: new field {Field} in {Occurrences} records")]
+    private partial void LogDrift(string dataset, string field, long occurrences);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Gold was not published: {Reason}")]
+    private partial void LogGoldFailed(Exception e, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The record of run {RunId} could not be saved: {Reason}")]
+    private partial void LogRecordNotSaved(Exception e, string runId, string reason);
+
+    private sealed record DatasetLanding(LandingResult? Result, long DurationMs, string? Message, bool Failed = false);
+
+    private sealed record SourceLanding(Dictionary<DatasetName, DatasetLanding> Datasets, int ProbeCalls, bool EarlyExit);
+}
+
+/// <summary>What to run: sources and datasets by name (none means all), and what asked for it.</summary>
+internal sealed record RunRequest(string Trigger, IReadOnlySet<string> Sources, IReadOnlySet<DatasetName> Datasets)
+{
+    public static RunRequest All(string trigger) => new(trigger, new HashSet<string>(), new HashSet<DatasetName>());
+}
+
+/// <summary>A run asked for a source or dataset that does not exist (a usage error: exit code 2).</summary>
+internal sealed class UnknownDatasetException(string message) : Exception(message);
