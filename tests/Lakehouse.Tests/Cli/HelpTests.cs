@@ -22,6 +22,20 @@ public sealed class HelpTests
         Snapshot.Match(result.Output, "help-query");
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("status")]
+    [InlineData("transform")]
+    [InlineData("model")]
+    [InlineData("demo")]
+    public async Task Every_pipeline_command_explains_itself_and_its_options(string command)
+    {
+        var result = await CliRunner.RunAsync(command, "--help");
+
+        result.ExitCode.ShouldBe(0);
+        Snapshot.Match(result.Output, $"help-{command}");
+    }
+
     [Fact]
     public async Task Version_prints_the_product_version()
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Lakehouse.Demo;
-using Lakehouse.DuckDb;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Runs;
@@ -50,58 +49,12 @@ public sealed class CrashSafetyTests : IAsyncLifetime
             (await RunToEndAsync(lake)).ShouldBe(0, $"the run after a kill at '{point}' failed");
 
             // Then gold equals the uninterrupted run's, table by table
-            CompareGold(Path.Combine(reference, "lake", "gold", "lakehouse.duckdb"), Path.Combine(lake, "lake", "gold", "lakehouse.duckdb"), point);
+            GoldComparison.Differences(Path.Combine(reference, "lake", "gold", "lakehouse.duckdb"), Path.Combine(lake, "lake", "gold", "lakehouse.duckdb"))
+                .ShouldBeEmpty($"gold after a kill at '{point}' differs from the uninterrupted run's");
         }
     }
 
     private static string Slug(string text) => new([.. text.Select(c => char.IsLetterOrDigit(c) ? c : '-')]);
-
-    private static void CompareGold(string expectedPath, string actualPath, string point)
-    {
-        using var connection = new DuckDbConnection("Data Source=:memory:");
-        connection.Open();
-        using (var attach = connection.CreateCommand())
-        {
-            attach.CommandText = $"ATTACH '{expectedPath}' AS expected (READ_ONLY); ATTACH '{actualPath}' AS actual (READ_ONLY);";
-            attach.ExecuteNonQuery();
-        }
-
-        var tables = Strings(connection, "SELECT table_name FROM duckdb_tables() WHERE database_name = 'expected' ORDER BY 1");
-        tables.ShouldContain("fact_launch");
-        Strings(connection, "SELECT table_name FROM duckdb_tables() WHERE database_name = 'actual' ORDER BY 1").ShouldBe(tables);
-        foreach (var table in tables.Where(t => t is not "meta_run" and not "meta_build"))
-        {
-            // Columns that name or time runs differ between two lakes by construction; everything else must match.
-            var columns = Strings(connection, $"""
-                SELECT column_name FROM duckdb_columns() WHERE database_name = 'expected' AND table_name = '{table}'
-                  AND column_name NOT LIKE '%run_id%' AND column_name NOT LIKE '\_%' ESCAPE '\' AND column_name NOT LIKE '%landed_at%'
-                ORDER BY column_index
-                """);
-            var list = string.Join(", ", columns.Select(c => $"\"{c}\""));
-            var filter = table == "agg_launch_snapshot" ? "QUALIFY row_number() OVER (ORDER BY run_id DESC) = 1" : "";
-            var differences = Strings(connection, $"""
-                SELECT count(*)::VARCHAR FROM (
-                  (SELECT {list} FROM expected.{table} {filter} EXCEPT ALL SELECT {list} FROM actual.{table} {filter})
-                  UNION ALL
-                  (SELECT {list} FROM actual.{table} {filter} EXCEPT ALL SELECT {list} FROM expected.{table} {filter}))
-                """);
-            differences.ShouldBe(["0"], $"gold table {table} differs after a kill at '{point}'");
-        }
-    }
-
-    private static List<string> Strings(DuckDbConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
 
     private async Task<int> RunToEndAsync(string root)
     {
@@ -143,7 +96,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         settings["Lakehouse:Sources:SpaceX:PageSize"] = "50";
         settings["Lakehouse:Logging:Level"] = "Information";
         var config = Path.Combine(root, "test-config.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(Nest(settings)));
+        File.WriteAllText(config, JsonSerializer.Serialize(ConfigFile.Nest(settings)));
 
         var start = new ProcessStartInfo("dotnet")
         {
@@ -158,30 +111,5 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         }
 
         return Process.Start(start)!;
-    }
-
-    /// <summary>"A:B:C" = v pairs as the nested JSON a --config file holds.</summary>
-    private static Dictionary<string, object> Nest(IReadOnlyDictionary<string, string?> settings)
-    {
-        var root = new Dictionary<string, object>();
-        foreach (var (key, value) in settings)
-        {
-            var node = root;
-            var parts = key.Split(':');
-            foreach (var part in parts[..^1])
-            {
-                if (!node.TryGetValue(part, out var child))
-                {
-                    child = new Dictionary<string, object>();
-                    node[part] = child;
-                }
-
-                node = (Dictionary<string, object>)child;
-            }
-
-            node[parts[^1]] = value!;
-        }
-
-        return root;
     }
 }

@@ -72,7 +72,7 @@ internal sealed class SpaceXSource(SourceClient client, SpaceXOptions options) :
         var route = Resources.Single(r => r.Name == dataset.Name.Name).Route;
         for (var page = 1; page <= MaxPages; page++)
         {
-            var request = SourceRequest.Post($"{route}/query", QueryBody(page, options.PageSize));
+            var request = SourceRequest.PostJson($"{route}/query", QueryBody(page, options.PageSize));
             var response = await client.SendAsync(request, ct);
             yield return new SourceExchange(request, response);
 
