@@ -1,0 +1,113 @@
+using Lakehouse.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Lakehouse.Sources.Http;
+
+/// <summary>
+/// How politely to call one source's API. Bound from <c>Lakehouse:Sources:{SpaceX|Nasa|Rawg}</c>; the defaults suit a
+/// public API that documents no limit (SpaceX). Sources with a quota (NASA, RAWG) lower <see cref="RequestsPerSecond"/>.
+/// </summary>
+internal sealed class SourceHttpOptions
+{
+    /// <summary>
+    /// The API's root, e.g. <c>https://api.rawg.io/api</c>. Its path is kept: request paths are appended to it.
+    /// Required.
+    /// </summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>
+    /// The steady request rate, shared by every request to the source, retries included. NASA's 1,000 requests an
+    /// hour is about 0.27.
+    /// </summary>
+    public double RequestsPerSecond { get; set; } = 5;
+
+    /// <summary>How many requests may go out back to back after a quiet spell before the rate applies.</summary>
+    public int Burst { get; set; } = 1;
+
+    /// <summary>Attempts per request, the first included; bounded so an API that is down fails a run, not hangs it.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>How long one attempt may take, from sending the request to the last byte of the body.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The median delay before the first retry; later retries back off exponentially, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest wait between attempts. It also caps a server's <c>Retry-After</c>, and is how long the source pauses
+    /// after a response says <c>X-RateLimit-Remaining: 0</c> without saying when to come back.
+    /// </summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The problems with these options, each naming its key under <paramref name="configKeyPrefix"/>; empty when valid.</summary>
+    /// <param name="configKeyPrefix">The section they were bound from, e.g. <c>Lakehouse:Sources:SpaceX</c>.</param>
+    public IReadOnlyList<string> Validate(string configKeyPrefix)
+    {
+        var problems = new List<string>();
+        if (BaseUrl is null)
+        {
+            problems.Add($"{configKeyPrefix}:BaseUrl is required (e.g. https://api.spacexdata.com).");
+        }
+        else if (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttp && BaseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add($"{configKeyPrefix}:BaseUrl must be an absolute http or https URL, not \"{BaseUrl}\".");
+        }
+        else if (!string.IsNullOrEmpty(BaseUrl.UserInfo) || !string.IsNullOrEmpty(BaseUrl.Query) || !string.IsNullOrEmpty(BaseUrl.Fragment))
+        {
+            // Not echoed: user info or a query is where a key would be. Keys come from the environment.
+            problems.Add($"{configKeyPrefix}:BaseUrl must be a plain URL without credentials, query or fragment; API keys come from the environment.");
+        }
+
+        if (!double.IsFinite(RequestsPerSecond) || RequestsPerSecond <= 0 || RequestsPerSecond > 1000)
+        {
+            problems.Add($"{configKeyPrefix}:RequestsPerSecond must be above 0 and at most 1000 (e.g. 0.25 for one request every 4 s), not {RequestsPerSecond}.");
+        }
+
+        if (Burst is < 1 or > 1000)
+        {
+            problems.Add($"{configKeyPrefix}:Burst must be between 1 and 1000, not {Burst}.");
+        }
+
+        if (MaxAttempts is < 1 or > 20)
+        {
+            problems.Add($"{configKeyPrefix}:MaxAttempts must be between 1 and 20, not {MaxAttempts}.");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{configKeyPrefix}:RequestTimeout must be positive and at most an hour (e.g. 00:00:30), not {RequestTimeout}.");
+        }
+
+        if (RetryMaxDelay <= TimeSpan.Zero || RetryMaxDelay > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{configKeyPrefix}:RetryMaxDelay must be positive and at most an hour (e.g. 00:01:00), not {RetryMaxDelay}.");
+        }
+
+        if (RetryBaseDelay <= TimeSpan.Zero || (RetryMaxDelay > TimeSpan.Zero && RetryBaseDelay > RetryMaxDelay))
+        {
+            problems.Add($"{configKeyPrefix}:RetryBaseDelay must be positive and at most RetryMaxDelay ({RetryMaxDelay}), not {RetryBaseDelay}.");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>
+/// Validates the named options of one source (the name is the source, e.g. <c>spacex</c>) at start-up, so a bad
+/// value is reported with its key before any request goes out.
+/// </summary>
+internal sealed class SourceHttpOptionsValidator(string source, string configKeyPrefix) : IValidateOptions<SourceHttpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SourceHttpOptions options)
+    {
+        if (name != source)
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var problems = options.Validate(configKeyPrefix);
+        return problems.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(problems.Select(ConfigurationKey.WithEnvironmentVariable));
+    }
+}

@@ -1,0 +1,89 @@
+using Lakehouse.Sources.Http;
+using Lakehouse.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Lakehouse.Tests.Sources.Http;
+
+/// <summary>Source options come from <c>Lakehouse:Sources:*</c> and are checked at start-up, naming the key.</summary>
+public sealed class SourceHttpOptionsTests
+{
+    [Fact]
+    public void The_committed_configuration_gives_every_source_valid_options()
+    {
+        // Given the committed defaults
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryPaths.Root, "config", "lakehouse.json")).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddSourceClient("spacex", configuration.GetSection("Lakehouse:Sources:SpaceX"));
+        services.AddSourceClient("nasa", configuration.GetSection("Lakehouse:Sources:Nasa"));
+        services.AddSourceClient("rawg", configuration.GetSection("Lakehouse:Sources:Rawg"));
+        using var provider = services.BuildServiceProvider();
+
+        // When the options are validated as at start-up
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        // Then each source has its own client on its own base URL
+        var options = provider.GetRequiredService<IOptionsMonitor<SourceHttpOptions>>();
+        options.Get("spacex").BaseUrl.ShouldBe(new Uri("https://api.spacexdata.com"));
+        options.Get("rawg").BaseUrl.ShouldBe(new Uri("https://api.rawg.io/api"));
+        var clients = provider.GetRequiredService<SourceClients>();
+        clients.Get("nasa").Source.ShouldBe("nasa");
+        clients.Get("spacex").ShouldNotBeSameAs(clients.Get("nasa"));
+    }
+
+    [Theory]
+    [InlineData("BaseUrl", "ftp://api.spacexdata.com", "must be an absolute http or https URL")]
+    [InlineData("BaseUrl", "", "is required")]
+    [InlineData("MaxAttempts", "0", "must be between 1 and 20, not 0")]
+    [InlineData("MaxAttempts", "21", "must be between 1 and 20, not 21")]
+    [InlineData("RequestsPerSecond", "0", "must be above 0")]
+    [InlineData("Burst", "0", "must be between 1 and 1000")]
+    [InlineData("RequestTimeout", "00:00:00", "must be positive")]
+    [InlineData("RetryBaseDelay", "00:05:00", "at most RetryMaxDelay")]
+    [InlineData("RetryMaxDelay", "-00:00:01", "must be positive")]
+    public void A_bad_value_is_reported_at_start_up_with_its_key(string key, string value, string problem)
+    {
+        // Given a configuration with one bad value
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Lakehouse:Sources:SpaceX:BaseUrl"] = "https://api.spacexdata.com",
+            [$"Lakehouse:Sources:SpaceX:{key}"] = value,
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddSourceClient("spacex", configuration.GetSection("Lakehouse:Sources:SpaceX"));
+        using var provider = services.BuildServiceProvider();
+
+        // When the options are validated as at start-up
+        var error = Should.Throw<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        // Then the message names the key, its environment variable, and the problem
+        var failure = error.Failures.ShouldHaveSingleItem();
+        failure.ShouldStartWith($"Lakehouse:Sources:SpaceX:{key} ");
+        failure.ShouldContain(problem);
+        failure.ShouldContain($"Lakehouse__Sources__SpaceX__{key}");
+    }
+
+    [Fact]
+    public void A_base_URL_carrying_a_key_is_refused_without_repeating_it()
+    {
+        var options = new SourceHttpOptions { BaseUrl = new Uri("https://api.nasa.gov/?api_key=abcdefghij0123456789") };
+
+        var problem = options.Validate("Lakehouse:Sources:Nasa").ShouldHaveSingleItem();
+
+        problem.ShouldStartWith("Lakehouse:Sources:Nasa:BaseUrl must be a plain URL");
+        problem.ShouldNotContain("abcdefghij0123456789");
+    }
+
+    [Fact]
+    public void Asking_for_a_source_that_was_not_registered_says_how_to_register_it()
+    {
+        using var provider = new ServiceCollection().AddLogging()
+            .AddSourceClient("spacex", new ConfigurationBuilder().Build().GetSection("Lakehouse:Sources:SpaceX")).Services
+            .BuildServiceProvider();
+
+        var error = Should.Throw<InvalidOperationException>(() => provider.GetRequiredService<SourceClients>().Get("nasa"));
+
+        error.Message.ShouldContain("AddSourceClient(\"nasa\"");
+    }
+}
