@@ -1,0 +1,61 @@
+namespace Lakehouse.Gold;
+
+/// <summary>
+/// A check on a gold table, declared in its model file. Each test is a query for the rows that break it: no row
+/// means it passes. Like dbt's generic tests, <c>relationships</c> and <c>accepted_values</c> let NULL through;
+/// pair them with <c>not_null</c> where a value is required.
+/// </summary>
+internal abstract record DataTest(string Model, string Declaration)
+{
+    /// <summary>A SELECT returning the rows that break the test.</summary>
+    public abstract string FailingRowsSql();
+
+    /// <summary>The models the test reads besides its own, which must exist in the catalog.</summary>
+    public virtual IEnumerable<string> ReferencedModels => [];
+}
+
+/// <summary>No two rows share the values of <see cref="Columns"/> (the table's grain).</summary>
+internal sealed record UniqueTest(string Model, string Declaration, IReadOnlyList<string> Columns) : DataTest(Model, Declaration)
+{
+    public override string FailingRowsSql()
+    {
+        var columns = string.Join(", ", Columns.Select(SqlText.Identifier));
+        return $"SELECT {columns}, count(*) AS occurrences FROM {SqlText.Identifier(Model)} " +
+               $"GROUP BY ALL HAVING count(*) > 1 ORDER BY {columns}";
+    }
+}
+
+/// <summary>None of <see cref="Columns"/> is NULL in any row.</summary>
+internal sealed record NotNullTest(string Model, string Declaration, IReadOnlyList<string> Columns) : DataTest(Model, Declaration)
+{
+    public override string FailingRowsSql() =>
+        $"SELECT * FROM {SqlText.Identifier(Model)} WHERE " +
+        string.Join(" OR ", Columns.Select(c => $"{SqlText.Identifier(c)} IS NULL"));
+}
+
+/// <summary>Every non-null <see cref="Column"/> value exists as <see cref="TargetColumn"/> in <see cref="TargetModel"/>.</summary>
+internal sealed record RelationshipsTest(string Model, string Declaration, string Column, string TargetModel, string TargetColumn)
+    : DataTest(Model, Declaration)
+{
+    public override IEnumerable<string> ReferencedModels => [TargetModel];
+
+    public override string FailingRowsSql()
+    {
+        var column = SqlText.Identifier(Column);
+        return $"SELECT child.{column}, count(*) AS occurrences FROM {SqlText.Identifier(Model)} AS child " +
+               $"WHERE child.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {SqlText.Identifier(TargetModel)} AS parent " +
+               $"WHERE parent.{SqlText.Identifier(TargetColumn)} = child.{column}) GROUP BY ALL ORDER BY ALL";
+    }
+}
+
+/// <summary>Every non-null <see cref="Column"/> value is one of <see cref="Values"/> (SQL literals).</summary>
+internal sealed record AcceptedValuesTest(string Model, string Declaration, string Column, IReadOnlyList<string> Values)
+    : DataTest(Model, Declaration)
+{
+    public override string FailingRowsSql()
+    {
+        var column = SqlText.Identifier(Column);
+        return $"SELECT {column}, count(*) AS occurrences FROM {SqlText.Identifier(Model)} " +
+               $"WHERE {column} IS NOT NULL AND {column} NOT IN ({string.Join(", ", Values)}) GROUP BY ALL ORDER BY ALL";
+    }
+}

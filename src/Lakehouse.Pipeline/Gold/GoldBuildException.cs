@@ -1,0 +1,14 @@
+namespace Lakehouse.Gold;
+
+/// <summary>
+/// The gold build could not run: the gold file stayed locked by another process, silver could not be read, or a
+/// model's SQL failed (<see cref="Model"/> names it). Nothing was published; the previous gold is intact.
+/// </summary>
+internal sealed class GoldBuildException(string message, string? model = null, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The model whose SQL failed, when one did.</summary>
+    public string? Model { get; } = model;
+
+    /// <summary>A lock held by another process, which a later attempt may find released.</summary>
+    public bool IsTransient => InnerException is Lakehouse.DuckDb.DuckDbException { IsTransient: true };
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using Lakehouse.DuckDb;
+
+namespace Lakehouse.Gold;
+
+/// <summary>
+/// What the models read besides each other, set up on the gold connection before the build's transaction (a
+/// DuckDB transaction writes to one database only): silver as the in-memory database <c>silver</c> (views over the
+/// Parquet files, or the empty tables of the silver DDL), the run records and the build facts in the in-memory
+/// database <c>input</c>, and the macros models share. All of it lives in memory, so no temporary path ends up in
+/// the gold file.
+/// </summary>
+internal static class GoldInputs
+{
+    public const string SilverDatabase = "silver";
+    public const string InputDatabase = "input";
+
+    // Enough rows per INSERT to keep statement overhead small, few enough to stay far below any parameter limit.
+    private const int RunsPerInsert = 200;
+
+    // Surrogate keys come from the natural key alone, through md5 (DuckDB's hash() may change between versions):
+    // 63 of its bits, so every real key is positive and -1 stays free for the unknown member.
+    private const string Macros = """
+        CREATE OR REPLACE TEMP MACRO surrogate_key(natural_key) AS
+            CASE WHEN natural_key IS NULL THEN -1 ELSE (md5_number_lower(natural_key) >> 1)::BIGINT END;
+        CREATE OR REPLACE TEMP MACRO date_key(value) AS
+            coalesce((year(value) * 10000 + month(value) * 100 + day(value))::INTEGER, -1);
+        """;
+
+    private const string InputTables = """
+        CREATE TABLE input.runs (
+            run_id VARCHAR NOT NULL,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP,
+            status VARCHAR NOT NULL,
+            trigger VARCHAR NOT NULL,
+            api_calls BIGINT NOT NULL,
+            objects_landed BIGINT NOT NULL,
+            objects_unchanged BIGINT NOT NULL,
+            rows_transformed BIGINT NOT NULL,
+            rows_quarantined BIGINT NOT NULL,
+            duration_ms BIGINT NOT NULL,
+            early_exit BOOLEAN NOT NULL,
+            error VARCHAR
+        );
+        CREATE TABLE input.build (
+            silver_fingerprint VARCHAR NOT NULL,
+            built_at TIMESTAMP NOT NULL
+        );
+        """;
+
+    public static void Attach(
+        DuckDbConnection connection,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles,
+        string silverDdl,
+        IReadOnlyList<GoldRunRow> runs,
+        string silverFingerprint,
+        DateTimeOffset builtAt)
+    {
+        Execute(connection, $"ATTACH ':memory:' AS {SilverDatabase}; ATTACH ':memory:' AS {InputDatabase};");
+        AttachSilver(connection, silverFiles, silverDdl);
+        Execute(connection, InputTables);
+        InsertRuns(connection, runs);
+        Execute(connection, "INSERT INTO input.build VALUES ($1, $2)", silverFingerprint, builtAt.UtcDateTime);
+        Execute(connection, Macros);
+    }
+
+    private static void AttachSilver(DuckDbConnection connection, IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles, string silverDdl)
+    {
+        var gold = Scalar(connection, "SELECT current_database()");
+        connection.ChangeDatabase(SilverDatabase);
+        try
+        {
+            Execute(connection, silverDdl);
+        }
+        catch (DuckDbException ex)
+        {
+            throw new GoldBuildException($"The silver DDL does not run: {ex.Message}", inner: ex);
+        }
+        finally
+        {
+            connection.ChangeDatabase(gold);
+        }
+
+        foreach (var (table, files) in silverFiles.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            if (files.Count == 0)
+            {
+                continue;
+            }
+
+            var name = $"{SilverDatabase}.{SqlText.Identifier(table)}";
+            var paths = string.Join(", ", files.Select(f => SqlText.Literal(Path.GetFullPath(f))));
+            try
+            {
+                Execute(connection, $"DROP TABLE IF EXISTS {name}; CREATE VIEW {name} AS SELECT * FROM read_parquet([{paths}], union_by_name = false)");
+            }
+            catch (DuckDbException ex)
+            {
+                throw new GoldBuildException($"The silver table {table} cannot be read from its {files.Count} Parquet file(s): {ex.Message}", inner: ex);
+            }
+        }
+    }
+
+    private static void InsertRuns(DuckDbConnection connection, IReadOnlyList<GoldRunRow> runs)
+    {
+        foreach (var batch in runs.Chunk(RunsPerInsert))
+        {
+            using var command = connection.CreateCommand();
+            var sql = new StringBuilder("INSERT INTO input.runs VALUES ");
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var first = i * 13;
+                sql.Append(i == 0 ? "(" : ", (")
+                    .AppendJoin(", ", Enumerable.Range(first + 1, 13).Select(p => "$" + p.ToString(CultureInfo.InvariantCulture)))
+                    .Append(')');
+                var run = batch[i];
+                object?[] values =
+                [
+                    run.RunId, run.StartedAt.UtcDateTime, run.FinishedAt?.UtcDateTime, run.Status, run.Trigger,
+                    run.ApiCalls, run.ObjectsLanded, run.ObjectsUnchanged, run.RowsTransformed, run.RowsQuarantined,
+                    run.DurationMs, run.EarlyExit, run.Error,
+                ];
+                foreach (var value in values)
+                {
+                    command.Parameters.Add(new DuckDbParameter(value));
+                }
+            }
+
+            command.CommandText = sql.ToString();
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static void Execute(DuckDbConnection connection, string sql, params object?[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new DuckDbParameter(parameter));
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private static string Scalar(DuckDbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture)
+            ?? throw new InvalidOperationException($"'{sql}' returned nothing.");
+    }
+}

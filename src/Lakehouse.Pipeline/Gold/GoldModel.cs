@@ -1,0 +1,12 @@
+namespace Lakehouse.Gold;
+
+/// <summary>
+/// One gold table: the SELECT in its model file (import CTEs, logic, <c>select * from final</c>), the data tests
+/// declared beside it, and the other models its SQL reads.
+/// </summary>
+/// <param name="Name">The table's name: the file's name without <c>.sql</c>.</param>
+/// <param name="Folder">Where the file sits under <c>Gold/Models</c> (<c>spacex</c>, <c>common</c>), for messages.</param>
+/// <param name="Sql">The model's SELECT, without a trailing semicolon.</param>
+/// <param name="Tests">The data tests declared in the file.</param>
+/// <param name="DependsOn">The models the SQL reads, which are built before it.</param>
+internal sealed record GoldModel(string Name, string Folder, string Sql, IReadOnlyList<DataTest> Tests, IReadOnlyList<string> DependsOn);

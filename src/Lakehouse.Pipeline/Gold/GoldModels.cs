@@ -1,0 +1,159 @@
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Lakehouse.Gold;
+
+/// <summary>
+/// The gold models compiled into the pipeline (<c>Gold/Models/**/*.sql</c>, embedded), in build order. A model
+/// depends on another when its SQL names it outside comments and string literals and not as the member of a
+/// qualified name (<c>silver.spacex_launches</c> names no model), so a CTE must not be named after a model.
+/// </summary>
+internal static partial class GoldModels
+{
+    private const string ResourcePrefix = "Lakehouse.Gold.Models.";
+    private static readonly Lazy<IReadOnlyList<GoldModel>> LazyEmbedded = new(LoadEmbedded);
+
+    /// <summary>The embedded models, each after every model it depends on.</summary>
+    public static IReadOnlyList<GoldModel> Embedded => LazyEmbedded.Value;
+
+    /// <summary>
+    /// Models from their files' paths below <c>Gold/Models</c> (<c>spacex/fact_launch.sql</c>) and SQL, ordered so
+    /// that each comes after its dependencies; ties go by name, so the order is the same on every build.
+    /// </summary>
+    public static IReadOnlyList<GoldModel> FromSources(IEnumerable<KeyValuePair<string, string>> sources)
+    {
+        var files = new SortedDictionary<string, (string Folder, string Sql)>(StringComparer.Ordinal);
+        foreach (var (path, sql) in sources)
+        {
+            var normalised = path.Replace('\\', '/');
+            var slash = normalised.LastIndexOf('/');
+            var fileName = normalised[(slash + 1)..];
+            if (!fileName.EndsWith(".sql", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var name = fileName[..^".sql".Length];
+            var folder = slash < 0 ? string.Empty : normalised[..slash];
+            if (!Name().IsMatch(name))
+            {
+                throw new GoldBuildException($"The gold model file {normalised} needs a name made of lower-case letters, digits and underscores.", name);
+            }
+
+            if (files.TryGetValue(name, out var existing))
+            {
+                throw new GoldBuildException($"Two gold models are named {name} (in '{existing.Folder}' and '{folder}'); a table name must be unique.", name);
+            }
+
+            files.Add(name, (folder, sql.Trim().TrimEnd(';')));
+        }
+
+        var models = files.ToDictionary(
+            f => f.Key,
+            f => new GoldModel(
+                f.Key,
+                f.Value.Folder,
+                f.Value.Sql,
+                DataTestParser.Parse(f.Key, f.Value.Sql),
+                ReferencedNames(f.Value.Sql).Where(n => n != f.Key && files.ContainsKey(n)).Order(StringComparer.Ordinal).ToArray()),
+            StringComparer.Ordinal);
+
+        foreach (var test in models.Values.SelectMany(m => m.Tests))
+        {
+            var missing = test.ReferencedModels.FirstOrDefault(r => !models.ContainsKey(r));
+            if (missing is not null)
+            {
+                throw new GoldBuildException($"Gold model {test.Model}: the data test {test.Declaration} names {missing}, which is no gold model.", test.Model);
+            }
+        }
+
+        return InBuildOrder(models);
+    }
+
+    private static IReadOnlyList<GoldModel> LoadEmbedded()
+    {
+        var assembly = typeof(GoldModels).Assembly;
+        var sources = assembly.GetManifestResourceNames()
+            .Where(r => r.StartsWith(ResourcePrefix, StringComparison.Ordinal) && r.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(r => KeyValuePair.Create(r[ResourcePrefix.Length..], Read(assembly, r)));
+        return FromSources(sources);
+    }
+
+    private static string Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The embedded resource {resource} is missing.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    // Kahn's algorithm, always taking the alphabetically first model that is ready.
+    private static List<GoldModel> InBuildOrder(Dictionary<string, GoldModel> models)
+    {
+        var waitingOn = models.Values.ToDictionary(m => m.Name, m => m.DependsOn.Count, StringComparer.Ordinal);
+        var dependents = models.Values
+            .SelectMany(m => m.DependsOn.Select(d => (Dependency: d, Dependent: m.Name)))
+            .ToLookup(p => p.Dependency, p => p.Dependent, StringComparer.Ordinal);
+        var ready = new SortedSet<string>(waitingOn.Where(w => w.Value == 0).Select(w => w.Key), StringComparer.Ordinal);
+        var ordered = new List<GoldModel>(models.Count);
+        while (ready.Count > 0)
+        {
+            var next = ready.Min!;
+            ready.Remove(next);
+            ordered.Add(models[next]);
+            foreach (var dependent in dependents[next])
+            {
+                if (--waitingOn[dependent] == 0)
+                {
+                    ready.Add(dependent);
+                }
+            }
+        }
+
+        if (ordered.Count < models.Count)
+        {
+            var cycle = waitingOn.Where(w => w.Value > 0).Select(w => w.Key).Order(StringComparer.Ordinal);
+            throw new GoldBuildException($"The gold models {string.Join(", ", cycle)} depend on each other in a cycle; no build order exists.");
+        }
+
+        return ordered;
+    }
+
+    /// <summary>The unqualified names in <paramref name="sql"/>, skipping comments and string literals.</summary>
+    private static HashSet<string> ReferencedNames(string sql)
+    {
+        var code = new StringBuilder(sql.Length);
+        for (var i = 0; i < sql.Length; i++)
+        {
+            if (sql[i] == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
+            {
+                i = sql.IndexOf('\n', i) is var end and >= 0 ? end : sql.Length;
+                code.Append('\n');
+            }
+            else if (sql[i] == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
+            {
+                i = sql.IndexOf("*/", i + 2, StringComparison.Ordinal) is var end and >= 0 ? end + 1 : sql.Length;
+                code.Append(' ');
+            }
+            else if (sql[i] == '\'')
+            {
+                // '' inside a literal ends one literal and starts the next, which skips the same characters.
+                i = sql.IndexOf('\'', i + 1) is var end and >= 0 ? end : sql.Length;
+                code.Append(' ');
+            }
+            else
+            {
+                code.Append(sql[i] == '"' ? ' ' : sql[i]);
+            }
+        }
+
+        return UnqualifiedWord().Matches(code.ToString()).Select(m => m.Value.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]*$")]
+    private static partial Regex Name();
+
+    [GeneratedRegex(@"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")]
+    private static partial Regex UnqualifiedWord();
+}

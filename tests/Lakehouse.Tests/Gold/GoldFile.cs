@@ -1,0 +1,81 @@
+using System.Globalization;
+using Lakehouse.DuckDb;
+using Lakehouse.Tests.Support;
+
+namespace Lakehouse.Tests.Gold;
+
+/// <summary>
+/// A gold database opened the way a query opens it (read-only). Dispose it before the next build: in one process,
+/// every connection to a file shares one DuckDB instance, and a read-only one would keep the builder out.
+/// </summary>
+internal sealed class GoldFile : IDisposable
+{
+    private readonly DuckDbConnection connection;
+
+    private GoldFile(string path)
+    {
+        connection = DuckDbTestConnections.OpenFile(path, "Access Mode=read_only");
+    }
+
+    public static GoldFile Open(string path) => new(path);
+
+    public void Dispose() => connection.Dispose();
+
+    public List<Dictionary<string, object?>> Rows(string sql)
+    {
+        using var command = connection.Command(sql);
+        using var reader = command.ExecuteReader();
+        var rows = new List<Dictionary<string, object?>>();
+        while (reader.Read())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    public Dictionary<string, object?> Single(string sql) => Rows(sql).ShouldHaveSingleItem();
+
+    public T Scalar<T>(string sql) => connection.Scalar<T>(sql);
+
+    /// <summary>Every table's rows as text, sorted, so two gold files compare as sets of rows per table.</summary>
+    public static SortedDictionary<string, List<string>> Contents(string path)
+    {
+        using var gold = Open(path);
+        var contents = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        var tables = gold.Rows("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1")
+            .Select(r => (string)r["table_name"]!);
+        foreach (var table in tables)
+        {
+            var rows = gold.Rows($"SELECT * FROM {table}")
+                .Select(r => string.Join(" | ", r.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            contents[table] = rows;
+        }
+
+        return contents;
+    }
+}
+
+internal static class GoldContentsAssertions
+{
+    /// <summary>Asserts two results of <see cref="GoldFile.Contents"/> are equal, naming the first table that differs.</summary>
+    public static void ShouldHaveSameContents(this SortedDictionary<string, List<string>> actual, SortedDictionary<string, List<string>> expected)
+    {
+        actual.Keys.ShouldBe(expected.Keys);
+        foreach (var (table, rows) in expected)
+        {
+            var missing = rows.Except(actual[table]).Take(3).ToList();
+            var unexpected = actual[table].Except(rows).Take(3).ToList();
+            (missing.Count + unexpected.Count).ShouldBe(0, $"{table}: missing {string.Join(" / ", missing)}; unexpected {string.Join(" / ", unexpected)}");
+            actual[table].Count.ShouldBe(rows.Count, $"{table}: row count");
+        }
+    }
+}
