@@ -96,7 +96,7 @@ internal static class LakehouseCli
         OperationCanceledException => ExitCodes.Interrupted,
         DuckDb.DuckDbException { ErrorType: DuckDb.DuckDbErrorType.Interrupt } => ExitCodes.Interrupted,
         Querying.GoldDatabaseException or DuckDb.DuckDbException => ExitCodes.Failure,
-        Storage.ObjectStoreException or Lake.LakeStateException or Gold.GoldDataTestException or Sources.Http.SourceRequestException => ExitCodes.Failure,
+        Storage.ObjectStoreException or Lake.LakeStateException or Gold.GoldDataTestException or Gold.GoldBuildException or Sources.Http.SourceRequestException => ExitCodes.Failure,
         IOException => ExitCodes.Failure,
         _ => null,
     };

@@ -1,4 +1,10 @@
+using Lakehouse.Bronze;
 using Lakehouse.Configuration;
+using Lakehouse.Gold;
+using Lakehouse.Runs;
+using Lakehouse.Silver;
+using Lakehouse.Sources;
+using Lakehouse.Sources.SpaceX;
 using Lakehouse.Logging;
 using Lakehouse.Storage;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +33,25 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton<ILoggerProvider>(sp => new SerilogLoggerProvider(sp.GetRequiredService<Serilog.Core.Logger>(), dispose: true));
 
         services.AddSingleton(sp => CreateObjectStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, configuration.Secrets));
+
+        // The flow: sources → bronze → silver → gold, and the run that strings them together.
+        services.AddOptions<PipelineOptions>().Bind(configuration.Root.GetSection(PipelineOptions.Section));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PipelineOptions>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<GoldOptions>>().Value);
+        services.AddSpaceX(configuration.Root);
+        services.AddSingleton<BronzeLander>();
+        services.AddSingleton<SilverTransform>();
+        services.AddSingleton<SilverStage>();
+        services.AddSingleton<StarSchemaBuilder>();
+        services.AddSingleton(sp => new GoldStage(
+            sp.GetRequiredService<IObjectStore>(),
+            sp.GetRequiredService<StarSchemaBuilder>(),
+            sp.GetRequiredService<GoldOptions>(),
+            sp.GetRequiredService<PipelineOptions>(),
+            [.. sp.GetServices<ISource>().Select(s => s.Name)],
+            sp.GetRequiredService<ILogger<GoldStage>>()));
+        services.AddSingleton<LakehousePipeline>();
+        services.AddSingleton<LakeStatus>();
 
         return services;
     }

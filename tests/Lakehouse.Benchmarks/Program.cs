@@ -2,7 +2,10 @@ using System.Globalization;
 using Lakehouse.Benchmarks;
 
 // The benchmark command: prints the figures the issues ask for, as medians over several runs.
-// Usage: dotnet run -c Release --project tests/Lakehouse.Benchmarks -- [query-csv] [--rows N] [--runs N (rounds, default 9)]
+// Usage: dotnet run -c Release --project tests/Lakehouse.Benchmarks -- BENCHMARK [options]
+//   query-csv [--rows N] [--runs N (rounds, default 9)]
+//   spacex-transform-model [--scale X (default 1000)] [--runs N (default 3)]
+//   spacex-second-run [--runs N (default 9)]
 var benchmark = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "query-csv";
 var rows = IntOption(args, "--rows", 1_000_000);
 var runs = IntOption(args, "--runs", 9);
@@ -12,8 +15,14 @@ switch (benchmark)
     case "query-csv":
         await QueryCsvBenchmark.RunAsync(rows, runs);
         return 0;
+    case "spacex-transform-model":
+        await SpaceXPipelineBenchmark.TransformModelAsync(DoubleOption(args, "--scale", 1000), IntOption(args, "--runs", 3));
+        return 0;
+    case "spacex-second-run":
+        await SpaceXPipelineBenchmark.SecondRunAsync(IntOption(args, "--runs", 9));
+        return 0;
     default:
-        await Console.Error.WriteLineAsync($"Unknown benchmark '{benchmark}'. Known: query-csv.");
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{benchmark}'. Known: query-csv, spacex-transform-model, spacex-second-run.");
         return 2;
 }
 
@@ -21,4 +30,10 @@ static int IntOption(string[] args, string name, int fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static double DoubleOption(string[] args, string name, double fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }

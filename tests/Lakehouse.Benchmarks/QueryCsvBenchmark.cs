@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using Lakehouse.DuckDb;
 using Lakehouse.Querying;
@@ -55,11 +54,11 @@ internal static class QueryCsvBenchmark
 
             for (var i = 0; i < contenders.Length; i++)
             {
-                Console.WriteLine($"  {contenders[i].Name,-34} median {Median(times[i]):0.000} s  (min {times[i].Min():0.000}, max {times[i].Max():0.000})");
+                Console.WriteLine($"  {contenders[i].Name,-34} median {Measure.Median(times[i]):0.000} s  (min {times[i].Min():0.000}, max {times[i].Max():0.000})");
             }
 
-            var processRatio = Median(times[1].Zip(times[0], (ours, duck) => ours / duck));
-            var inProcessRatio = Median(times[2].Zip(times[0], (ours, duck) => ours / duck));
+            var processRatio = Measure.Median(times[1].Zip(times[0], (ours, duck) => ours / duck));
+            var inProcessRatio = Measure.Median(times[2].Zip(times[0], (ours, duck) => ours / duck));
             Console.WriteLine($"  ratio lakehouse process / DuckDB COPY: {processRatio:0.00}x (target <= 2.0x)");
             Console.WriteLine($"  ratio in-process path / DuckDB COPY:   {inProcessRatio:0.00}x");
             Console.WriteLine($"  output: {new FileInfo(processCsv).Length / 1e6:0.0} MB, peak RSS of the lakehouse process {peakRss / 1048576.0:0} MiB, " +
@@ -126,46 +125,9 @@ internal static class QueryCsvBenchmark
     }
 
     /// <summary>Runs the real CLI with stdout redirected to a file; returns its peak resident memory.</summary>
-    private static long RunCli(string database, string outputFile)
-    {
-        var cli = Path.Combine(AppContext.BaseDirectory, "lakehouse.dll");
-        using var shell = Process.Start(new ProcessStartInfo("/bin/sh")
-        {
-            ArgumentList = { "-c", $"exec dotnet \"{cli}\" query \"SELECT * FROM t\" --format csv --db \"{database}\" > \"{outputFile}\"" },
-            UseShellExecute = false,
-        })!;
-        long peak = 0;
-        while (!shell.WaitForExit(20))
-        {
-            peak = Math.Max(peak, PeakRss(shell.Id));
-        }
+    private static long RunCli(string database, string outputFile) =>
+        Measure.RunCli(["query", "SELECT * FROM t", "--format", "csv", "--db", database], outputFile);
 
-        if (shell.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"lakehouse query exited {shell.ExitCode}");
-        }
-
-        return peak;
-    }
-
-    private static long PeakRss(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static string Hash(string path)
     {

@@ -68,7 +68,7 @@ internal static class DemoCommand
             var goldPath = Path.Combine(root, "gold", "lakehouse.duckdb");
             await console.Error.WriteLineAsync($"Generating SpaceX-shaped data (seed {parseResult.GetValue(seed)}, scale {parseResult.GetValue(scale)}) and serving it on loopback...");
             var catalog = SpaceXSampleGenerator.Generate(parseResult.GetValue(seed), parseResult.GetValue(scale));
-            await using var server = await SpaceXApiServer.StartAsync(catalog, ct);
+            await using var server = await SpaceXApiServer.StartAsync(catalog, cancellationToken: ct);
             var overrides = new Dictionary<string, string?>
             {
                 ["Lakehouse:Sources:SpaceX:BaseUrl"] = server.BaseAddress.ToString(),

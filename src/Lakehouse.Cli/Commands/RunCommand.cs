@@ -38,11 +38,11 @@ internal static class RunCommand
         return command;
     }
 
-    public static Option<string> SummaryFormatOption()
+    public static Option<string> SummaryFormatOption(string json = "the run record")
     {
         var format = new Option<string>("--format")
         {
-            Description = "table (for people) or json (the run record, for machines).",
+            Description = $"table (for people) or json ({json}, for machines).",
             DefaultValueFactory = _ => "table",
             HelpName = "table|json",
         };

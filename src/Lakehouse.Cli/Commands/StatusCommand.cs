@@ -13,7 +13,7 @@ internal static class StatusCommand
 {
     public static Command Create(CliConsole console)
     {
-        var format = RunCommand.SummaryFormatOption();
+        var format = RunCommand.SummaryFormatOption("an array with one object per dataset");
         var command = new Command("status", "Show each dataset's cursor, last run, freshness, rows per layer (bronze objects, silver and gold rows) and last error. Reads the lake only.") { format };
         command.SetAction(async (parseResult, ct) =>
         {

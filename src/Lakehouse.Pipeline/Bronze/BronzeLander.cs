@@ -32,7 +32,7 @@ internal sealed partial class BronzeLander(IObjectStore store, ILogger<BronzeLan
             if (state.Requests.TryGetValue(request.RequestIdentity, out var last) && last.Sha256 == sha)
             {
                 unchanged++;
-                LogUnchanged(dataset.ToString(), request.Describe());
+                LogUnchanged(dataset, request);
                 continue;
             }
 
@@ -63,17 +63,17 @@ internal sealed partial class BronzeLander(IObjectStore store, ILogger<BronzeLan
             state = state with { LastLandedAt = response.FetchedAt };
             await LakeJson.WriteAsync(store, LakeKeys.DatasetState(dataset), state, ct);
             landed.Add(key.Value);
-            LogLanded(dataset.ToString(), key.Value, response.Body.Length);
+            LogLanded(dataset, key.Value, response.Body.Length);
         }
 
         return new LandingResult(calls, landed, unchanged);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Landed {Dataset} {BronzeKey} ({Bytes} bytes)")]
-    private partial void LogLanded(string dataset, string bronzeKey, long bytes);
+    private partial void LogLanded(DatasetName dataset, string bronzeKey, long bytes);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Unchanged {Dataset}: {Request} answered as last time")]
-    private partial void LogUnchanged(string dataset, string request);
+    private partial void LogUnchanged(DatasetName dataset, SourceRequest request);
 }
 
 /// <summary>A request and the response it got.</summary>

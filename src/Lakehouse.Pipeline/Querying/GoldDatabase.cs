@@ -31,8 +31,9 @@ internal static class GoldDatabase
         {
             throw new GoldDatabaseException(
                 isMissing: true,
-                $"No gold database at {path}. The pipeline builds it ('lakehouse run', or 'lakehouse demo' for sample " +
-                "data); or point --db at an existing DuckDB file, or use --db :memory: to try SQL on an empty database.");
+                $"No gold database at {path}. 'lakehouse run' builds it from the APIs; 'lakehouse demo' builds sample data " +
+                "offline into lake/demo (then query it with --db lake/demo/gold/lakehouse.duckdb); or point --db at an " +
+                "existing DuckDB file, or use --db :memory: to try SQL on an empty database.");
         }
 
         var deadline = time.GetTimestamp() + (long)(lockWait.TotalSeconds * time.TimestampFrequency);

@@ -1,7 +1,6 @@
 using Lakehouse.Configuration;
 using Lakehouse.DuckDb;
 using Lakehouse.Lake;
-using Lakehouse.Silver;
 using Lakehouse.Sources;
 using Lakehouse.Storage;
 

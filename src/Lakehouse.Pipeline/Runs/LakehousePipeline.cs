@@ -35,7 +35,8 @@ internal sealed partial class LakehousePipeline(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Value });
         var record = new RunRecord { RunId = run.Value, Trigger = request.Trigger, StartedAt = time.GetUtcNow() };
         await SaveAsync(record, ct);
-        LogStarted(run.Value, string.Join(", ", selected.SelectMany(s => s.Datasets).Select(d => d.Name)));
+        var names = string.Join(", ", selected.SelectMany(s => s.Datasets).Select(d => d.Name));
+        LogStarted(run, names);
 
         var datasets = new List<DatasetRun>();
         var probeCalls = 0;
@@ -70,7 +71,7 @@ internal sealed partial class LakehousePipeline(
 
         record = record with { FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds };
         await TrySaveAsync(record);
-        LogFinished(run.Value, record.Status.ToString(), record.ApiCalls, record.DurationMs);
+        LogFinished(run, record.Status, record.ApiCalls, record.DurationMs);
         return record;
     }
 
@@ -231,10 +232,10 @@ internal sealed partial class LakehousePipeline(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} started: {Datasets}")]
-    private partial void LogStarted(string runId, string datasets);
+    private partial void LogStarted(RunId runId, string datasets);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} finished: {Status}, {ApiCalls} API calls, {DurationMs} ms")]
-    private partial void LogFinished(string runId, string status, long apiCalls, long durationMs);
+    private partial void LogFinished(RunId runId, RunStatus status, long apiCalls, long durationMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Source} unchanged since the last run ({Probe}): nothing to fetch")]
     private partial void LogEarlyExit(string source, string probe);

@@ -39,7 +39,7 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
             .Select(m => LandingGroup.Locate(dataset, m.Key))
             .OfType<(string Partition, RunId Run, ObjectKey Manifest)>()
             .GroupBy(m => (m.Partition, m.Run))
-            .Select(g => new LandingGroup(g.Key.Partition, g.Key.Run, [.. g.Select(m => m.Manifest).Order()]))
+            .Select(g => new LandingGroup(g.Key.Partition, g.Key.Run, [.. g.Select(m => m.Manifest).OrderBy(k => k.Value, StringComparer.Ordinal)]))
             .OrderBy(g => g.Run.Value, StringComparer.Ordinal)
             .ThenBy(g => g.Partition, StringComparer.Ordinal)
             .ToList();
@@ -140,7 +140,7 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
                 Drift = [.. drift.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new DriftEntry(d.Key, d.Value))],
             };
             await LakeJson.WriteAsync(store, LakeKeys.SilverCommit(dataset, group.Partition, group.Run), commit, ct);
-            LogTransformed(dataset.ToString(), group.Run.Value, entries.Count, rowsRead, rowsQuarantined);
+            LogTransformed(dataset, group.Run, entries.Count, rowsRead, rowsQuarantined);
             return new SilverResult(rowsRead - rowsQuarantined, rowsQuarantined, commit.Drift, 1);
         }
         finally
@@ -186,7 +186,7 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transformed {Dataset} landed by {LandingRunId}: {Objects} objects, {RowsRead} rows, {RowsQuarantined} quarantined")]
-    private partial void LogTransformed(string dataset, string landingRunId, int objects, long rowsRead, long rowsQuarantined);
+    private partial void LogTransformed(DatasetName dataset, RunId landingRunId, int objects, long rowsRead, long rowsQuarantined);
 
     /// <summary>The bronze one run landed for one dataset partition: the unit of transform and of publishing.</summary>
     private sealed record LandingGroup(string Partition, RunId Run, IReadOnlyList<ObjectKey> Manifests)

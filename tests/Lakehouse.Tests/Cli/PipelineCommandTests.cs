@@ -34,7 +34,7 @@ public sealed class PipelineCommandTests : IDisposable
     public async Task Run_then_status_show_what_landed_and_a_second_run_is_an_early_exit()
     {
         // Given the recorded API on loopback
-        await using var server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")), CancellationToken.None);
+        await using var server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
         var config = WriteConfig(server.BaseAddress);
 
         // When run twice, the second time with --format json, then status
@@ -67,7 +67,7 @@ public sealed class PipelineCommandTests : IDisposable
     {
         // Given a lake after one run, and an API that then goes away
         string config;
-        await using (var server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")), CancellationToken.None))
+        await using (var server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex"))))
         {
             config = WriteConfig(server.BaseAddress);
             (await CliRunner.RunAsync("run", "--config", config)).ExitCode.ShouldBe(0);
@@ -101,7 +101,7 @@ public sealed class PipelineCommandTests : IDisposable
         result.ExitCode.ShouldBe(0, result.Error);
         result.Output.ShouldContain("Launches per year");
         result.Output.ShouldContain("Payload mass per rocket");
-        var generated = SpaceXSampleGenerator.Generate(7, 1.0).Elements("launches").Count;
+        var generated = new SpaceXSampleGenerator(7, 1.0).Count("launches");
         using var connection = new DuckDbConnection($"Data Source={Path.Combine(lake, "gold", "lakehouse.duckdb")};Access Mode=read_only");
         connection.Open();
         using var command = connection.CreateCommand();

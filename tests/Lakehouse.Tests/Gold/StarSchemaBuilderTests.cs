@@ -105,7 +105,7 @@ public sealed class StarSchemaBuilderTests : IDisposable
         await Build(files);
         var rebuilt = GoldFile.Contents(goldPath);
         var other = lake.Folder.Combine("other", "lakehouse.duckdb");
-        await builder.BuildAsync(other, lake.WriteFiles(), SilverLake.Ddl, Runs(), "fp-1", CancellationToken.None);
+        await builder.BuildAsync(other, lake.WriteFiles(), SilverLake.Ddl, SpaceXScenario.Runs(), "fp-1", CancellationToken.None);
 
         // Then every table holds the same rows
         original.Keys.Count.ShouldBe(GoldModels.Embedded.Count);
@@ -308,7 +308,7 @@ public sealed class StarSchemaBuilderTests : IDisposable
 
         // When gold is built
         var error = await Should.ThrowAsync<GoldBuildException>(
-            () => impatient.BuildAsync(goldPath, lake.WriteFiles(), SilverLake.Ddl, Runs(), "after", CancellationToken.None));
+            () => impatient.BuildAsync(goldPath, lake.WriteFiles(), SilverLake.Ddl, SpaceXScenario.Runs(), "after", CancellationToken.None));
 
         // Then the error says the file is locked by another process, as a transient failure
         error.Message.ShouldContain("stayed locked by another process");
@@ -342,7 +342,7 @@ public sealed class StarSchemaBuilderTests : IDisposable
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         await Should.ThrowAsync<OperationCanceledException>(
-            () => builder.BuildAsync(goldPath, files, SilverLake.Ddl, Runs(), "after", cancelled.Token));
+            () => builder.BuildAsync(goldPath, files, SilverLake.Ddl, SpaceXScenario.Runs(), "after", cancelled.Token));
 
         // Then the previous gold stays
         StarSchemaBuilder.ReadFingerprint(goldPath).ShouldBe("before");
@@ -352,5 +352,5 @@ public sealed class StarSchemaBuilderTests : IDisposable
         IReadOnlyDictionary<string, IReadOnlyList<string>>? files = null,
         IReadOnlyList<GoldRunRow>? runs = null,
         string fingerprint = "fp-1") =>
-        builder.BuildAsync(goldPath, files ?? lake.WriteFiles(), SilverLake.Ddl, runs ?? Runs(), fingerprint, CancellationToken.None);
+        builder.BuildAsync(goldPath, files ?? lake.WriteFiles(), SilverLake.Ddl, runs ?? SpaceXScenario.Runs(), fingerprint, CancellationToken.None);
 }

@@ -11,19 +11,21 @@ namespace Lakehouse.Tests.Runs;
 /// land, during transform, during model), then run again to the end; gold is compared table by table with an
 /// uninterrupted run's, leaving out only what names runs (run ids, timings).
 /// </summary>
-public sealed class CrashSafetyTests : IAsyncLifetime
+public sealed class CrashSafetyTests : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory temp = new();
     private SpaceXApiServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")), CancellationToken.None);
+        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
 
     public async Task DisposeAsync()
     {
         await server.DisposeAsync();
         temp.Dispose();
     }
+
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public async Task Killed_during_land_transform_or_model_the_next_run_gives_the_gold_of_an_uninterrupted_run()

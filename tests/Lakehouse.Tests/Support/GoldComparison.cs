@@ -29,7 +29,8 @@ internal static class GoldComparison
         {
             var columns = Strings(connection, $"""
                 SELECT column_name FROM duckdb_columns() WHERE database_name = 'expected' AND table_name = '{table}'
-                  AND column_name NOT LIKE '%run_id%' AND column_name NOT LIKE '\_%' ESCAPE '\' AND column_name NOT LIKE '%landed_at%'
+                  AND column_name NOT LIKE '%run\_id%' ESCAPE '\' AND column_name NOT LIKE 'run\_%' ESCAPE '\'
+                  AND column_name NOT LIKE '\_%' ESCAPE '\' AND column_name NOT LIKE '%landed\_at%' ESCAPE '\'
                 ORDER BY column_index
                 """);
             var list = string.Join(", ", columns.Select(c => $"\"{c}\""));

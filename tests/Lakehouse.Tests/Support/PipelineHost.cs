@@ -66,7 +66,10 @@ internal sealed class PipelineHost : IDisposable
         using var connection = OpenGold();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        var value = command.ExecuteScalar()!;
+
+        // sum() of BIGINT is a HUGEINT, which arrives as a 128-bit integer that is not IConvertible.
+        return (T)Convert.ChangeType(value is IConvertible ? value : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public void Dispose() => Services.Dispose();

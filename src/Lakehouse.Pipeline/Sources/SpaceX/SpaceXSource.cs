@@ -88,7 +88,7 @@ internal sealed class SpaceXSource(SourceClient client, SpaceXOptions options) :
     /// <summary>The mongoose-paginate body: every document, a stable sort, one page.</summary>
     private static byte[] QueryBody(int page, int limit) => Encoding.UTF8.GetBytes(string.Create(
         CultureInfo.InvariantCulture,
-        $$"""{"query":{},"options":{"page":{{page}},"limit":{{limit}},"sort":{"_id":"asc"}}}"""));
+        $"{{\"query\":{{}},\"options\":{{\"page\":{page},\"limit\":{limit},\"sort\":{{\"_id\":\"asc\"}}}}}}"));
 
     /// <summary>
     /// Reads only the envelope's paging keys. A body that is not an envelope ends the dataset after landing it: the

@@ -1,0 +1,23 @@
+using Lakehouse.Sources.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Lakehouse.Sources.SpaceX;
+
+internal static class SpaceXServiceCollectionExtensions
+{
+    /// <summary>The SpaceX source: its polite HTTP client and its settings, both under <c>Lakehouse:Sources:SpaceX</c>.</summary>
+    public static IServiceCollection AddSpaceX(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SpaceXOptions.Section);
+        services.AddSourceClient(SpaceXSource.SourceName, section);
+        services.AddOptions<SpaceXOptions>().Bind(section).Validate(
+            o => o.PageSize is >= 1 and <= 10_000 && o.FullRefreshInterval >= TimeSpan.Zero,
+            $"{SpaceXOptions.Section}:PageSize must be between 1 and 10000 and {SpaceXOptions.Section}:FullRefreshInterval must not be negative.").ValidateOnStart();
+        services.AddSingleton<ISource>(sp => new SpaceXSource(
+            sp.GetRequiredService<SourceClients>().Get(SpaceXSource.SourceName),
+            sp.GetRequiredService<IOptions<SpaceXOptions>>().Value));
+        return services;
+    }
+}
