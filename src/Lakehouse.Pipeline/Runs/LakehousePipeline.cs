@@ -170,11 +170,11 @@ internal sealed partial class LakehousePipeline(
 
     private async Task<RunRecord> ModelAsync(RunRecord record, Stopwatch clock, CancellationToken ct)
     {
-        // Gold's meta_run is built from the run records, so this run's record (as it stands before the model step)
-        // must be in the lake first.
-        await SaveAsync(record with { DurationMs = clock.ElapsedMilliseconds }, ct);
         try
         {
+            // Gold's meta_run is built from the run records, so this run's record (as it stands before the model
+            // step) must be in the lake first.
+            await SaveAsync(record with { DurationMs = clock.ElapsedMilliseconds }, ct);
             var built = await gold.ModelAsync(rebuild: false, ct);
             return built is null ? record : record with { GoldRows = built.RowsPerTable };
         }

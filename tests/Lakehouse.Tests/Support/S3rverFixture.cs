@@ -67,7 +67,8 @@ public sealed class S3rverFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Kills the server, as an outage would; its data stays for <see cref="RestartAsync"/>.</summary>
+    public async Task StopAsync()
     {
         if (process is not null)
         {
@@ -79,7 +80,24 @@ public sealed class S3rverFixture : IAsyncLifetime
             }
 
             process.Dispose();
+            process = null;
         }
+    }
+
+    /// <summary>Starts the server again on the same port and data, as after an outage.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await TryStartAsync(FindOnPath("node")!, ServiceUrl.Port);
+        if (process is null)
+        {
+            throw new InvalidOperationException($"s3rver did not restart on port {ServiceUrl.Port}.");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
 
         if (dataPath is not null)
         {
