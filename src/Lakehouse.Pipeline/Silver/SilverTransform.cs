@@ -1,0 +1,444 @@
+using System.Data.Common;
+using System.Text;
+using Lakehouse.DuckDb;
+
+namespace Lakehouse.Silver;
+
+/// <summary>One bronze object of a chunk, already copied to a local file.</summary>
+/// <param name="LocalPath">The object's bytes, exactly as landed.</param>
+/// <param name="BronzeKey">Its key in the lake, written into every row it yields.</param>
+/// <param name="RunId">The run that landed it.</param>
+/// <param name="LandedAt">When it was landed.</param>
+internal sealed record BronzeInput(string LocalPath, string BronzeKey, string RunId, DateTimeOffset LandedAt);
+
+/// <summary>A Parquet file a transform wrote.</summary>
+/// <param name="Table">The silver table, e.g. <c>spacex_launches</c> or <c>spacex_quarantine</c>.</param>
+/// <param name="LocalPath">The file, <c>{table}.parquet</c> in the output folder.</param>
+/// <param name="Rows">Rows in the file.</param>
+internal sealed record SilverOutputFile(string Table, string LocalPath, long Rows);
+
+/// <summary>A member the transform does not know, e.g. <c>launches.new_field</c> or <c>launches.cores[].new_flag</c>.</summary>
+/// <param name="Field">The member's path, prefixed with the dataset's name.</param>
+/// <param name="Occurrences">How many objects carried it.</param>
+internal sealed record SchemaDriftField(string Field, long Occurrences);
+
+/// <summary>What a transform of one chunk produced.</summary>
+/// <param name="Files">One file per table the dataset produces, then the quarantine file; each always written.</param>
+/// <param name="Drift">The unknown members seen, by path.</param>
+/// <param name="RowsRead">Documents read, plus bodies that held none that could be read (each counts as one).</param>
+/// <param name="RowsQuarantined">Rows in the quarantine file.</param>
+internal sealed record SilverChunkResult(
+    IReadOnlyList<SilverOutputFile> Files, IReadOnlyList<SchemaDriftField> Drift, long RowsRead, long RowsQuarantined);
+
+/// <summary>
+/// Bronze → silver for one chunk of one dataset: DuckDB reads the chunk's JSON bodies once, the dataset's SQL script
+/// (<see cref="SilverScripts"/>) checks and types every document, and each silver table and the quarantine are
+/// written as one zstd Parquet file.
+/// </summary>
+/// <remarks>
+/// Bad input never fails a run. A document that fails a check goes to the quarantine with the reason; a body that
+/// is not JSON (truncated, an HTML error page) or holds no documents goes there whole, with its first
+/// <see cref="BronzeBody.RecordChars"/> characters. DuckDB reads all bodies of a chunk in one statement, so one
+/// malformed body fails that statement: the bodies are then checked one by one and the chunk is read again without
+/// the bad ones.
+/// </remarks>
+internal sealed class SilverTransform
+{
+    private const string UnexpectedBody =
+        "unexpected body: a JSON value that is neither an array nor an object with a \"docs\" array";
+
+    // DuckDB appends this to its parse errors when ignore_errors is on; it is advice for DuckDB users, not a reason.
+    private const string IgnoreErrorsHint = "Parse errors cannot be ignored for JSON formats other than 'newline_delimited'";
+
+    /// <summary>DuckDB's memory limit per run; it spills to a temp folder beyond it.</summary>
+    public string MemoryLimit { get; init; } = "512MB";
+
+    /// <inheritdoc cref="SilverScripts.Datasets"/>
+    public static IReadOnlyList<string> Datasets => SilverScripts.Datasets;
+
+    /// <summary>The silver tables <paramref name="dataset"/> produces (not counting the quarantine).</summary>
+    public static IReadOnlyList<string> TablesOf(string dataset) => SilverScripts.Script(dataset).Produces;
+
+    /// <summary>The DDL of <paramref name="source"/>'s silver tables, for the gold build to create empty ones.</summary>
+    public static string SchemaSql(string source) => SilverScripts.Schema(source);
+
+    /// <summary>
+    /// Transforms one chunk of <paramref name="dataset"/>'s bronze objects into <c>{table}.parquet</c> files in
+    /// <paramref name="outputDirectory"/>: one per produced table and one for the quarantine, each written even when
+    /// empty. The same inputs give the same rows, in the same order.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown dataset, or two inputs with the same local path.</exception>
+    /// <exception cref="SilverTransformException">DuckDB failed for a reason other than bad input.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public SilverChunkResult Run(string dataset, IReadOnlyList<BronzeInput> inputs, string outputDirectory, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var script = SilverScripts.Script(dataset);
+        var bodies = Bodies(inputs);
+        Directory.CreateDirectory(outputDirectory);
+
+        var tempDirectory = Path.Combine(Path.GetTempPath(), "lakehouse-silver", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var rejected = new List<RejectedBody>();
+            foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Other))
+            {
+                rejected.Add(new RejectedBody(body, OtherBodyReason(body, ct)));
+            }
+
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                var readable = bodies.Where(b => b.Shape != BronzeBodyShape.Other && !rejected.Exists(r => r.Body == b)).ToList();
+                using var connection = Open(tempDirectory);
+                try
+                {
+                    Prepare(connection, script, readable, ct);
+                    Execute(connection, script.Sql, ct);
+                }
+                catch (DuckDbException ex) when (!ct.IsCancellationRequested)
+                {
+                    // One statement reads every body, so one malformed body fails them all: find it and go again.
+                    var malformed = Malformed(connection, readable, ct);
+                    if (malformed.Count == 0)
+                    {
+                        throw new SilverTransformException(dataset, $"The silver transform of {dataset} failed: {ex.Message}", ex);
+                    }
+
+                    rejected.AddRange(malformed);
+                    continue;
+                }
+
+                return Finish(connection, script, bodies, rejected, outputDirectory, ct);
+            }
+        }
+        finally
+        {
+            TryDeleteDirectory(tempDirectory);
+        }
+    }
+
+    private static List<Body> Bodies(IReadOnlyList<BronzeInput> inputs)
+    {
+        var bodies = new List<Body>(inputs.Count);
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in inputs)
+        {
+            var path = Path.GetFullPath(input.LocalPath);
+            if (!paths.Add(path))
+            {
+                throw new ArgumentException($"Two inputs share the local file {path}.", nameof(inputs));
+            }
+
+            // DuckDB expands these in file names, which would read other files than the one given.
+            if (path.AsSpan().IndexOfAny("*?[") >= 0)
+            {
+                throw new ArgumentException($"The local file {path} has a glob character (*, ? or [) in its path.", nameof(inputs));
+            }
+
+            bodies.Add(new Body(bodies.Count + 1, input, path, BronzeBody.ShapeOf(path)));
+        }
+
+        return bodies;
+    }
+
+    private DuckDbConnection Open(string tempDirectory)
+    {
+        var settings = new DbConnectionStringBuilder
+        {
+            ["Data Source"] = ":memory:",
+            ["memory_limit"] = MemoryLimit,
+            ["temp_directory"] = tempDirectory,
+        };
+        var connection = new DuckDbConnection(settings.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Prepare(DuckDbConnection connection, SilverScript script, List<Body> bodies, CancellationToken ct)
+    {
+        Execute(connection, "SET TimeZone = 'UTC';", ct);
+        Execute(connection, SilverScripts.Schema(script.Source), ct);
+        Execute(connection, SilverScripts.Common, ct);
+        Execute(
+            connection,
+            """
+            CREATE TEMP TABLE silver_drift (field VARCHAR NOT NULL, occurrences BIGINT NOT NULL);
+            CREATE TEMP TABLE bronze_inputs (
+                input_ordinal INTEGER NOT NULL, local_path VARCHAR NOT NULL,
+                _run_id VARCHAR NOT NULL, _bronze_key VARCHAR NOT NULL, _landed_at TIMESTAMP NOT NULL);
+            """,
+            ct);
+        foreach (var body in bodies)
+        {
+            Execute(
+                connection,
+                "INSERT INTO bronze_inputs VALUES ($1, $2, $3, $4, $5);",
+                ct,
+                body.Ordinal, body.Path, body.Input.RunId, body.Input.BronzeKey, body.Input.LandedAt.UtcDateTime);
+        }
+
+        Execute(connection, ElementsView(bodies), ct);
+    }
+
+    /// <summary>
+    /// The bronze_elements view (see common.sql): envelopes and bare arrays are read by one read_json each, every
+    /// element as a MAP of its members' JSON texts, so a script can check each member's JSON type and see unknown
+    /// members. ignore_errors turns an element that is not an object into NULL instead of failing the read; it does
+    /// not hide malformed JSON.
+    /// </summary>
+    private static string ElementsView(List<Body> bodies)
+    {
+        var options = $"filename = true, ignore_errors = true, {MaximumObjectSize(bodies)}";
+        var selects = new List<string>();
+        var envelopes = bodies.Where(b => b.Shape == BronzeBodyShape.Object).ToList();
+        if (envelopes.Count > 0)
+        {
+            selects.Add(
+                $$"""
+                SELECT filename, unnest(docs) AS element, generate_subscripts(docs, 1) AS element_ordinal
+                FROM read_json({{PathList(envelopes)}}, format = 'unstructured', records = true,
+                    columns = {docs: 'MAP(VARCHAR, JSON)[]'}, {{options}})
+                """);
+        }
+
+        var arrays = bodies.Where(b => b.Shape == BronzeBodyShape.Array).ToList();
+        if (arrays.Count > 0)
+        {
+            selects.Add(
+                $$"""
+                SELECT filename, unnest(json) AS element, generate_subscripts(json, 1) AS element_ordinal
+                FROM read_json({{PathList(arrays)}}, format = 'unstructured', records = false,
+                    columns = {json: 'MAP(VARCHAR, JSON)[]'}, {{options}})
+                """);
+        }
+
+        if (selects.Count == 0)
+        {
+            selects.Add("SELECT NULL::VARCHAR AS filename, NULL::MAP(VARCHAR, JSON) AS element, NULL::BIGINT AS element_ordinal WHERE false");
+        }
+
+        return $"""
+            CREATE TEMP VIEW bronze_elements AS
+            SELECT i.input_ordinal, e.element_ordinal::INTEGER AS element_ordinal, e.element, i._run_id, i._bronze_key, i._landed_at
+            FROM ({string.Join("\nUNION ALL\n", selects)}) AS e
+            JOIN bronze_inputs AS i ON i.local_path = e.filename;
+            """;
+    }
+
+    private static SilverChunkResult Finish(
+        DuckDbConnection connection, SilverScript script, List<Body> bodies, List<RejectedBody> rejected, string outputDirectory, CancellationToken ct)
+    {
+        var quarantine = script.QuarantineTable;
+        Execute(
+            connection,
+            $"""
+            INSERT INTO {quarantine}
+            SELECT $1, problem, record, _run_id, _bronze_key, _landed_at
+            FROM silver_stage
+            WHERE problem IS NOT NULL
+            ORDER BY input_ordinal, element_ordinal;
+            """,
+            ct,
+            script.Name);
+
+        // An object body that yielded no element: an envelope whose docs is empty is fine, anything else (no docs,
+        // docs not an array, a single document) holds no documents and is quarantined whole. Rare, so each such body
+        // is read again on its own to tell the two apart.
+        var read = Query(connection, "SELECT DISTINCT input_ordinal FROM silver_stage;", r => r.GetInt32(0), ct).ToHashSet();
+        foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Object && !read.Contains(b.Ordinal) && !rejected.Exists(r => r.Body == b)))
+        {
+            if (!HasDocsArray(connection, body, ct))
+            {
+                rejected.Add(new RejectedBody(body, UnexpectedBody));
+            }
+        }
+
+        foreach (var (body, reason) in rejected.OrderBy(r => r.Body.Ordinal))
+        {
+            Execute(
+                connection,
+                $"INSERT INTO {quarantine} VALUES ($1, $2, $3, $4, $5, $6);",
+                ct,
+                script.Name, reason, BronzeBody.Head(body.Path), body.Input.RunId, body.Input.BronzeKey, body.Input.LandedAt.UtcDateTime);
+        }
+
+        var files = new List<SilverOutputFile>();
+        foreach (var table in script.Produces.Append(quarantine))
+        {
+            var path = Path.GetFullPath(Path.Combine(outputDirectory, table + ".parquet"));
+            Execute(connection, $"COPY {table} TO '{Literal(path)}' (FORMAT parquet, COMPRESSION zstd);", ct);
+            var rows = Query(connection, $"SELECT count(*) FROM {table};", r => r.GetInt64(0), ct)[0];
+            files.Add(new SilverOutputFile(table, path, rows));
+        }
+
+        var drift = Query(
+            connection,
+            "SELECT field, occurrences FROM silver_drift ORDER BY field;",
+            r => new SchemaDriftField($"{script.Name}.{r.GetString(0)}", r.GetInt64(1)),
+            ct);
+        var elements = Query(connection, "SELECT count(*) FROM silver_stage;", r => r.GetInt64(0), ct)[0];
+        return new SilverChunkResult(files, drift, elements + rejected.Count, files[^1].Rows);
+    }
+
+    private static bool HasDocsArray(DuckDbConnection connection, Body body, CancellationToken ct) =>
+        Query(
+            connection,
+            $$"""
+            SELECT json_type(docs) = 'ARRAY'
+            FROM read_json('{{Literal(body.Path)}}', format = 'unstructured', records = true, columns = {docs: 'JSON'},
+                ignore_errors = true, {{MaximumObjectSize(body)}});
+            """,
+            r => !r.IsDBNull(0) && r.GetBoolean(0),
+            ct).SingleOrDefault();
+
+    /// <summary>Why a body that is neither an array nor an object cannot be read: DuckDB's parse error, if any.</summary>
+    private static string OtherBodyReason(Body body, CancellationToken ct)
+    {
+        if (new FileInfo(body.Path).Length == 0)
+        {
+            return "malformed JSON: the body is empty";
+        }
+
+        using var connection = new DuckDbConnection("Data Source=:memory:");
+        connection.Open();
+        try
+        {
+            var types = Query(
+                connection,
+                $"SELECT json_type(json) FROM read_json_objects('{Literal(body.Path)}', format = 'unstructured', {MaximumObjectSize(body)});",
+                r => r.GetString(0),
+                ct);
+            return types.Count == 0 ? "malformed JSON: the body holds only whitespace" : UnexpectedBody;
+        }
+        catch (DuckDbException ex) when (!ct.IsCancellationRequested)
+        {
+            return MalformedReason(ex, body);
+        }
+    }
+
+    /// <summary>The bodies DuckDB cannot parse, each read on its own.</summary>
+    private static List<RejectedBody> Malformed(DuckDbConnection connection, List<Body> bodies, CancellationToken ct)
+    {
+        var malformed = new List<RejectedBody>();
+        foreach (var body in bodies)
+        {
+            try
+            {
+                Query(
+                    connection,
+                    $"SELECT count(*) FROM read_json_objects('{Literal(body.Path)}', format = 'unstructured', {MaximumObjectSize(body)});",
+                    r => r.GetInt64(0),
+                    ct);
+            }
+            catch (DuckDbException ex) when (!ct.IsCancellationRequested)
+            {
+                malformed.Add(new RejectedBody(body, MalformedReason(ex, body)));
+            }
+        }
+
+        return malformed;
+    }
+
+    /// <summary>"malformed JSON: " and DuckDB's message, naming the bronze key instead of the local copy.</summary>
+    private static string MalformedReason(DuckDbException ex, Body body)
+    {
+        var message = ex.Message
+            .Replace(body.Path, body.Input.BronzeKey, StringComparison.Ordinal)
+            .Replace(IgnoreErrorsHint, string.Empty, StringComparison.Ordinal)
+            .Trim();
+        return "malformed JSON: " + message;
+    }
+
+    private static void Execute(DuckDbConnection connection, string sql, CancellationToken ct, params object?[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        using var registration = ct.Register(command.Cancel);
+        ct.ThrowIfCancellationRequested();
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (DuckDbException) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct);
+        }
+    }
+
+    private static List<T> Query<T>(DuckDbConnection connection, string sql, Func<DuckDbDataReader, T> read, CancellationToken ct)
+    {
+        using var command = Command(connection, sql, []);
+        using var registration = ct.Register(command.Cancel);
+        ct.ThrowIfCancellationRequested();
+        try
+        {
+            using var reader = command.ExecuteReader();
+            var values = new List<T>();
+            while (reader.Read())
+            {
+                values.Add(read(reader));
+            }
+
+            return values;
+        }
+        catch (DuckDbException) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct);
+        }
+    }
+
+    private static DuckDbCommand Command(DuckDbConnection connection, string sql, object?[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new DuckDbParameter(parameter));
+        }
+
+        return command;
+    }
+
+    // A body is read as one JSON value, which DuckDB limits to maximum_object_size (16 MB by default).
+    private static string MaximumObjectSize(params IEnumerable<Body> bodies) =>
+        $"maximum_object_size = {Math.Max(16L << 20, bodies.Select(b => new FileInfo(b.Path).Length + 1).DefaultIfEmpty(0).Max())}";
+
+    private static string PathList(List<Body> bodies)
+    {
+        var list = new StringBuilder("[");
+        foreach (var body in bodies)
+        {
+            list.Append(list.Length > 1 ? ", '" : "'").Append(Literal(body.Path)).Append('\'');
+        }
+
+        return list.Append(']').ToString();
+    }
+
+    private static string Literal(string text) => text.Replace("'", "''", StringComparison.Ordinal);
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // DuckDB removes its own spill files; a leftover folder in the system temp folder harms nothing.
+        }
+    }
+
+    private sealed record Body(int Ordinal, BronzeInput Input, string Path, BronzeBodyShape Shape);
+
+    private sealed record RejectedBody(Body Body, string Reason);
+}
+
+/// <summary>A silver transform failed for a reason other than bad input (which is quarantined instead).</summary>
+internal sealed class SilverTransformException(string dataset, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The dataset being transformed, e.g. <c>spacex.launches</c>.</summary>
+    public string Dataset { get; } = dataset;
+}
