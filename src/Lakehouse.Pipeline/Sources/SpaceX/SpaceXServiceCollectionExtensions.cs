@@ -11,7 +11,8 @@ internal static class SpaceXServiceCollectionExtensions
     public static IServiceCollection AddSpaceX(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(SpaceXOptions.Section);
-        services.AddSourceClient(SpaceXSource.SourceName, section);
+        // The public API is the natural default, so a lake configured only by environment variables still runs.
+        services.AddSourceClient(SpaceXSource.SourceName, section).PostConfigure(o => o.BaseUrl ??= SpaceXSource.PublicApi);
         services.AddOptions<SpaceXOptions>().Bind(section).Validate(
             o => o.PageSize is >= 1 and <= 10_000 && o.FullRefreshInterval >= TimeSpan.Zero,
             $"{SpaceXOptions.Section}:PageSize must be between 1 and 10000 and {SpaceXOptions.Section}:FullRefreshInterval must not be negative.").ValidateOnStart();

@@ -17,6 +17,9 @@ internal sealed class SpaceXSource(SourceClient client, SpaceXOptions options) :
 {
     public const string SourceName = "spacex";
 
+    /// <summary>The community API (apis.md §1.2).</summary>
+    public static readonly Uri PublicApi = new("https://api.spacexdata.com");
+
     /// <summary>Guards against an API whose <c>nextPage</c> never ends.</summary>
     private const int MaxPages = 10_000;
 
