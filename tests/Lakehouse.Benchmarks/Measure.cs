@@ -13,7 +13,7 @@ internal static class Measure
         var quoted = string.Join(' ', args.Select(a => $"'{a.Replace("'", "'\\''", StringComparison.Ordinal)}'"));
         using var shell = Process.Start(new ProcessStartInfo("/bin/sh")
         {
-            ArgumentList = { "-c", $"exec dotnet \"{cli}\" {quoted} > \"{stdoutFile ?? "/dev/null"}\"" },
+            ArgumentList = { "-c", $"exec dotnet \"{cli}\" {quoted} > \"{stdoutFile ?? "/dev/null"}\" 2> /dev/null" },
             UseShellExecute = false,
         })!;
         long peak = 0;

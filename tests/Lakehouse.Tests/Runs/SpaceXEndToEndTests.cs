@@ -231,6 +231,64 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
         host.Scalar<long>("SELECT count(DISTINCT launch_id) FROM fact_launch").ShouldBe(205 - 1);
     }
 
+    [Fact]
+    public async Task An_empty_array_is_a_dataset_with_no_rows_and_gold_still_builds()
+    {
+        // Given an API whose crew list is empty
+        server.Catalog = server.Catalog.With("crew", Array.Empty<string>());
+        using var host = PipelineHost.Create(PipelineHost.Settings(temp.Path, server.BaseAddress));
+
+        // When a run goes through
+        var run = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+
+        // Then crew landed its one (empty) page, transformed nothing, and launch crew point at the unknown member
+        run.Status.ShouldBe(RunStatus.Succeeded);
+        var crew = run.Datasets.Single(d => d.Dataset == "spacex.crew");
+        crew.ObjectsLanded.ShouldBe(1);
+        crew.RowsTransformed.ShouldBe(0);
+        host.Scalar<long>("SELECT count(*) FROM dim_crew WHERE crew_id IS NOT NULL").ShouldBe(0);
+        host.Scalar<long>("SELECT count(*) FROM bridge_launch_crew b JOIN dim_crew c USING (crew_key) WHERE c.crew_id IS NULL")
+            .ShouldBe(host.Scalar<long>("SELECT sum(crew_count) FROM fact_launch"));
+    }
+
+    [Fact]
+    public async Task An_HTML_page_answered_with_200_is_landed_as_received_quarantined_whole_and_the_next_run_heals()
+    {
+        // Given a server that answers the rockets query once with a 200 HTML page (a captive portal, a proxy error)
+        const string html = "<html><body><h1>Service temporarily unavailable</h1></body></html>";
+        var once = 1;
+        server.Intercept = async context =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/v4/rockets") || Interlocked.Exchange(ref once, 0) == 0)
+            {
+                return false;
+            }
+
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync(html, context.RequestAborted);
+            return true;
+        };
+        var settings = PipelineHost.Settings(temp.Path, server.BaseAddress);
+        settings["Lakehouse:Sources:SpaceX:FullRefreshInterval"] = "00:00:00";
+        using var host = PipelineHost.Create(settings);
+
+        // When a run goes through
+        var run = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+
+        // Then the body is in bronze byte for byte, the whole object is in quarantine, and launches still built
+        run.Status.ShouldBe(RunStatus.Succeeded);
+        run.Datasets.Single(d => d.Dataset == "spacex.rockets").RowsQuarantined.ShouldBe(1);
+        var bronze = (await host.Store.ListAllAsync("bronze/spacex/rockets/", CancellationToken.None)).Single();
+        Encoding.UTF8.GetString(await host.Store.ReadAllBytesAsync(bronze.Key, CancellationToken.None)).ShouldBe(html);
+        host.Scalar<long>("SELECT count(*) FROM fact_launch").ShouldBe(205);
+        host.Scalar<long>("SELECT count(*) FROM dim_rocket WHERE rocket_id IS NOT NULL").ShouldBe(0);
+
+        // And the next run lands the real answer and gold has its rockets (4 in v4-rockets.json)
+        var next = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        next.Status.ShouldBe(RunStatus.Succeeded);
+        host.Scalar<long>("SELECT count(*) FROM dim_rocket WHERE rocket_id IS NOT NULL").ShouldBe(4);
+    }
+
     private static async Task<List<string>> Listing(PipelineHost host, string prefix) =>
         [.. (await host.Store.ListAllAsync(prefix, CancellationToken.None)).Select(o => $"{o.Key} {o.Size} {o.LastModified:O}")];
 }
