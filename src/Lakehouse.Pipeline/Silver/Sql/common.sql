@@ -71,6 +71,14 @@ CREATE OR REPLACE TEMP MACRO silver_wrong_type(field, j, expected) AS
     END;
 CREATE OR REPLACE TEMP MACRO silver_check(field, j, value, expected) AS
     CASE WHEN j IS NOT NULL AND value IS NULL THEN silver_wrong_type(field, j, expected) END;
+-- The cheap test behind silver_check: most elements pass all their checks, and only the others need the reasons.
+-- silver_problem(valid, reasons) gives NULL for a valid element and the first reason otherwise (never NULL: a
+-- check that fails without a reason is a bug in the script, and the element is still quarantined).
+CREATE OR REPLACE TEMP MACRO silver_ok(j, value) AS j IS NULL OR value IS NOT NULL;
+CREATE OR REPLACE TEMP MACRO silver_problem(valid, reasons) AS
+    CASE WHEN valid THEN NULL ELSE coalesce(reasons, 'invalid, for a reason the script does not name') END;
+-- Every entry of an array converted, none of them null (ids).
+CREATE OR REPLACE TEMP MACRO silver_all_ok(entries, converted) AS len(entries) IS NOT DISTINCT FROM list_count(converted);
 -- The same for every entry of an array, by position (1-based): the first entry's reason, if any.
 CREATE OR REPLACE TEMP MACRO silver_first_problem(problems) AS list_filter(problems, lambda p: p IS NOT NULL)[1];
 -- An array of references (ids), where a null entry is wrong too.
