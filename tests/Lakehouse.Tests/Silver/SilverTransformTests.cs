@@ -372,6 +372,28 @@ public sealed class SilverTransformTests : IDisposable
     }
 
     [Fact]
+    public void Other_resources_are_checked_and_their_drift_reported_the_same_way()
+    {
+        // Given the recorded rockets, one with a wrong type, one with a date that is no date, one with a new unit
+        var rockets = JsonNode.Parse(File.ReadAllText(SpaceXBronze.Fixture("v4-rockets.json")))!.AsArray();
+        rockets[0]!["stages"] = "two";
+        rockets[1]!["first_flight"] = "2010-06-31";
+        rockets[2]!["height"]!["cubits"] = 153;
+
+        // When they are transformed
+        using var silver = Transform("spacex.rockets", bronze.Body(rockets.ToJsonString()));
+
+        // Then the first two are quarantined with their reasons, the others are rows, and the new unit is drift
+        silver.Rows("SELECT reason FROM spacex_quarantine").ShouldBe(
+        [
+            "wrong type: stages is VARCHAR, expected an integer",
+            "unparsable first_flight: \"2010-06-31\" is not a date",
+        ]);
+        silver.Rows("SELECT name FROM spacex_rockets").ShouldBe(["Falcon Heavy", "Starship"]);
+        silver.Result.Drift.ShouldBe([new SchemaDriftField("rockets.height.cubits", 1)]);
+    }
+
+    [Fact]
     public void Payload_arrays_are_checked_entry_by_entry()
     {
         var payloads = JsonNode.Parse(File.ReadAllText(SpaceXBronze.Fixture("v4-payloads.json")))!.AsArray();

@@ -21,7 +21,7 @@
 -- member and for JSON null alike, both of which are valid everywhere. DuckDB's own JSON casts are lenient ('"12"'
 -- becomes 12, 1 becomes true, an object becomes its text), which would let a wrong type slip through as a converted
 -- value, so these conversions judge the JSON type by the text and give NULL for anything but the right type. A script
--- converts each member once and checks it with silver_check: a member that is there but converted to NULL has the
+-- converts each member once and checks the conversion (below): a member that is there but converted to NULL has the
 -- wrong type.
 
 CREATE OR REPLACE TEMP MACRO silver_string(j) AS CASE WHEN starts_with(j, '"') THEN j->>'$' END;
@@ -58,9 +58,12 @@ CREATE OR REPLACE TEMP MACRO silver_objects(j) AS CASE WHEN starts_with(j, '[') 
 -- Entry i (1-based) of an array, as JSON text: for the reason when that entry is wrong.
 CREATE OR REPLACE TEMP MACRO silver_entry(j, i) AS json_extract(j, '$[' || (i - 1) || ']');
 
--- Why a member is quarantined, given its conversion: NULL when it is missing, null, or converted. The reason reads
--- like "wrong type: flight_number is VARCHAR, expected an integer"; json_type names JSON types the way DuckDB does
--- (VARCHAR, BIGINT, UBIGINT, DOUBLE, BOOLEAN, ARRAY, OBJECT).
+-- Checks. silver_check gives the reason a member is quarantined, given its conversion: NULL when the member is
+-- missing, null, or converted; else e.g. "wrong type: flight_number is VARCHAR, expected an integer" (json_type names
+-- JSON types the way DuckDB does: VARCHAR, BIGINT, UBIGINT, DOUBLE, BOOLEAN, ARRAY, OBJECT). Reasons cost far more to
+-- build than the test itself, so a script with many documents may test first with silver_ok and build the reasons
+-- only for the elements that fail: silver_problem(valid, reasons) is NULL for a valid element and the first reason
+-- otherwise (never NULL: a test that fails without a reason is a bug in the script, and the element still goes).
 CREATE OR REPLACE TEMP MACRO silver_wrong_type(field, j, expected) AS
     CASE
         WHEN expected = 'an integer' AND json_type(j) IN ('BIGINT', 'UBIGINT')
@@ -71,27 +74,33 @@ CREATE OR REPLACE TEMP MACRO silver_wrong_type(field, j, expected) AS
     END;
 CREATE OR REPLACE TEMP MACRO silver_check(field, j, value, expected) AS
     CASE WHEN j IS NOT NULL AND value IS NULL THEN silver_wrong_type(field, j, expected) END;
--- The same for every entry of an array, by position (1-based): the first entry's reason, if any.
-CREATE OR REPLACE TEMP MACRO silver_first_problem(problems) AS list_filter(problems, lambda p: p IS NOT NULL)[1];
--- An array of references (ids), where a null entry is wrong too.
-CREATE OR REPLACE TEMP MACRO silver_check_references(field, entries) AS
-    silver_first_problem(list_transform(entries, lambda e, i:
-        CASE WHEN silver_reference(e) IS NULL THEN silver_wrong_type(field || '[' || i || ']', e, 'an id') END));
-CREATE OR REPLACE TEMP MACRO silver_references(entries) AS list_transform(entries, lambda e: silver_reference(e));
--- Arrays of strings and of integers, where a null entry is fine.
-CREATE OR REPLACE TEMP MACRO silver_check_strings(field, entries) AS
-    silver_first_problem(list_transform(entries, lambda e, i: silver_check(field || '[' || i || ']', e, silver_string(e), 'a string')));
-CREATE OR REPLACE TEMP MACRO silver_strings(entries) AS list_transform(entries, lambda e: silver_string(e));
-CREATE OR REPLACE TEMP MACRO silver_check_ints(field, entries) AS
-    silver_first_problem(list_transform(entries, lambda e, i: silver_check(field || '[' || i || ']', e, silver_int(e), 'an integer')));
-CREATE OR REPLACE TEMP MACRO silver_ints(entries) AS list_transform(entries, lambda e: silver_int(e));
+CREATE OR REPLACE TEMP MACRO silver_ok(j, value) AS j IS NULL OR value IS NOT NULL;
+CREATE OR REPLACE TEMP MACRO silver_problem(valid, reasons) AS
+    CASE WHEN valid THEN NULL ELSE coalesce(reasons, 'invalid, for a reason the script does not name') END;
 -- Every document has a string id.
 CREATE OR REPLACE TEMP MACRO silver_check_id(j, id) AS
     CASE WHEN j IS NULL THEN 'missing id' ELSE silver_check('id', j, id, 'a string') END;
-
 -- An element that is not an object (ignore_errors made it NULL, so its text is gone).
 CREATE OR REPLACE TEMP MACRO silver_check_element(element, element_ordinal) AS
     CASE WHEN element IS NULL THEN 'wrong type: element ' || element_ordinal || ' is not a JSON object' END;
+
+-- Arrays, entry by entry. silver_first_problem takes one reason (or NULL) per entry and gives the first one.
+CREATE OR REPLACE TEMP MACRO silver_first_problem(problems) AS list_filter(problems, lambda p: p IS NOT NULL)[1];
+-- References (ids): a null entry is wrong too.
+CREATE OR REPLACE TEMP MACRO silver_references(entries) AS list_transform(entries, lambda e: silver_reference(e));
+CREATE OR REPLACE TEMP MACRO silver_check_references(field, entries) AS
+    silver_first_problem(list_transform(entries, lambda e, i:
+        CASE WHEN silver_reference(e) IS NULL THEN silver_wrong_type(field || '[' || i || ']', e, 'an id') END));
+CREATE OR REPLACE TEMP MACRO silver_all_ok(entries, converted) AS len(entries) IS NOT DISTINCT FROM list_count(converted);
+-- Strings and integers: a null entry is fine.
+CREATE OR REPLACE TEMP MACRO silver_strings(entries) AS list_transform(entries, lambda e: silver_string(e));
+CREATE OR REPLACE TEMP MACRO silver_check_strings(field, entries) AS
+    silver_first_problem(list_transform(entries, lambda e, i:
+        silver_check(field || '[' || i || ']', e, silver_string(e), 'a string')));
+CREATE OR REPLACE TEMP MACRO silver_ints(entries) AS list_transform(entries, lambda e: silver_int(e));
+CREATE OR REPLACE TEMP MACRO silver_check_ints(field, entries) AS
+    silver_first_problem(list_transform(entries, lambda e, i:
+        silver_check(field || '[' || i || ']', e, silver_int(e), 'an integer')));
 
 -- Where an element was read, as one number: later inputs and later positions are larger. The last one seen of an
 -- id is the one with the largest position.

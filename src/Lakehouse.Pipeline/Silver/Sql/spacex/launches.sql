@@ -3,7 +3,8 @@
 -- produces: spacex_launches, spacex_launch_cores, spacex_launch_payloads, spacex_launch_crew, spacex_launch_failures
 --
 -- A wrong type anywhere in a launch, nested arrays included, quarantines the whole launch: a launch is in every
--- table or in none. crew entries are v5 objects {crew, role} or v4 id strings (role NULL). References (rocket,
+-- table or in none. Each check is written twice, as a cheap test (silver_ok, *_ok macros) that almost every launch
+-- passes and as the reason for the few that do not (silver_check, launch_check_*): reasons cost far more to build. crew entries are v5 objects {crew, role} or v4 id strings (role NULL). References (rocket,
 -- launchpad, cores[].core, ...) may be populated documents, whose id is taken.
 
 CREATE OR REPLACE TEMP MACRO launch_core(c) AS {
@@ -31,6 +32,17 @@ CREATE OR REPLACE TEMP MACRO launch_check_core_at(c, cores_json, i, field) AS co
     silver_check(field || '.landpad', c['landpad'], silver_reference(c['landpad']), 'an id'));
 CREATE OR REPLACE TEMP MACRO launch_check_core(c, cores_json, i) AS launch_check_core_at(c, cores_json, i, 'cores[' || i || ']');
 
+CREATE OR REPLACE TEMP MACRO launch_core_ok(c) AS c IS NOT NULL
+    AND silver_ok(c['core'], silver_reference(c['core']))
+    AND silver_ok(c['flight'], silver_int(c['flight']))
+    AND silver_ok(c['gridfins'], silver_boolean(c['gridfins']))
+    AND silver_ok(c['legs'], silver_boolean(c['legs']))
+    AND silver_ok(c['reused'], silver_boolean(c['reused']))
+    AND silver_ok(c['landing_attempt'], silver_boolean(c['landing_attempt']))
+    AND silver_ok(c['landing_success'], silver_boolean(c['landing_success']))
+    AND silver_ok(c['landing_type'], silver_string(c['landing_type']))
+    AND silver_ok(c['landpad'], silver_reference(c['landpad']));
+
 CREATE OR REPLACE TEMP MACRO launch_crew_member(entry, c) AS
     CASE
         WHEN starts_with(entry, '"') THEN {'crew_id': entry->>'$', 'role': NULL::VARCHAR}
@@ -46,6 +58,10 @@ CREATE OR REPLACE TEMP MACRO launch_check_crew_member(entry, c, field) AS
             silver_check(field || '.role', c['role'], silver_string(c['role']), 'a string'))
     END;
 
+CREATE OR REPLACE TEMP MACRO launch_crew_member_ok(entry, c) AS starts_with(entry, '"') OR (c IS NOT NULL
+    AND silver_ok(c['crew'], silver_reference(c['crew']))
+    AND silver_ok(c['role'], silver_string(c['role'])));
+
 CREATE OR REPLACE TEMP MACRO launch_failure(f) AS {
     'time_seconds': silver_int(f['time']),
     'altitude_km': silver_int(f['altitude']),
@@ -58,6 +74,11 @@ CREATE OR REPLACE TEMP MACRO launch_check_failure_at(f, failures_json, i, field)
     silver_check(field || '.altitude', f['altitude'], silver_int(f['altitude']), 'an integer'),
     silver_check(field || '.reason', f['reason'], silver_string(f['reason']), 'a string'));
 CREATE OR REPLACE TEMP MACRO launch_check_failure(f, failures_json, i) AS launch_check_failure_at(f, failures_json, i, 'failures[' || i || ']');
+
+CREATE OR REPLACE TEMP MACRO launch_failure_ok(f) AS f IS NOT NULL
+    AND silver_ok(f['time'], silver_int(f['time']))
+    AND silver_ok(f['altitude'], silver_int(f['altitude']))
+    AND silver_ok(f['reason'], silver_string(f['reason']));
 
 CREATE TEMP TABLE silver_stage AS
 WITH members AS (
@@ -145,48 +166,87 @@ WITH members AS (
 ), checked AS (
     SELECT
         *,
-        coalesce(
-            silver_check_element(element, element_ordinal),
-            silver_check_id(id_json, launch_id),
-            silver_check('flight_number', flight_number_json, flight_number, 'an integer'),
-            silver_check('name', name_json, name, 'a string'),
-            silver_check('date_utc', date_utc_json, date_utc, 'a timestamp'),
-            silver_check('date_unix', date_unix_json, date_unix, 'an integer'),
-            silver_check('date_local', date_local_json, date_local, 'a string'),
-            silver_check('date_precision', date_precision_json, date_precision, 'a string'),
-            silver_check('tbd', tbd_json, tbd, 'a boolean'),
-            silver_check('net', net_json, net, 'a boolean'),
-            silver_check('window', window_json, window_seconds, 'an integer'),
-            silver_check('static_fire_date_utc', static_fire_date_utc_json, static_fire_date_utc, 'a timestamp'),
-            silver_check('rocket', rocket_json, rocket_id, 'an id'),
-            silver_check('launchpad', launchpad_json, launchpad_id, 'an id'),
-            silver_check('success', success_json, success, 'a boolean'),
-            silver_check('upcoming', upcoming_json, upcoming, 'a boolean'),
-            silver_check('details', details_json, details, 'a string'),
-            silver_check('auto_update', auto_update_json, auto_update, 'a boolean'),
-            silver_check('launch_library_id', launch_library_id_json, launch_library_id, 'a string'),
-            silver_check('fairings', fairings_json, fairings, 'an object'),
-            silver_check('fairings.reused', fairings['reused'], fairings_reused, 'a boolean'),
-            silver_check('fairings.recovery_attempt', fairings['recovery_attempt'], fairings_recovery_attempt, 'a boolean'),
-            silver_check('fairings.recovered', fairings['recovered'], fairings_recovered, 'a boolean'),
-            silver_check('links', links_json, links, 'an object'),
-            silver_check('links.webcast', links.webcast, webcast, 'a string'),
-            silver_check('links.wikipedia', links.wikipedia, wikipedia, 'a string'),
-            silver_check('links.article', links.article, article, 'a string'),
-            silver_check('links.patch', links.patch, patch, 'an object'),
-            silver_check('links.patch.small', patch.small, patch_small, 'a string'),
-            silver_check('ships', ships_json, ship_entries, 'an array'),
-            silver_check_references('ships', ship_entries),
-            silver_check('capsules', capsules_json, capsule_entries, 'an array'),
-            silver_check_references('capsules', capsule_entries),
-            silver_check('payloads', payloads_json, payload_entries, 'an array'),
-            silver_check_references('payloads', payload_entries),
-            silver_check('cores', cores_json, core_objects, 'an array of objects'),
-            silver_first_problem(list_transform(core_objects, lambda c, i: launch_check_core(c, cores_json, i))),
-            silver_check('crew', crew_json, crew_entries, 'an array'),
-            silver_first_problem(list_transform(crew_entries, lambda e, i: launch_check_crew_member(e, crew_objects[i], 'crew[' || i || ']'))),
-            silver_check('failures', failures_json, failure_objects, 'an array of objects'),
-            silver_first_problem(list_transform(failure_objects, lambda f, i: launch_check_failure(f, failures_json, i)))
+        silver_problem(
+            element IS NOT NULL
+                AND launch_id IS NOT NULL
+                AND silver_ok(flight_number_json, flight_number)
+                AND silver_ok(name_json, name)
+                AND silver_ok(date_utc_json, date_utc)
+                AND silver_ok(date_unix_json, date_unix)
+                AND silver_ok(date_local_json, date_local)
+                AND silver_ok(date_precision_json, date_precision)
+                AND silver_ok(tbd_json, tbd)
+                AND silver_ok(net_json, net)
+                AND silver_ok(window_json, window_seconds)
+                AND silver_ok(static_fire_date_utc_json, static_fire_date_utc)
+                AND silver_ok(rocket_json, rocket_id)
+                AND silver_ok(launchpad_json, launchpad_id)
+                AND silver_ok(success_json, success)
+                AND silver_ok(upcoming_json, upcoming)
+                AND silver_ok(details_json, details)
+                AND silver_ok(auto_update_json, auto_update)
+                AND silver_ok(launch_library_id_json, launch_library_id)
+                AND silver_ok(fairings_json, fairings)
+                AND silver_ok(fairings['reused'], fairings_reused)
+                AND silver_ok(fairings['recovery_attempt'], fairings_recovery_attempt)
+                AND silver_ok(fairings['recovered'], fairings_recovered)
+                AND silver_ok(links_json, links)
+                AND silver_ok(links.webcast, webcast)
+                AND silver_ok(links.wikipedia, wikipedia)
+                AND silver_ok(links.article, article)
+                AND silver_ok(links.patch, patch)
+                AND silver_ok(patch.small, patch_small)
+                AND silver_ok(ships_json, ship_entries) AND silver_all_ok(ship_entries, ship_ids)
+                AND silver_ok(capsules_json, capsule_entries) AND silver_all_ok(capsule_entries, capsule_ids)
+                AND silver_ok(payloads_json, payload_entries) AND silver_all_ok(payload_entries, payload_ids)
+                AND silver_ok(cores_json, core_objects)
+                AND coalesce(list_bool_and(list_transform(core_objects, lambda c: launch_core_ok(c))), true)
+                AND silver_ok(crew_json, crew_entries)
+                AND coalesce(list_bool_and(list_transform(crew_entries, lambda e, i: launch_crew_member_ok(e, crew_objects[i]))), true)
+                AND silver_ok(failures_json, failure_objects)
+                AND coalesce(list_bool_and(list_transform(failure_objects, lambda f: launch_failure_ok(f))), true),
+            coalesce(
+                silver_check_element(element, element_ordinal),
+                silver_check_id(id_json, launch_id),
+                silver_check('flight_number', flight_number_json, flight_number, 'an integer'),
+                silver_check('name', name_json, name, 'a string'),
+                silver_check('date_utc', date_utc_json, date_utc, 'a timestamp'),
+                silver_check('date_unix', date_unix_json, date_unix, 'an integer'),
+                silver_check('date_local', date_local_json, date_local, 'a string'),
+                silver_check('date_precision', date_precision_json, date_precision, 'a string'),
+                silver_check('tbd', tbd_json, tbd, 'a boolean'),
+                silver_check('net', net_json, net, 'a boolean'),
+                silver_check('window', window_json, window_seconds, 'an integer'),
+                silver_check('static_fire_date_utc', static_fire_date_utc_json, static_fire_date_utc, 'a timestamp'),
+                silver_check('rocket', rocket_json, rocket_id, 'an id'),
+                silver_check('launchpad', launchpad_json, launchpad_id, 'an id'),
+                silver_check('success', success_json, success, 'a boolean'),
+                silver_check('upcoming', upcoming_json, upcoming, 'a boolean'),
+                silver_check('details', details_json, details, 'a string'),
+                silver_check('auto_update', auto_update_json, auto_update, 'a boolean'),
+                silver_check('launch_library_id', launch_library_id_json, launch_library_id, 'a string'),
+                silver_check('fairings', fairings_json, fairings, 'an object'),
+                silver_check('fairings.reused', fairings['reused'], fairings_reused, 'a boolean'),
+                silver_check('fairings.recovery_attempt', fairings['recovery_attempt'], fairings_recovery_attempt, 'a boolean'),
+                silver_check('fairings.recovered', fairings['recovered'], fairings_recovered, 'a boolean'),
+                silver_check('links', links_json, links, 'an object'),
+                silver_check('links.webcast', links.webcast, webcast, 'a string'),
+                silver_check('links.wikipedia', links.wikipedia, wikipedia, 'a string'),
+                silver_check('links.article', links.article, article, 'a string'),
+                silver_check('links.patch', links.patch, patch, 'an object'),
+                silver_check('links.patch.small', patch.small, patch_small, 'a string'),
+                silver_check('ships', ships_json, ship_entries, 'an array'),
+                silver_check_references('ships', ship_entries),
+                silver_check('capsules', capsules_json, capsule_entries, 'an array'),
+                silver_check_references('capsules', capsule_entries),
+                silver_check('payloads', payloads_json, payload_entries, 'an array'),
+                silver_check_references('payloads', payload_entries),
+                silver_check('cores', cores_json, core_objects, 'an array of objects'),
+                silver_first_problem(list_transform(core_objects, lambda c, i: launch_check_core(c, cores_json, i))),
+                silver_check('crew', crew_json, crew_entries, 'an array'),
+                silver_first_problem(list_transform(crew_entries, lambda e, i: launch_check_crew_member(e, crew_objects[i], 'crew[' || i || ']'))),
+                silver_check('failures', failures_json, failure_objects, 'an array of objects'),
+                silver_first_problem(list_transform(failure_objects, lambda f, i: launch_check_failure(f, failures_json, i))))
         ) AS problem
     FROM typed
 )
