@@ -13,7 +13,7 @@ internal static class SilverScripts
     private const string ProducesMarker = "-- produces:";
 
     // The csproj names resources after their folder, which MSBuild spells with a slash ("spacex/launches.sql");
-    // by normalised name ("spacex.launches.sql") so that either spelling is found.
+    // they are looked up by a normalised name ("spacex.launches.sql"), so that either spelling is found.
     private static readonly Lazy<FrozenDictionary<string, string>> LazyResources = new(() =>
         typeof(SilverScripts).Assembly.GetManifestResourceNames()
             .Where(r => r.StartsWith(Prefix, StringComparison.Ordinal))

@@ -108,5 +108,7 @@ CREATE OR REPLACE TEMP MACRO silver_position(input_ordinal, element_ordinal) AS
     (input_ordinal::BIGINT << 32) + element_ordinal;
 
 -- Schema drift: the member names a script does not know. A script keeps each object's member names (map_keys) in
--- silver_stage and reports the unknown ones once per distinct list of names, far cheaper than once per object.
+-- silver_stage and reports the unknown ones once per distinct list of names, far cheaper than once per object. The
+-- lists are grouped by their hash, which spares comparing them name by name; two different lists with the same
+-- 64-bit hash in one chunk are not a practical concern.
 CREATE OR REPLACE TEMP MACRO silver_unknown(names, known) AS list_filter(names, lambda n: NOT list_contains(known, n));

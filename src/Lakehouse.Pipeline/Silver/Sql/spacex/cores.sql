@@ -64,7 +64,11 @@ FROM (
     SELECT unnest(silver_unknown(member_names, [
         'id', 'serial', 'block', 'status', 'reuse_count', 'rtls_attempts', 'rtls_landings', 'asds_attempts',
         'asds_landings', 'last_update', 'launches'])) AS field, objects
-    FROM (SELECT member_names, count(*) AS objects FROM silver_stage WHERE member_names IS NOT NULL GROUP BY member_names)
+    FROM (
+        SELECT any_value(member_names) AS member_names, count(*) AS objects
+        FROM silver_stage
+        WHERE member_names IS NOT NULL
+        GROUP BY hash(member_names))
 )
 GROUP BY field;
 

@@ -47,7 +47,11 @@ SELECT field, sum(objects) AS occurrences
 FROM (
     SELECT unnest(silver_unknown(member_names, [
         'id', 'name', 'status', 'agency', 'image', 'wikipedia', 'launches'])) AS field, objects
-    FROM (SELECT member_names, count(*) AS objects FROM silver_stage WHERE member_names IS NOT NULL GROUP BY member_names)
+    FROM (
+        SELECT any_value(member_names) AS member_names, count(*) AS objects
+        FROM silver_stage
+        WHERE member_names IS NOT NULL
+        GROUP BY hash(member_names))
 )
 GROUP BY field;
 

@@ -3,9 +3,11 @@
 -- produces: spacex_launches, spacex_launch_cores, spacex_launch_payloads, spacex_launch_crew, spacex_launch_failures
 --
 -- A wrong type anywhere in a launch, nested arrays included, quarantines the whole launch: a launch is in every
--- table or in none. Each check is written twice, as a cheap test (silver_ok, *_ok macros) that almost every launch
--- passes and as the reason for the few that do not (silver_check, launch_check_*): reasons cost far more to build. crew entries are v5 objects {crew, role} or v4 id strings (role NULL). References (rocket,
+-- table or in none. crew entries are v5 objects {crew, role} or v4 id strings (role NULL). References (rocket,
 -- launchpad, cores[].core, ...) may be populated documents, whose id is taken.
+--
+-- Each check is written twice: as a cheap test (silver_ok and the *_ok macros) that almost every launch passes, and
+-- as the reason for the few that do not (silver_check and the launch_check_* macros), which costs far more to build.
 
 CREATE OR REPLACE TEMP MACRO launch_core(c) AS {
     'core_id': silver_reference(c['core']),
@@ -294,7 +296,10 @@ WITH names(prefix, names, known) AS (
     UNION ALL
     SELECT 'failures[].', unnest(failure_member_names), ['time', 'altitude', 'reason'] FROM silver_stage
 ), signatures AS (
-    SELECT prefix, names, known, count(*) AS objects FROM names WHERE names IS NOT NULL GROUP BY ALL
+    SELECT prefix, any_value(names) AS names, any_value(known) AS known, count(*) AS objects
+    FROM names
+    WHERE names IS NOT NULL
+    GROUP BY prefix, hash(names)
 )
 SELECT field, sum(objects) AS occurrences
 FROM (SELECT prefix || unnest(silver_unknown(names, known)) AS field, objects FROM signatures)

@@ -67,7 +67,11 @@ FROM (
     SELECT unnest(silver_unknown(member_names, [
         'id', 'name', 'full_name', 'status', 'locality', 'region', 'timezone', 'latitude', 'longitude',
         'launch_attempts', 'launch_successes', 'rockets', 'launches', 'details', 'images'])) AS field, objects
-    FROM (SELECT member_names, count(*) AS objects FROM silver_stage WHERE member_names IS NOT NULL GROUP BY member_names)
+    FROM (
+        SELECT any_value(member_names) AS member_names, count(*) AS objects
+        FROM silver_stage
+        WHERE member_names IS NOT NULL
+        GROUP BY hash(member_names))
 )
 GROUP BY field;
 

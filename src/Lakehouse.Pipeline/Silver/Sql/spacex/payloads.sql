@@ -95,7 +95,11 @@ FROM (
         'mass_kg', 'mass_lbs', 'orbit', 'reference_system', 'regime', 'longitude', 'semi_major_axis_km',
         'eccentricity', 'periapsis_km', 'apoapsis_km', 'inclination_deg', 'period_min', 'lifespan_years', 'epoch',
         'mean_motion', 'raan', 'arg_of_pericenter', 'mean_anomaly', 'dragon'])) AS field, objects
-    FROM (SELECT member_names, count(*) AS objects FROM silver_stage WHERE member_names IS NOT NULL GROUP BY member_names)
+    FROM (
+        SELECT any_value(member_names) AS member_names, count(*) AS objects
+        FROM silver_stage
+        WHERE member_names IS NOT NULL
+        GROUP BY hash(member_names))
 )
 GROUP BY field;
 

@@ -96,7 +96,10 @@ WITH names(prefix, names, known) AS (
     UNION ALL
     SELECT 'mass.', mass_member_names, ['kg', 'lb'] FROM silver_stage
 ), signatures AS (
-    SELECT prefix, names, known, count(*) AS objects FROM names WHERE names IS NOT NULL GROUP BY ALL
+    SELECT prefix, any_value(names) AS names, any_value(known) AS known, count(*) AS objects
+    FROM names
+    WHERE names IS NOT NULL
+    GROUP BY prefix, hash(names)
 )
 SELECT field, sum(objects) AS occurrences
 FROM (SELECT prefix || unnest(silver_unknown(names, known)) AS field, objects FROM signatures)
