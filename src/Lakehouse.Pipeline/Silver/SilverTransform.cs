@@ -77,7 +77,9 @@ internal sealed class SilverTransform
         var bodies = Bodies(inputs);
         Directory.CreateDirectory(outputDirectory);
 
+        // DuckDB creates only the last level of its spill folder, so the parent must exist when it first spills.
         var tempDirectory = Path.Combine(Path.GetTempPath(), "lakehouse-silver", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(tempDirectory);
         try
         {
             var rejected = new List<RejectedBody>();
