@@ -13,9 +13,12 @@
 --                      (the element as JSON text when problem is set). The runner quarantines from it.
 --   rows in silver_drift: each member the script does not know, as a path ('new_field', 'cores[].new_flag'), with
 --                      the number of objects that carry it.
---   rows in every table named in the script's "-- produces:" line, from the valid elements only, one per id (the
---   last one seen: the highest input_ordinal, then element_ordinal), inserted in the order of the table's key
---   (INSERT ... ORDER BY): insertion order is preserved, and the runner writes each table as it is.
+--   for every table named in the script's "-- produces:" line, a temp view {table}_rows: the table's rows, from the
+--                      valid elements only, one per id (the last one seen: the highest input_ordinal, then
+--                      element_ordinal), in the order of the table's key (SELECT ... ORDER BY), with the table's
+--                      columns in its order. The runner writes the view straight to Parquet, its columns cast to the
+--                      table's types and named as in the table (as INSERT INTO the table would), and fails if a NOT
+--                      NULL column holds a NULL.
 --
 -- Member values: element['x'] is the member's compact JSON text (DuckDB wrote it), and SQL NULL stands for a missing
 -- member and for JSON null alike, both of which are valid everywhere. DuckDB's own JSON casts are lenient ('"12"'

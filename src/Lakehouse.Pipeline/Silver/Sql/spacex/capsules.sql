@@ -66,7 +66,7 @@ FROM (
 GROUP BY field;
 
 -- Valid, and of each id the last one seen.
-INSERT INTO spacex_capsules
+CREATE TEMP VIEW spacex_capsules_rows AS
 SELECT
     capsule_id, serial, status, type, reuse_count, water_landings, land_landings, last_update, _run_id, _bronze_key, _landed_at
 FROM silver_stage

@@ -73,7 +73,7 @@ FROM (
 GROUP BY field;
 
 -- Valid, and of each id the last one seen.
-INSERT INTO spacex_cores
+CREATE TEMP VIEW spacex_cores_rows AS
 SELECT
     core_id, serial, block, status, reuse_count, rtls_attempts, rtls_landings, asds_attempts, asds_landings,
     last_update, _run_id, _bronze_key, _landed_at

@@ -56,7 +56,7 @@ FROM (
 GROUP BY field;
 
 -- Valid, and of each id the last one seen.
-INSERT INTO spacex_crew
+CREATE TEMP VIEW spacex_crew_rows AS
 SELECT
     crew_id, name, status, agency, wikipedia, _run_id, _bronze_key, _landed_at
 FROM silver_stage

@@ -76,7 +76,7 @@ FROM (
 GROUP BY field;
 
 -- Valid, and of each id the last one seen.
-INSERT INTO spacex_landpads
+CREATE TEMP VIEW spacex_landpads_rows AS
 SELECT
     landpad_id, name, full_name, status, type, locality, region, latitude, longitude, landing_attempts,
     landing_successes, _run_id, _bronze_key, _landed_at

@@ -309,7 +309,7 @@ GROUP BY field;
 CREATE TEMP TABLE launch_latest AS
 SELECT launch_id, max(position) AS position FROM silver_stage WHERE problem IS NULL GROUP BY launch_id;
 
-INSERT INTO spacex_launches
+CREATE TEMP VIEW spacex_launches_rows AS
 SELECT
     launch_id, flight_number, name, date_utc, date_unix, date_local, date_precision, tbd, net, window_seconds,
     static_fire_date_utc, rocket_id, launchpad_id, success, upcoming, details, fairings_reused,
@@ -318,7 +318,7 @@ SELECT
 FROM silver_stage SEMI JOIN launch_latest USING (launch_id, position)
 ORDER BY launch_id;
 
-INSERT INTO spacex_launch_cores
+CREATE TEMP VIEW spacex_launch_cores_rows AS
 SELECT
     launch_id, core_ordinal, core.core_id, core.flight, core.gridfins, core.legs, core.reused, core.landing_attempt,
     core.landing_success, core.landing_type, core.landpad_id, _run_id, _bronze_key, _landed_at
@@ -328,7 +328,7 @@ FROM (
 )
 ORDER BY launch_id, core_ordinal;
 
-INSERT INTO spacex_launch_payloads
+CREATE TEMP VIEW spacex_launch_payloads_rows AS
 SELECT launch_id, payload_ordinal, payload_id, _run_id, _bronze_key, _landed_at
 FROM (
     SELECT
@@ -338,7 +338,7 @@ FROM (
 )
 ORDER BY launch_id, payload_ordinal;
 
-INSERT INTO spacex_launch_crew
+CREATE TEMP VIEW spacex_launch_crew_rows AS
 SELECT launch_id, crew_ordinal, member.crew_id, member.role, _run_id, _bronze_key, _landed_at
 FROM (
     SELECT launch_id, unnest(crew) AS member, generate_subscripts(crew, 1) AS crew_ordinal, _run_id, _bronze_key, _landed_at
@@ -346,7 +346,7 @@ FROM (
 )
 ORDER BY launch_id, crew_ordinal;
 
-INSERT INTO spacex_launch_failures
+CREATE TEMP VIEW spacex_launch_failures_rows AS
 SELECT launch_id, failure_ordinal, failure.time_seconds, failure.altitude_km, failure.reason, _run_id, _bronze_key, _landed_at
 FROM (
     SELECT

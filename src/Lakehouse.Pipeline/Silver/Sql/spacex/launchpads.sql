@@ -76,7 +76,7 @@ FROM (
 GROUP BY field;
 
 -- Valid, and of each id the last one seen.
-INSERT INTO spacex_launchpads
+CREATE TEMP VIEW spacex_launchpads_rows AS
 SELECT
     launchpad_id, name, full_name, status, locality, region, timezone, latitude, longitude, launch_attempts,
     launch_successes, _run_id, _bronze_key, _landed_at

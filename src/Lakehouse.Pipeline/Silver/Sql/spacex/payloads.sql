@@ -104,7 +104,7 @@ FROM (
 GROUP BY field;
 
 -- Valid, and of each id the last one seen.
-INSERT INTO spacex_payloads
+CREATE TEMP VIEW spacex_payloads_rows AS
 SELECT
     payload_id, name, type, reused, launch_id, customers, nationalities, manufacturers, norad_ids, mass_kg, orbit,
     reference_system, regime, periapsis_km, apoapsis_km, inclination_deg, period_min, _run_id, _bronze_key, _landed_at

@@ -106,7 +106,7 @@ FROM (SELECT prefix || unnest(silver_unknown(names, known)) AS field, objects FR
 GROUP BY field;
 
 -- Valid, and of each id the last one seen.
-INSERT INTO spacex_rockets
+CREATE TEMP VIEW spacex_rockets_rows AS
 SELECT
     rocket_id, name, type, active, stages, boosters, cost_per_launch, success_rate_pct, first_flight, country, company,
     height_m, diameter_m, mass_kg, description, _run_id, _bronze_key, _landed_at

@@ -1,6 +1,7 @@
 -- The SpaceX silver tables: names, column order and types. The transform creates these (empty) before running a
--- dataset's script, which fills them with INSERT, so DuckDB enforces the types; the gold build creates them too when
--- a table has no Parquet files yet. Every table ends with the lineage columns: the landing run, the bronze object
+-- dataset's script and writes each script's {table}_rows view as the table would hold it (cast to its types, NOT
+-- NULL checked), and fills the quarantine with INSERT; the gold build creates them too when a table has no Parquet
+-- files yet. Every table ends with the lineage columns: the landing run, the bronze object
 -- the row came from, and when that object was landed (UTC).
 
 CREATE TABLE spacex_launches (
