@@ -13,9 +13,7 @@ core_observations as (
 cores as (
     select *
     from core_observations
-    -- The newest landing wins, then the greatest bronze key. As one sort key (a row value), the window becomes
-    -- an arg_max aggregate in DuckDB, which does not sort the observations whole.
-    qualify row_number() over (partition by core_id order by (_landed_at, _bronze_key) desc) = 1
+    qualify row_number() over (partition by core_id order by _landed_at desc, _bronze_key desc) = 1
 ),
 
 known_cores as (
