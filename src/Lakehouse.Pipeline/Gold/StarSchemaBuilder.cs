@@ -68,7 +68,9 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         {
             try
             {
-                Execute(connection, $"SET memory_limit = {SqlText.Literal(MemoryLimit)}");
+                // A threshold of zero makes the build's commit a checkpoint: DuckDB publishes the new tables by writing
+                // them into the file, instead of logging them first and copying them in again at the checkpoint below.
+                Execute(connection, $"SET memory_limit = {SqlText.Literal(MemoryLimit)}; SET checkpoint_threshold = '0b'");
                 var attachStarted = time.GetTimestamp();
                 GoldInputs.Attach(connection, silverFiles, silverDdl, runs, silverFingerprint, time.GetUtcNow());
                 var attachMs = (long)time.GetElapsedTime(attachStarted).TotalMilliseconds;
@@ -82,8 +84,8 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         }
 
         // Gold is published once Publish commits; from here on a failure must not report the build as failed.
-        // The checkpoint folds the write-ahead log into the file now rather than at close, so that readers opening
-        // it read-only have no log to replay.
+        // The commit normally checkpointed already; should DuckDB have logged it instead, this folds the write-ahead
+        // log into the file now rather than at close, so that readers opening it read-only have no log to replay.
         try
         {
             var checkpointStarted = time.GetTimestamp();
