@@ -68,6 +68,7 @@ internal sealed class PreparedStatement : IDisposable
                 NativeText.Borrowed(NativeMethods.duckdb_pending_error(pending)) ?? "DuckDB could not start the statement.");
         }
 
+        RunTasks(pending);
         var result = ResultHandle.Allocate(Handle);
         if (NativeMethods.duckdb_execute_pending(pending, result) != DuckDbState.Success)
         {
@@ -81,6 +82,38 @@ internal sealed class PreparedStatement : IDisposable
     }
 
     public void Dispose() => Handle.Dispose();
+
+    /// <summary>
+    /// Works on the statement's tasks on this thread, beside DuckDB's worker threads, until its result is ready.
+    /// DuckDB's own loop (inside <c>duckdb_execute_pending</c>) spins while the workers hold every remaining task, as
+    /// they do whenever a phase of the plan runs on fewer threads than DuckDB has; on a machine with few cores that
+    /// spinning takes a core from the very worker it waits for. Here the thread sleeps instead, after a brief spin so
+    /// that short waits cost no more than before.
+    /// </summary>
+    private static void RunTasks(PendingResultHandle pending)
+    {
+        var idle = new SpinWait();
+        while (true)
+        {
+            switch (NativeMethods.duckdb_pending_execute_task(pending))
+            {
+                case DuckDbPendingState.ResultReady:
+                    return;
+                case DuckDbPendingState.Error:
+                    throw DuckDbException.FromDuckDb(
+                        NativeText.Borrowed(NativeMethods.duckdb_pending_error(pending)) ?? "DuckDB failed to execute the statement.");
+                case DuckDbPendingState.NoTasksAvailable when idle.NextSpinWillYield:
+                    Thread.Sleep(1);
+                    break;
+                case DuckDbPendingState.NoTasksAvailable:
+                    idle.SpinOnce();
+                    break;
+                default:
+                    idle.Reset();
+                    break;
+            }
+        }
+    }
 
     /// <summary>Interrupts whatever the statement's connection is running (cancellation from another thread).</summary>
     public void Interrupt() => NativeMethods.duckdb_interrupt(connection);

@@ -9,6 +9,15 @@ internal enum DuckDbState
     Error = 1,
 }
 
+/// <summary><c>duckdb_pending_state</c>.</summary>
+internal enum DuckDbPendingState
+{
+    ResultReady = 0,
+    ResultNotReady = 1,
+    Error = 2,
+    NoTasksAvailable = 3,
+}
+
 /// <summary>
 /// The slice of DuckDB's C API (duckdb.h, checked against libduckdb 1.5.6's exports) this binding uses.
 /// Names keep their C spelling so they can be grepped against the header. Handles that own native memory travel
@@ -196,6 +205,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library)]
     internal static partial nint duckdb_pending_error(PendingResultHandle pending);
+
+    [LibraryImport(Library)]
+    internal static partial DuckDbPendingState duckdb_pending_execute_task(PendingResultHandle pending);
 
     /// <remarks><paramref name="result"/> is the address of a zeroed 48-byte <c>duckdb_result</c>.</remarks>
     [LibraryImport(Library)]

@@ -41,10 +41,12 @@ internal sealed record RelationshipsTest(string Model, string Declaration, strin
 
     public override string FailingRowsSql()
     {
+        // An anti join says what NOT EXISTS says, but DuckDB runs it as one hash join, where the correlated subquery
+        // costs several times more on a big bridge.
         var column = SqlText.Identifier(Column);
         return $"SELECT child.{column}, count(*) AS occurrences FROM {SqlText.Identifier(Model)} AS child " +
-               $"WHERE child.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {SqlText.Identifier(TargetModel)} AS parent " +
-               $"WHERE parent.{SqlText.Identifier(TargetColumn)} = child.{column}) GROUP BY ALL ORDER BY ALL";
+               $"ANTI JOIN {SqlText.Identifier(TargetModel)} AS parent ON parent.{SqlText.Identifier(TargetColumn)} = child.{column} " +
+               $"WHERE child.{column} IS NOT NULL GROUP BY ALL ORDER BY ALL";
     }
 }
 

@@ -178,6 +178,25 @@ public sealed class DuckDbCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_statement_run_by_several_threads_returns_its_whole_result_or_DuckDBs_error()
+    {
+        // Given a table of 25 row groups, which DuckDB scans on all its threads
+        connection.Execute("CREATE TABLE numbers AS SELECT range AS i FROM range(3000000)");
+
+        // When a statement over it completes, and another fails on a row near the end
+        var multiples = connection.Scalar("SELECT count(*) FROM numbers WHERE i % 7 = 0");
+        var error = Should.Throw<DuckDbException>(() =>
+            connection.Execute("CREATE TABLE copied AS SELECT CASE WHEN i = 2999999 THEN error('boom') ELSE i END AS i FROM numbers"));
+
+        // Then the count covers every row group (0, 7, ..., 2999997: 2999997 / 7 + 1 = 428572), and the failure is
+        // DuckDB's, with its category
+        multiples.ShouldBe(428572L);
+        error.Message.ShouldContain("boom");
+        error.ErrorType.ShouldBe(DuckDbErrorType.InvalidInput);
+        connection.Scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'copied'").ShouldBe(0L);
+    }
+
+    [Fact]
     public void A_conversion_error_carries_DuckDBs_error_type()
     {
         // Given a failing cast

@@ -208,6 +208,33 @@ public sealed class StarSchemaBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task Agg_launch_snapshot_takes_for_each_run_the_newest_landing_it_could_see()
+    {
+        // Given run A landing L-1 as failed, and L-2 twice: as failed, then an hour later as succeeded
+        lake.Land(RunA, "bronze/spacex/launches/all/a-1.json", LandedA)
+            .Launch("L-1", "One", new DateTime(2020, 1, 1, 12, 0, 0), launchpad: "pad-40", success: false)
+            .Launch("L-2", "Two", new DateTime(2020, 2, 1, 12, 0, 0), launchpad: "pad-40", success: false);
+        lake.Land(RunA, "bronze/spacex/launches/all/a-2.json", LandedA.AddHours(1))
+            .Launch("L-2", "Two", new DateTime(2020, 2, 1, 12, 0, 0), launchpad: "pad-40", success: true);
+        // And run B landing an object that was fetched before run A's (a replay): L-1 as succeeded from another site
+        lake.Land(RunB, "bronze/spacex/launches/all/b.json", LandedA.AddDays(-1))
+            .Launch("L-1", "One", new DateTime(2020, 1, 1, 12, 0, 0), launchpad: "pad-39a", success: true);
+        // And a launch landed by a run that has no record yet
+        lake.Land("20261124T091500123Z-cccc", "bronze/spacex/launches/all/c.json", LandedB.AddDays(1))
+            .Launch("L-3", "Three", new DateTime(2021, 1, 1, 12, 0, 0), launchpad: "pad-40", success: true);
+
+        // When gold is built with the records of runs A and B
+        await Build(runs: [Run(RunA, "succeeded"), Run(RunB, "succeeded")]);
+
+        // Then run A counts L-2 as succeeded (its later landing), and run B still sees L-1 as failed, because run A's
+        // landing of it is the newer one; L-3 is in neither
+        using var gold = GoldFile.Open(goldPath);
+        var rows = gold.Rows("SELECT run_id, total_launches, successes, failures, launch_sites_used FROM agg_launch_snapshot ORDER BY run_id")
+            .Select(r => string.Join(" ", r.Values)).ToList();
+        rows.ShouldBe([$"{RunA} 2 1 1 1", $"{RunB} 2 1 1 1"]);
+    }
+
+    [Fact]
     public async Task Meta_run_lists_every_run_record()
     {
         // Given three run records, one of them failed and unfinished

@@ -12,18 +12,43 @@ runs as (
     select run_id, started_at from meta_run where status in ('succeeded', 'partial')
 ),
 
+-- Observations landed after the last run change no run's view.
 launch_observations as (
     select launch_id, date_utc, success, upcoming, launchpad_id, _run_id, _bronze_key, _landed_at
     from silver.spacex_launches
+    where _run_id <= (select max(run_id) from runs)
+),
+
+-- A launch as it stood once each run that observed it had landed: the newest landing (then the greatest bronze key)
+-- among its observations from that run or earlier ones. The window's frame ends with the run's last observation.
+launch_states as (
+    select
+        launch_id,
+        _run_id as observed_by,
+        arg_max(
+            {date_utc: date_utc, success: success, upcoming: upcoming, launchpad_id: launchpad_id},
+            (_landed_at, _bronze_key)) over (partition by launch_id order by _run_id) as state
+    from launch_observations
+),
+
+-- Each state holds from the run that observed it until the next run that observed the launch. Joining runs to the
+-- states that hold for them yields one row per run and launch, where joining them to every earlier observation and
+-- keeping the latest per run sorted runs x observations.
+launch_versions as (
+    select
+        launch_id,
+        observed_by as valid_from,
+        lead(observed_by) over (partition by launch_id order by observed_by) as valid_until,
+        state
+    from (select distinct on (launch_id, observed_by) * from launch_states)
 ),
 
 launches_as_of_run as (
-    select runs.run_id, launch_observations.*
+    select runs.run_id, launch_versions.launch_id, unnest(launch_versions.state)
     from runs
-    inner join launch_observations on launch_observations._run_id <= runs.run_id
-    qualify row_number() over (
-        partition by runs.run_id, launch_observations.launch_id
-        order by launch_observations._landed_at desc, launch_observations._bronze_key desc) = 1
+    inner join launch_versions
+        on launch_versions.valid_from <= runs.run_id
+        and (launch_versions.valid_until is null or runs.run_id < launch_versions.valid_until)
 ),
 
 launched as (

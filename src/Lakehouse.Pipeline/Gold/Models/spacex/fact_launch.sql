@@ -50,55 +50,43 @@ launches as (
     qualify row_number() over (partition by launch_id order by _landed_at desc, _bronze_key desc) = 1
 ),
 
-launch_cores as (
-    select * from core_observations semi join launches using (launch_id, _bronze_key)
-),
-
-launch_payloads as (
-    select * from payload_observations semi join launches using (launch_id, _bronze_key)
-),
-
-launch_crew as (
-    select * from crew_observations semi join launches using (launch_id, _bronze_key)
-),
-
-launch_failures as (
-    select * from failure_observations semi join launches using (launch_id, _bronze_key)
-),
-
+-- Child totals per bronze object, joined on the object of the launch row that won: one join per child table, where
+-- picking the winning object's children first and then totalling them per launch takes two.
 -- Every core entry counts, known or not: a Falcon Heavy with an unidentified side booster still flew three cores.
 core_totals as (
     select
         launch_id,
+        _bronze_key,
         count(*) as core_count,
         count(*) filter (where reused) as reused_core_count,
         count(*) filter (where landing_attempt) as landing_attempts,
         count(*) filter (where landing_success) as landing_successes
-    from launch_cores
-    group by launch_id
+    from core_observations
+    group by launch_id, _bronze_key
 ),
 
 -- The mass is the sum of the known masses (null when no payload's mass is known); the count includes every payload.
 payload_totals as (
     select
-        launch_payloads.launch_id,
+        payload_observations.launch_id,
+        payload_observations._bronze_key,
         count(*) as payload_count,
         sum(payloads.mass_kg) as payload_mass_kg
-    from launch_payloads
-    left join payloads on payloads.payload_id = launch_payloads.payload_id
-    group by launch_payloads.launch_id
+    from payload_observations
+    left join payloads on payloads.payload_id = payload_observations.payload_id
+    group by payload_observations.launch_id, payload_observations._bronze_key
 ),
 
 crew_totals as (
-    select launch_id, count(*) as crew_count
-    from launch_crew
-    group by launch_id
+    select launch_id, _bronze_key, count(*) as crew_count
+    from crew_observations
+    group by launch_id, _bronze_key
 ),
 
 failure_reasons as (
-    select launch_id, string_agg(reason, '; ' order by failure_ordinal) as failure_reason
-    from launch_failures
-    group by launch_id
+    select launch_id, _bronze_key, string_agg(reason, '; ' order by failure_ordinal) as failure_reason
+    from failure_observations
+    group by launch_id, _bronze_key
 ),
 
 final as (
@@ -129,10 +117,10 @@ final as (
     from launches
     left join rockets on rockets.rocket_id = launches.rocket_id
     left join launchpads on launchpads.launchpad_id = launches.launchpad_id
-    left join payload_totals on payload_totals.launch_id = launches.launch_id
-    left join core_totals on core_totals.launch_id = launches.launch_id
-    left join crew_totals on crew_totals.launch_id = launches.launch_id
-    left join failure_reasons on failure_reasons.launch_id = launches.launch_id
+    left join payload_totals on payload_totals.launch_id = launches.launch_id and payload_totals._bronze_key = launches._bronze_key
+    left join core_totals on core_totals.launch_id = launches.launch_id and core_totals._bronze_key = launches._bronze_key
+    left join crew_totals on crew_totals.launch_id = launches.launch_id and crew_totals._bronze_key = launches._bronze_key
+    left join failure_reasons on failure_reasons.launch_id = launches.launch_id and failure_reasons._bronze_key = launches._bronze_key
 )
 
 select * from final
