@@ -22,10 +22,10 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
 
     /// <summary>
     /// The most memory DuckDB may hold for the build before it spills to disk (beside the gold file). Its default,
-    /// 80% of RAM, lets a build of 200k launches peak near 1 GiB; 640 MB keeps the whole process well under it and
-    /// spills little at that size.
+    /// 80% of RAM, lets a build of 200k launches take the process near 1 GiB; at 512 MB it stays near 0.75 GiB and
+    /// spills some 50 MB, at no measurable cost in time.
     /// </summary>
-    internal string MemoryLimit { get; init; } = "640MB";
+    internal string MemoryLimit { get; init; } = "512MB";
 
     /// <summary>
     /// Rebuilds every gold table in <paramref name="goldDatabasePath"/> (created if missing) from the silver files.

@@ -20,7 +20,8 @@ launch_observations as (
 ),
 
 -- A launch as it stood once each run that observed it had landed: the newest landing (then the greatest bronze key)
--- among its observations from that run or earlier ones. The window's frame ends with the run's last observation.
+-- among its observations from that run or earlier ones (the frame takes in all of that run's observations, which
+-- share its run id).
 launch_states as (
     select
         launch_id,
@@ -31,9 +32,9 @@ launch_states as (
     from launch_observations
 ),
 
--- Each state holds from the run that observed it until the next run that observed the launch. Joining runs to the
--- states that hold for them yields one row per run and launch, where joining them to every earlier observation and
--- keeping the latest per run sorted runs x observations.
+-- Each state holds from the run that observed it until the next run that observed the launch. Joining each run to
+-- the states that hold for it yields one row per run and launch; joining it to every earlier observation and keeping
+-- the latest would sort runs x observations, which takes seconds and gigabytes once runs and launches number many.
 launch_versions as (
     select
         launch_id,
