@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Spectre.Console;
 
 namespace Lakehouse.Cli;
@@ -28,6 +29,14 @@ internal sealed class CliConsole(Stream output, TextWriter error, bool outputIsT
         });
         ansi.Profile.Width = TerminalWidth;
         return ansi;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as one JSON document and a newline to <see cref="Output"/>.</summary>
+    public async Task WriteJsonAsync<T>(T value, JsonSerializerOptions options, CancellationToken ct)
+    {
+        await JsonSerializer.SerializeAsync(Output, value, options, ct);
+        await Output.WriteAsync("\n"u8.ToArray(), ct);
+        await Output.FlushAsync(ct);
     }
 
     public static CliConsole ForProcess()

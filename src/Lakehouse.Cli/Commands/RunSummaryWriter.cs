@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Lakehouse.Lake;
 using Lakehouse.Runs;
 using Spectre.Console;
@@ -13,9 +12,7 @@ internal static class RunSummaryWriter
     {
         if (format == "json")
         {
-            await JsonSerializer.SerializeAsync(console.Output, run, LakeJson.Options, ct);
-            await console.Output.WriteAsync("\n"u8.ToArray(), ct);
-            await console.Output.FlushAsync(ct);
+            await console.WriteJsonAsync(run, LakeJson.Options, ct);
             return;
         }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.CommandLine;
-using System.Text.Json;
 using Lakehouse.Lake;
 using Lakehouse.Runs;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,9 +20,7 @@ internal static class StatusCommand
             var rows = await services.GetRequiredService<LakeStatus>().ReadAsync(ct);
             if (parseResult.GetValue(format) == "json")
             {
-                await JsonSerializer.SerializeAsync(console.Output, rows, LakeJson.Options, ct);
-                await console.Output.WriteAsync("\n"u8.ToArray(), ct);
-                await console.Output.FlushAsync(ct);
+                await console.WriteJsonAsync(rows, LakeJson.Options, ct);
                 return ExitCodes.Success;
             }
 

@@ -51,7 +51,7 @@ internal sealed class LakeStatus(IObjectStore store, IEnumerable<ISource> source
                 bronze,
                 silverRows,
                 quarantined,
-                goldRows.TryGetValue(dataset.GoldTable, out var g) ? g : null,
+                dataset.GoldTable is { } table && goldRows.TryGetValue(table, out var g) ? g : null,
                 lastError?.Message));
         }
 

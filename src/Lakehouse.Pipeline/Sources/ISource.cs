@@ -29,8 +29,8 @@ internal interface ISource
     IAsyncEnumerable<SourceExchange> FetchAsync(SourceDataset dataset, string partition, CancellationToken ct);
 }
 
-/// <summary>A dataset of a source, with the partitions an incremental run fetches and the gold table it mainly feeds.</summary>
-internal sealed record SourceDataset(DatasetName Name, string GoldTable)
+/// <summary>A dataset of a source, and the gold table it mainly feeds (null when it feeds none yet).</summary>
+internal sealed record SourceDataset(DatasetName Name, string? GoldTable)
 {
     /// <summary>The partition of a dataset fetched as one snapshot.</summary>
     public const string WholePartition = "all";
