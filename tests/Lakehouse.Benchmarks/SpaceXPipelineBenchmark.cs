@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Lakehouse.Sources;
 using Lakehouse.Bronze;
 using Lakehouse.Configuration;
 using Lakehouse.Demo;
@@ -161,7 +162,7 @@ internal static class SpaceXPipelineBenchmark
         {
             var route = resource == SpaceXCatalog.Launches ? "v5/launches" : $"v4/{resource}";
             var pages = SpaceXQueryPage.Pages(generator.Elements(resource).Select(e => (ReadOnlyMemory<byte>)e), generator.Count(resource), PageSize);
-            await lander.LandAsync(new DatasetName("spacex", resource), "all", run, Exchanges(route, pages), CancellationToken.None);
+            await lander.LandAsync(new DatasetName("spacex", resource), Partition.Whole, run, Exchanges(route, pages), new LandingOptions(AdvanceCursor: true, TimeProvider.System.GetUtcNow()), CancellationToken.None);
         }
     }
 

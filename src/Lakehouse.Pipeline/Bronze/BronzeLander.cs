@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Lakehouse.Lake;
 using Lakehouse.Runs;
+using Lakehouse.Sources;
 using Lakehouse.Sources.Http;
 using Lakehouse.Storage;
 using Microsoft.Extensions.Logging;
@@ -14,38 +16,54 @@ namespace Lakehouse.Bronze;
 /// </summary>
 internal sealed partial class BronzeLander(IObjectStore store, ILogger<BronzeLander> logger)
 {
+    // Partitions of one dataset may land side by side (a backfill); the dataset's own state is shared by them.
+    private readonly ConcurrentDictionary<DatasetName, SemaphoreSlim> datasetLocks = new();
+
     /// <summary>Lands one dataset partition's responses as they arrive.</summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="partition">The partition the responses belong to.</param>
+    /// <param name="run">The landing run, which names the objects.</param>
+    /// <param name="responses">The source's exchanges for the partition.</param>
+    /// <param name="options">Whether the cursor may move, and today's date.</param>
+    /// <param name="ct">Stops between objects; what landed stays landed.</param>
     public async Task<LandingResult> LandAsync(
-        DatasetName dataset, string partition, RunId run, IAsyncEnumerable<SourceExchange> responses, CancellationToken ct)
+        DatasetName dataset, Partition partition, RunId run, IAsyncEnumerable<SourceExchange> responses, LandingOptions options, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(partition);
         ArgumentNullException.ThrowIfNull(responses);
-        var state = await LakeJson.ReadAsync<DatasetState>(store, LakeKeys.DatasetState(dataset), ct) ?? new DatasetState();
+        ArgumentNullException.ThrowIfNull(options);
+        var stateKey = LakeKeys.PartitionState(dataset, partition.Name);
+        var state = await LakeJson.ReadAsync<PartitionState>(store, stateKey, ct) ?? new PartitionState();
         var seq = 0;
         var calls = 0;
         var unchanged = 0;
         var landed = new List<string>();
+        string? cursor = null;
+        DateTimeOffset? lastLandedAt = null;
 
-        await foreach (var (request, response) in responses.WithCancellation(ct))
+        await foreach (var (request, response, exchangeCursor) in responses.WithCancellation(ct))
         {
             calls++;
-            var sha = Convert.ToHexStringLower(SHA256.HashData(response.Body));
+            var body = request.RedactBody(response.Body, out var secretsReplaced);
+            var sha = Convert.ToHexStringLower(SHA256.HashData(body));
             if (state.Requests.TryGetValue(request.RequestIdentity, out var last) && last.Sha256 == sha)
             {
                 unchanged++;
+                cursor = Later(cursor, exchangeCursor);
                 LogUnchanged(dataset, request);
                 continue;
             }
 
             seq++;
-            var key = LakeKeys.Bronze(dataset, partition, run, seq);
-            await store.PutBytesAsync(key, response.Body, ct);
+            var key = LakeKeys.Bronze(dataset, partition.Name, run, seq);
+            await store.PutBytesAsync(key, body, ct);
 
             var entry = new LandingEntry
             {
                 BronzeKey = key.Value,
                 Source = dataset.Source,
                 Dataset = dataset.Name,
-                Partition = partition,
+                Partition = partition.Name,
                 RunId = run.Value,
                 Seq = seq,
                 Request = request.Describe(),
@@ -53,21 +71,66 @@ internal sealed partial class BronzeLander(IObjectStore store, ILogger<BronzeLan
                 Status = response.StatusCode,
                 FetchedAt = response.FetchedAt,
                 Sha256 = sha,
-                Size = response.Body.Length,
+                Size = body.Length,
                 ContentType = response.ContentType,
                 Attempts = response.Attempts,
+                SecretsReplaced = secretsReplaced,
             };
-            await LakeJson.WriteAsync(store, LakeKeys.Manifest(dataset, partition, run, seq), entry, ct);
+            await LakeJson.WriteAsync(store, LakeKeys.Manifest(dataset, partition.Name, run, seq), entry, ct);
 
             state.Requests[request.RequestIdentity] = new LastLanding(sha, key.Value, response.FetchedAt);
-            state = state with { LastLandedAt = response.FetchedAt };
-            await LakeJson.WriteAsync(store, LakeKeys.DatasetState(dataset), state, ct);
+            await LakeJson.WriteAsync(store, stateKey, state, ct);
             landed.Add(key.Value);
-            LogLanded(dataset, key.Value, response.Body.Length);
+            cursor = Later(cursor, exchangeCursor);
+            lastLandedAt = response.FetchedAt;
+            LogLanded(dataset, key.Value, body.Length);
         }
 
-        return new LandingResult(calls, landed, unchanged);
+        // Everything the partition answered is durable now: only from here may the partition count as done and the
+        // cursor move (promise 2).
+        if (partition.IsClosed(options.Today))
+        {
+            state = state with { CompletedAt = options.Now, CompletedBy = run.Value };
+            await LakeJson.WriteAsync(store, stateKey, state, ct);
+        }
+
+        var newCursor = await UpdateDatasetStateAsync(dataset, options.AdvanceCursor ? cursor : null, lastLandedAt, ct);
+        return new LandingResult(calls, landed, unchanged) { Cursor = newCursor };
     }
+
+    /// <summary>Whether <paramref name="partition"/> was landed for good (a closed window read to its end).</summary>
+    public async Task<bool> IsCompleteAsync(DatasetName dataset, string partition, CancellationToken ct) =>
+        (await LakeJson.ReadAsync<PartitionState>(store, LakeKeys.PartitionState(dataset, partition), ct))?.CompletedAt is not null;
+
+    private async Task<string?> UpdateDatasetStateAsync(DatasetName dataset, string? cursor, DateTimeOffset? landedAt, CancellationToken ct)
+    {
+        var gate = datasetLocks.GetOrAdd(dataset, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            var key = LakeKeys.DatasetState(dataset);
+            var state = await LakeJson.ReadAsync<DatasetState>(store, key, ct) ?? new DatasetState();
+            var next = state with
+            {
+                Cursor = Later(state.Cursor, cursor),
+                LastLandedAt = landedAt is { } at && (state.LastLandedAt is not { } before || at > before) ? at : state.LastLandedAt,
+            };
+            if (next != state)
+            {
+                await LakeJson.WriteAsync(store, key, next, ct);
+            }
+
+            return next.Cursor;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Cursors are ISO dates or timestamps, which order as text; a cursor never moves back.</summary>
+    private static string? Later(string? current, string? candidate) =>
+        candidate is null || (current is not null && string.CompareOrdinal(current, candidate) >= 0) ? current : candidate;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Landed {Dataset} {BronzeKey} ({Bytes} bytes)")]
     private partial void LogLanded(DatasetName dataset, string bronzeKey, long bytes);
@@ -76,8 +139,34 @@ internal sealed partial class BronzeLander(IObjectStore store, ILogger<BronzeLan
     private partial void LogUnchanged(DatasetName dataset, SourceRequest request);
 }
 
-/// <summary>A request and the response it got.</summary>
-internal sealed record SourceExchange(SourceRequest Request, SourceResponse Response);
+/// <summary>A request, the response it got, and the cursor its landing completes (if the source keeps one).</summary>
+internal sealed record SourceExchange(SourceRequest Request, SourceResponse Response, string? Cursor = null);
 
 /// <summary>What landing one dataset partition did.</summary>
-internal sealed record LandingResult(int ApiCalls, IReadOnlyList<string> Landed, int Unchanged);
+internal sealed record LandingResult(int ApiCalls, IReadOnlyList<string> Landed, int Unchanged)
+{
+    /// <summary>The dataset's cursor after the landing.</summary>
+    public string? Cursor { get; init; }
+
+    public static LandingResult Nothing { get; } = new(0, [], 0);
+
+    public static LandingResult operator +(LandingResult left, LandingResult right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        return new(left.ApiCalls + right.ApiCalls, [.. left.Landed, .. right.Landed], left.Unchanged + right.Unchanged)
+        {
+            Cursor = right.Cursor ?? left.Cursor,
+        };
+    }
+}
+
+/// <summary>How a landing treats the dataset's cursor.</summary>
+/// <param name="AdvanceCursor">
+/// True for incremental runs. A backfill lands history and leaves the cursor where incremental runs put it.
+/// </param>
+/// <param name="Now">The landing's time, recorded when a partition is done.</param>
+internal sealed record LandingOptions(bool AdvanceCursor, DateTimeOffset Now)
+{
+    public DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+}

@@ -20,9 +20,15 @@ internal static class LakeKeys
 
     public static string ManifestPrefix(DatasetName dataset) => $"_meta/manifests/{dataset.Source}/{dataset.Name}/";
 
-    /// <summary>What was last landed per request of a dataset (the "unchanged" check and the cursor).</summary>
+    /// <summary>A dataset's cursor and last landing.</summary>
     public static ObjectKey DatasetState(DatasetName dataset) =>
         ObjectKey.Combine("_meta", "state", dataset.Source, $"{dataset.Name}.json");
+
+    /// <summary>What was last landed per request of one partition, and whether the partition is done.</summary>
+    public static ObjectKey PartitionState(DatasetName dataset, string partition) =>
+        ObjectKey.Combine("_meta", "partitions", dataset.Source, dataset.Name, $"{partition}.json");
+
+    public static string PartitionStatePrefix(DatasetName dataset) => $"_meta/partitions/{dataset.Source}/{dataset.Name}/";
 
     /// <summary>A source's own state (SpaceX: the last <c>/latest</c> probe and the last full refresh).</summary>
     public static ObjectKey SourceState(string source) => ObjectKey.Combine("_meta", "state", source, "_source.json");

@@ -31,15 +31,27 @@ internal sealed record LandingEntry
     public bool SecretsReplaced { get; init; }
 }
 
-/// <summary>What was last landed for each request of a dataset: the cursor, and the "unchanged" check.</summary>
+/// <summary>How far a dataset has been landed by incremental runs, and when it last landed anything.</summary>
 internal sealed record DatasetState
 {
-    public Dictionary<string, LastLanding> Requests { get; init; } = new(StringComparer.Ordinal);
-
     /// <summary>A dataset-specific position (a last complete date, a newest <c>updated</c>); null until set.</summary>
     public string? Cursor { get; init; }
 
     public DateTimeOffset? LastLandedAt { get; init; }
+}
+
+/// <summary>
+/// What was last landed for each request of one partition (the "unchanged" check), and whether the partition was
+/// landed for good (a closed window read to its end), which a backfill skips.
+/// </summary>
+internal sealed record PartitionState
+{
+    public Dictionary<string, LastLanding> Requests { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>When a run read the closed window to its end; null while it may still change or was cut short.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public string? CompletedBy { get; init; }
 }
 
 internal sealed record LastLanding(string Sha256, string BronzeKey, DateTimeOffset LandedAt);

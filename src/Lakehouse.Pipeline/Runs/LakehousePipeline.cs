@@ -26,14 +26,27 @@ internal sealed partial class LakehousePipeline(
     public IReadOnlyList<ISource> Sources { get; } = [.. sources];
 
     /// <summary>Runs the flow for the requested sources and datasets (all when none are named).</summary>
-    public async Task<RunRecord> RunAsync(RunRequest request, CancellationToken ct)
+    public Task<RunRecord> RunAsync(RunRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var selected = Select(request);
+        return ExecuteAsync(request.Trigger, Select(request), LandIncrementalAsync, ct);
+    }
+
+    /// <summary>
+    /// Lands the planned partitions (<paramref name="landing"/> decides how), then transforms and models like any
+    /// run: the one code path behind <c>backfill</c>.
+    /// </summary>
+    internal Task<RunRecord> ExecuteAsync(
+        string trigger, ISource source, IReadOnlyList<SourceDataset> datasets, LandSource landing, CancellationToken ct) =>
+        ExecuteAsync(trigger, [(source, datasets)], landing, ct);
+
+    private async Task<RunRecord> ExecuteAsync(
+        string trigger, List<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> selected, LandSource landSource, CancellationToken ct)
+    {
         var run = RunId.New(time);
         var clock = Stopwatch.StartNew();
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Value });
-        var record = new RunRecord { RunId = run.Value, Trigger = request.Trigger, StartedAt = time.GetUtcNow() };
+        var record = new RunRecord { RunId = run.Value, Trigger = trigger, StartedAt = time.GetUtcNow() };
         await SaveAsync(record, ct);
         var names = string.Join(", ", selected.SelectMany(s => s.Datasets).Select(d => d.Name));
         LogStarted(run, names);
@@ -45,7 +58,12 @@ internal sealed partial class LakehousePipeline(
         {
             foreach (var (source, chosen) in selected)
             {
-                var landed = await LandSourceAsync(source, chosen, run, ct);
+                SourceLanding landed;
+                using (logger.BeginScope(new Dictionary<string, object> { ["Source"] = source.Name }))
+                {
+                    landed = await landSource(source, chosen, run, ct);
+                }
+
                 probeCalls += landed.ProbeCalls;
                 earlyExit |= landed.EarlyExit;
                 foreach (var dataset in chosen)
@@ -75,9 +93,13 @@ internal sealed partial class LakehousePipeline(
         return record;
     }
 
-    private async Task<SourceLanding> LandSourceAsync(ISource source, IReadOnlyList<SourceDataset> chosen, RunId run, CancellationToken ct)
+    private async Task<SourceLanding> LandIncrementalAsync(ISource source, IReadOnlyList<SourceDataset> chosen, RunId run, CancellationToken ct)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = source.Name });
+        if (Skip(source, chosen) is { } skipped)
+        {
+            return skipped;
+        }
+
         var state = await LakeJson.ReadAsync<SourceState>(store, LakeKeys.SourceState(source.Name), ct) ?? new SourceState();
         var now = time.GetUtcNow();
         var refreshDue = state.LastFullRefreshAt is not { } last || now - last >= source.FullRefreshInterval;
@@ -99,20 +121,32 @@ internal sealed partial class LakehousePipeline(
             return new SourceLanding(results, probe.ApiCalls, EarlyExit: true);
         }
 
+        var options = new LandingOptions(AdvanceCursor: true, now);
+        string? stopped = null;
         foreach (var dataset in chosen)
         {
-            var clock = Stopwatch.StartNew();
-            using var datasetScope = logger.BeginScope(new Dictionary<string, object> { ["Dataset"] = dataset.Name.ToString() });
+            if (stopped is not null)
+            {
+                results[dataset.Name] = new DatasetLanding(null, 0, stopped, Failed: true);
+                continue;
+            }
+
+            IReadOnlyList<Partition> partitions;
             try
             {
-                var landing = await lander.LandAsync(dataset.Name, SourceDataset.WholePartition, run, source.FetchAsync(dataset, SourceDataset.WholePartition, ct), ct);
-                results[dataset.Name] = new DatasetLanding(landing, clock.ElapsedMilliseconds, null);
+                var cursor = (await LakeJson.ReadAsync<DatasetState>(store, LakeKeys.DatasetState(dataset.Name), ct))?.Cursor;
+                partitions = source.PlanIncremental(dataset, cursor, options.Today);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogDatasetFailed(e, dataset.Name.ToString(), "land", e.Message);
-                results[dataset.Name] = new DatasetLanding(null, clock.ElapsedMilliseconds, Describe(e), Failed: true);
+                LogDatasetFailed(e, dataset.Name.ToString(), "plan", e.Message);
+                results[dataset.Name] = new DatasetLanding(null, 0, Describe(e), Failed: true);
+                continue;
             }
+
+            var landing = await LandPartitionsAsync(source, dataset, partitions, run, options, ct);
+            results[dataset.Name] = landing;
+            stopped = landing.StopsSource;
         }
 
         // The probe's answer is remembered only when every dataset of the source was read in full: otherwise the next
@@ -126,6 +160,58 @@ internal sealed partial class LakehousePipeline(
         return new SourceLanding(results, probe.ApiCalls, EarlyExit: false);
     }
 
+    /// <summary>A source that cannot run now (no key): its datasets are skipped, with one line saying why.</summary>
+    internal SourceLanding? Skip(ISource source, IReadOnlyList<SourceDataset> chosen)
+    {
+        if (source.Unavailable is not { } reason)
+        {
+            return null;
+        }
+
+        LogSourceSkipped(source.Name, reason);
+        return new SourceLanding(chosen.ToDictionary(d => d.Name, _ => new DatasetLanding(null, 0, reason) { Skipped = true }), 0, EarlyExit: false);
+    }
+
+    /// <summary>
+    /// Lands <paramref name="partitions"/> of one dataset in order; the first failure ends the dataset, so a cursor
+    /// never skips a window that failed.
+    /// </summary>
+    internal async Task<DatasetLanding> LandPartitionsAsync(
+        ISource source, SourceDataset dataset, IReadOnlyList<Partition> partitions, RunId run, LandingOptions options, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var total = LandingResult.Nothing;
+        foreach (var partition in partitions)
+        {
+            var (result, failure) = await LandPartitionAsync(source, dataset, partition, run, options, ct);
+            total += result ?? LandingResult.Nothing;
+            if (failure is not null)
+            {
+                return failure with { Result = total, DurationMs = clock.ElapsedMilliseconds };
+            }
+        }
+
+        return new DatasetLanding(total, clock.ElapsedMilliseconds, null);
+    }
+
+    /// <summary>Lands one partition; a failure comes back as the dataset's failed landing, never as an exception.</summary>
+    internal async Task<(LandingResult? Result, DatasetLanding? Failure)> LandPartitionAsync(
+        ISource source, SourceDataset dataset, Partition partition, RunId run, LandingOptions options, CancellationToken ct)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Dataset"] = dataset.Name.ToString(), ["Partition"] = partition.Name });
+        try
+        {
+            return (await lander.LandAsync(dataset.Name, partition, run, source.FetchAsync(dataset, partition, ct), options, ct), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDatasetFailed(e, dataset.Name.ToString(), "land", e.Message);
+            var message = partition.Name == Partition.WholeName ? Describe(e) : $"partition {partition.Name}: {Describe(e)}";
+            var stops = e is SourceAccessException ? $"skipped: {source.Name} refused access ({Describe(e)})" : null;
+            return (null, new DatasetLanding(null, 0, message, Failed: true) { StopsSource = stops });
+        }
+    }
+
     private async Task<DatasetRun> TransformDatasetAsync(SourceDataset dataset, DatasetLanding landing, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -137,8 +223,12 @@ internal sealed partial class LakehousePipeline(
             ObjectsLanded = landing.Result?.Landed.Count ?? 0,
             ObjectsUnchanged = landing.Result?.Unchanged ?? 0,
             Message = landing.Message,
-            Status = landing.Failed ? DatasetStatus.Failed : DatasetStatus.Unchanged,
+            Status = landing.Failed ? DatasetStatus.Failed : landing.Skipped ? DatasetStatus.Skipped : DatasetStatus.Unchanged,
         };
+        if (landing.Skipped)
+        {
+            return run;
+        }
 
         // Pending bronze is transformed even when this run landed nothing or failed to land: that is how a run heals
         // what an interrupted one left.
@@ -240,6 +330,9 @@ internal sealed partial class LakehousePipeline(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Source} unchanged since the last run ({Probe}): nothing to fetch")]
     private partial void LogEarlyExit(string source, string probe);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Source} skipped: {Reason}")]
+    private partial void LogSourceSkipped(string source, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Source}: the change probe failed, fetching everything: {Reason}")]
     private partial void LogProbeFailed(string source, string reason);
 
@@ -255,9 +348,24 @@ internal sealed partial class LakehousePipeline(
     [LoggerMessage(Level = LogLevel.Error, Message = "The record of run {RunId} could not be saved: {Reason}")]
     private partial void LogRecordNotSaved(Exception e, string runId, string reason);
 
-    private sealed record DatasetLanding(LandingResult? Result, long DurationMs, string? Message, bool Failed = false);
+    /// <summary>Lands the chosen datasets of a source for one run.</summary>
+    internal delegate Task<SourceLanding> LandSource(ISource source, IReadOnlyList<SourceDataset> datasets, RunId run, CancellationToken ct);
 
-    private sealed record SourceLanding(Dictionary<DatasetName, DatasetLanding> Datasets, int ProbeCalls, bool EarlyExit);
+    /// <summary>How landing one dataset went.</summary>
+    /// <param name="Result">What landed (also when a later partition failed).</param>
+    /// <param name="DurationMs">Time spent landing.</param>
+    /// <param name="Message">What the summary says about it.</param>
+    /// <param name="Failed">Whether any partition failed.</param>
+    internal sealed record DatasetLanding(LandingResult? Result, long DurationMs, string? Message, bool Failed = false)
+    {
+        /// <summary>The source could not run at all (<see cref="ISource.Unavailable"/>); not a failure.</summary>
+        public bool Skipped { get; init; }
+
+        /// <summary>Set when the failure refuses the whole source (a bad key): the message its other datasets get.</summary>
+        public string? StopsSource { get; init; }
+    }
+
+    internal sealed record SourceLanding(Dictionary<DatasetName, DatasetLanding> Datasets, int ProbeCalls, bool EarlyExit);
 }
 
 /// <summary>What to run: sources and datasets by name (none means all), and what asked for it.</summary>

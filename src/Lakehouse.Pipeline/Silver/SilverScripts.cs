@@ -11,6 +11,7 @@ internal static class SilverScripts
     private const string Prefix = "Lakehouse.Silver.Sql.";
     private const string SchemaName = "schema";
     private const string ProducesMarker = "-- produces:";
+    private const string ElementsMarker = "-- elements:";
 
     // The csproj names resources after their folder, which MSBuild spells with a slash ("spacex/launches.sql");
     // they are looked up by a normalised name ("spacex.launches.sql"), so that either spelling is found.
@@ -60,7 +61,7 @@ internal static class SilverScripts
 
             var dataset = $"{parts[0]}.{parts[1]}";
             var sql = Read(resource);
-            scripts[dataset] = new SilverScript(dataset, parts[0], parts[1], sql, Produces(resource, sql));
+            scripts[dataset] = new SilverScript(dataset, parts[0], parts[1], sql, Produces(resource, sql)) { Elements = Elements(resource, sql) };
         }
 
         return scripts.ToFrozenDictionary(StringComparer.Ordinal);
@@ -84,6 +85,29 @@ internal static class SilverScripts
         }
 
         throw new InvalidOperationException($"The silver script {resource} has no '{ProducesMarker} table_a, table_b' line.");
+    }
+
+    /// <summary>
+    /// The envelope member that holds the elements, from the script's <c>-- elements:</c> line: <c>docs</c> (the
+    /// default, SpaceX's <c>/query</c>), <c>results</c> (RAWG), or <c>near_earth_objects.*</c> for an object whose
+    /// values are arrays (NeoWs' feed). A body that is a bare array is read as its elements whatever the line says.
+    /// </summary>
+    private static string Elements(string resource, string sql)
+    {
+        using var reader = new StringReader(sql);
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        {
+            if (line.StartsWith(ElementsMarker, StringComparison.Ordinal))
+            {
+                var member = line[ElementsMarker.Length..].Trim();
+                var name = member.EndsWith(".*", StringComparison.Ordinal) ? member[..^2] : member;
+                return name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+                    ? member
+                    : throw new InvalidOperationException($"The silver script {resource} has an invalid '{ElementsMarker}' line: \"{member}\".");
+            }
+        }
+
+        return "docs";
     }
 
     private static string Read(string resource) =>
@@ -112,6 +136,9 @@ internal static class SilverScripts
 /// <param name="Produces">The silver tables it fills, from its <c>-- produces:</c> line.</param>
 internal sealed record SilverScript(string Dataset, string Source, string Name, string Sql, IReadOnlyList<string> Produces)
 {
+    /// <summary>The envelope member holding the elements (<c>-- elements:</c>); see <c>common.sql</c>.</summary>
+    public string Elements { get; init; } = "docs";
+
     /// <summary>The quarantine table of the script's source, e.g. <c>spacex_quarantine</c>.</summary>
     public string QuarantineTable => Source + "_quarantine";
 }

@@ -184,7 +184,7 @@ internal sealed class SilverTransform
                 body.Ordinal, body.Path, body.Input.RunId, body.Input.BronzeKey, body.Input.LandedAt.UtcDateTime);
         }
 
-        Execute(connection, ElementsView(bodies), ct);
+        Execute(connection, ElementsView(bodies, script.Elements), ct);
     }
 
     /// <summary>
@@ -193,8 +193,13 @@ internal sealed class SilverTransform
     /// members. ignore_errors turns an element that is not an object into NULL instead of failing the read; it does
     /// not hide malformed JSON.
     /// </summary>
-    private static string ElementsView(List<Body> bodies)
+    private static string ElementsView(List<Body> bodies, string member)
     {
+        // "near_earth_objects.*": an object of arrays (NeoWs' feed by date), flattened in the object's order.
+        var ofArrays = member.EndsWith(".*", StringComparison.Ordinal);
+        var name = Identifier(ofArrays ? member[..^2] : member);
+        var elementType = ofArrays ? "MAP(VARCHAR, MAP(VARCHAR, JSON)[])" : "MAP(VARCHAR, JSON)[]";
+        var elements = ofArrays ? $"flatten(map_values({name}))" : name;
         var options = $"filename = true, ignore_errors = true, {MaximumObjectSize(bodies)}";
         var selects = new List<string>();
         var envelopes = bodies.Where(b => b.Shape == BronzeBodyShape.Object).ToList();
@@ -202,9 +207,9 @@ internal sealed class SilverTransform
         {
             selects.Add(
                 $$"""
-                SELECT filename, unnest(docs) AS element, generate_subscripts(docs, 1) AS element_ordinal
+                SELECT filename, unnest({{elements}}) AS element, generate_subscripts({{elements}}, 1) AS element_ordinal
                 FROM read_json({{PathList(envelopes)}}, format = 'unstructured', records = true,
-                    columns = {docs: 'MAP(VARCHAR, JSON)[]'}, {{options}})
+                    columns = {{{name}}: '{{elementType}}'}, {{options}})
                 """);
         }
 
@@ -254,7 +259,7 @@ internal sealed class SilverTransform
         var read = Query(connection, "SELECT DISTINCT input_ordinal FROM silver_stage;", r => r.GetInt32(0), ct).ToHashSet();
         foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Object && !read.Contains(b.Ordinal) && !rejected.Exists(r => r.Body == b)))
         {
-            if (!HasDocsArray(connection, body, ct))
+            if (!HasElementsMember(connection, body, script.Elements, ct))
             {
                 rejected.Add(new RejectedBody(body, UnexpectedBody));
             }
@@ -343,12 +348,13 @@ internal sealed class SilverTransform
 
     private static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static bool HasDocsArray(DuckDbConnection connection, Body body, CancellationToken ct) =>
+    private static bool HasElementsMember(DuckDbConnection connection, Body body, string member, CancellationToken ct) =>
         Query(
             connection,
             $$"""
-            SELECT json_type(docs) = 'ARRAY'
-            FROM read_json('{{Literal(body.Path)}}', format = 'unstructured', records = true, columns = {docs: 'JSON'},
+            SELECT json_type({{Identifier(member.TrimEnd('*').TrimEnd('.'))}}) = '{{(member.EndsWith(".*", StringComparison.Ordinal) ? "OBJECT" : "ARRAY")}}'
+            FROM read_json('{{Literal(body.Path)}}', format = 'unstructured', records = true,
+                columns = {{{Identifier(member.TrimEnd('*').TrimEnd('.'))}}: 'JSON'},
                 ignore_errors = true, {{MaximumObjectSize(body)}});
             """,
             r => !r.IsDBNull(0) && r.GetBoolean(0),

@@ -16,6 +16,12 @@ internal interface ISource
     /// <summary>How often everything is re-read even when the probe says nothing changed.</summary>
     TimeSpan FullRefreshInterval { get; }
 
+    /// <summary>
+    /// Why the source cannot be read at all right now (RAWG without <c>RAWG_API_KEY</c>), in one line that names the
+    /// fix; null when it can. A run skips such a source's datasets, says so once, and goes on with the others.
+    /// </summary>
+    string? Unavailable { get; }
+
     /// <summary>The datasets, in the order a run lands them.</summary>
     IReadOnlyList<SourceDataset> Datasets { get; }
 
@@ -25,16 +31,28 @@ internal interface ISource
     /// </summary>
     Task<SourceProbe> ProbeAsync(SourceState state, CancellationToken ct);
 
-    /// <summary>The responses of one dataset partition, fetched one at a time (the next request may depend on the last).</summary>
-    IAsyncEnumerable<SourceExchange> FetchAsync(SourceDataset dataset, string partition, CancellationToken ct);
+    /// <summary>
+    /// The partitions an incremental run (<c>run</c>, the scheduler) fetches, in order, given the dataset's cursor
+    /// (null before its first landing). Date-windowed datasets usually answer <see cref="Partition.Incremental"/>.
+    /// </summary>
+    IReadOnlyList<Partition> PlanIncremental(SourceDataset dataset, string? cursor, DateOnly today);
+
+    /// <summary>
+    /// The responses of one partition, fetched one at a time (the next request may depend on the last). A window
+    /// arrives clipped to today. An exchange may carry the cursor its landing completes.
+    /// </summary>
+    IAsyncEnumerable<SourceExchange> FetchAsync(SourceDataset dataset, Partition partition, CancellationToken ct);
 }
 
 /// <summary>A dataset of a source, and the gold table it mainly feeds (null when it feeds none yet).</summary>
-internal sealed record SourceDataset(DatasetName Name, string? GoldTable)
-{
-    /// <summary>The partition of a dataset fetched as one snapshot.</summary>
-    public const string WholePartition = "all";
-}
+/// <param name="Name">The dataset's full name.</param>
+/// <param name="GoldTable">The gold table it mainly feeds, for summaries.</param>
+/// <param name="Scheme">How <c>backfill</c> cuts a date range into partitions.</param>
+/// <param name="RequestsPerPartition">
+/// The fewest requests one partition takes (a window is one call; a paged list at least one), for plans and ETAs.
+/// </param>
+internal sealed record SourceDataset(
+    DatasetName Name, string? GoldTable, PartitionScheme Scheme = PartitionScheme.Whole, int RequestsPerPartition = 1);
 
 /// <summary>What a change probe found.</summary>
 /// <param name="Answer">What the API answered, to store and compare next time (null when the probe failed).</param>

@@ -40,6 +40,8 @@ internal sealed class SpaceXSource(SourceClient client, SpaceXOptions options) :
 
     public TimeSpan FullRefreshInterval => options.FullRefreshInterval;
 
+    public string? Unavailable => null;
+
     public IReadOnlyList<SourceDataset> Datasets { get; } =
         [.. Resources.Select(r => new SourceDataset(new DatasetName(SourceName, r.Name), r.GoldTable))];
 
@@ -69,8 +71,11 @@ internal sealed class SpaceXSource(SourceClient client, SpaceXOptions options) :
         }
     }
 
+    /// <summary>Every run reads every dataset whole (the probe decides whether to run at all).</summary>
+    public IReadOnlyList<Partition> PlanIncremental(SourceDataset dataset, string? cursor, DateOnly today) => [Partition.Whole];
+
     public async IAsyncEnumerable<SourceExchange> FetchAsync(
-        SourceDataset dataset, string partition, [EnumeratorCancellation] CancellationToken ct)
+        SourceDataset dataset, Partition partition, [EnumeratorCancellation] CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var route = Resources.Single(r => r.Name == dataset.Name.Name).Route;
