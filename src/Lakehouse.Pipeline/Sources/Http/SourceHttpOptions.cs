@@ -27,6 +27,15 @@ internal sealed class SourceHttpOptions
     /// <summary>Attempts per request, the first included; bounded so an API that is down fails a run, not hangs it.</summary>
     public int MaxAttempts { get; set; } = 5;
 
+    /// <summary>
+    /// Requests the API allows per <see cref="QuotaPeriod"/> in all (RAWG: 20,000 a month; NASA's DEMO_KEY: 50 a day);
+    /// null for no quota. Counted in the lake, so every process and node shares one count.
+    /// </summary>
+    public int? QuotaRequests { get; set; }
+
+    /// <summary>The period <see cref="QuotaRequests"/> counts over (calendar day or month, UTC).</summary>
+    public QuotaPeriod QuotaPeriod { get; set; } = QuotaPeriod.Month;
+
     /// <summary>How long one attempt may take, from sending the request to the last byte of the body.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -110,4 +119,11 @@ internal sealed class SourceHttpOptionsValidator(string source, string configKey
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(problems.Select(ConfigurationKey.WithEnvironmentVariable));
     }
+}
+
+/// <summary>The period a request quota counts over, in UTC calendar terms.</summary>
+internal enum QuotaPeriod
+{
+    Day,
+    Month,
 }
