@@ -28,6 +28,7 @@ internal static class LakehouseCli
         root.Options.Add(CommandServices.ConfigOption);
         root.SetAction(parseResult => new HelpAction().Invoke(parseResult));
         root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(BackfillCommand.Create(console));
         root.Subcommands.Add(StatusCommand.Create(console));
         root.Subcommands.Add(RebuildCommands.Transform(console));
         root.Subcommands.Add(RebuildCommands.Model(console));

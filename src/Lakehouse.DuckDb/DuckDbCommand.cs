@@ -26,6 +26,7 @@ public sealed class DuckDbCommand : DbCommand
     private string commandText = string.Empty;
     private DuckDbConnection? connection;
     private DuckDbTransaction? transaction;
+    private volatile bool cancelled;
 
     public DuckDbCommand()
     {
@@ -98,8 +99,15 @@ public sealed class DuckDbCommand : DbCommand
         set => transaction = value as DuckDbTransaction;
     }
 
+    private bool IsCancelled() => cancelled;
+
     /// <summary>Interrupts the statement running on this command's connection, from any thread.</summary>
-    public override void Cancel() => connection?.Interrupt();
+    /// <remarks>A cancelled command stays cancelled: running it again is interrupted too. Use a new command.</remarks>
+    public override void Cancel()
+    {
+        cancelled = true;
+        connection?.Interrupt();
+    }
 
     /// <summary>Nothing to do ahead of time: statements are prepared on every execution.</summary>
     public override void Prepare()
@@ -116,7 +124,7 @@ public sealed class DuckDbCommand : DbCommand
         {
             using var statement = batch.Prepare(i);
             ParameterBinder.Bind(statement, parameters.Items);
-            using var result = statement.Execute(streaming: false);
+            using var result = statement.Execute(streaming: false, IsCancelled);
             if (result.ReturnType == DuckDbResultType.ChangedRows)
             {
                 changed = Math.Max(changed, 0) + result.RowsChanged;
@@ -149,7 +157,7 @@ public sealed class DuckDbCommand : DbCommand
         {
             using var earlier = batch.Prepare(i);
             ParameterBinder.Bind(earlier, parameters.Items);
-            earlier.Execute(streaming: false).Dispose();
+            earlier.Execute(streaming: false, IsCancelled).Dispose();
         }
 
         var last = batch.Prepare(batch.Count - 1);
@@ -166,7 +174,7 @@ public sealed class DuckDbCommand : DbCommand
                 var shape = ResultShape.Of(last);
                 if (shape.IsUnknown)
                 {
-                    result = last.Execute(streaming);
+                    result = last.Execute(streaming, IsCancelled);
                     shape = ResultShape.Of(result);
                 }
 
@@ -180,7 +188,7 @@ public sealed class DuckDbCommand : DbCommand
                 }
             }
 
-            result ??= last.Execute(streaming);
+            result ??= last.Execute(streaming, IsCancelled);
         }
         catch
         {

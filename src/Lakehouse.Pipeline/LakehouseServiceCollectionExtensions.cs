@@ -51,6 +51,7 @@ internal static class LakehouseServiceCollectionExtensions
             [.. sp.GetServices<ISource>().Select(s => s.Name)],
             sp.GetRequiredService<ILogger<GoldStage>>()));
         services.AddSingleton<LakehousePipeline>();
+        services.AddSingleton<Backfill>();
         services.AddSingleton<LakeStatus>();
 
         return services;

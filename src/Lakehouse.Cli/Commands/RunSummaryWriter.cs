@@ -57,6 +57,11 @@ internal static class RunSummaryWriter
                 notes.Add($"{dataset.Dataset} failed: {dataset.Message}");
             }
 
+            foreach (var dataset in run.Datasets.Where(d => d.Message is not null && d.Status == DatasetStatus.Skipped))
+            {
+                notes.Add($"{dataset.Dataset} skipped: {dataset.Message}");
+            }
+
             foreach (var dataset in run.Datasets.Where(d => d.SchemaDrift.Count > 0))
             {
                 notes.Add($"Schema drift in {dataset.Dataset}: new fields {string.Join(", ", dataset.SchemaDrift)}. They are kept in bronze; the transform does not read them yet.");

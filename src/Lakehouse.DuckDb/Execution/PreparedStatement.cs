@@ -51,7 +51,12 @@ internal sealed class PreparedStatement : IDisposable
     /// reports why a statement could not start. A streaming result computes chunks as they are fetched; a
     /// materialized one holds the whole answer.
     /// </summary>
-    public QueryResult Execute(bool streaming)
+    /// <param name="streaming">Whether to compute the result as it is fetched.</param>
+    /// <param name="cancelled">
+    /// Whether the caller asked to cancel. DuckDB clears a connection's interrupt when a statement starts, so an
+    /// interrupt that came just before is lost; asking again once the statement runs makes cancellation stick.
+    /// </param>
+    public QueryResult Execute(bool streaming, Func<bool>? cancelled = null)
     {
         var state = streaming
             ? NativeMethods.duckdb_pending_prepared_streaming(Handle, out var pointer)
@@ -68,7 +73,7 @@ internal sealed class PreparedStatement : IDisposable
                 NativeText.Borrowed(NativeMethods.duckdb_pending_error(pending)) ?? "DuckDB could not start the statement.");
         }
 
-        RunTasks(pending);
+        RunTasks(pending, cancelled);
         var result = ResultHandle.Allocate(Handle);
         if (NativeMethods.duckdb_execute_pending(pending, result) != DuckDbState.Success)
         {
@@ -90,11 +95,18 @@ internal sealed class PreparedStatement : IDisposable
     /// spinning takes a core from the very worker it waits for. Here the thread sleeps instead, after a brief spin so
     /// that short waits cost no more than before.
     /// </summary>
-    private static void RunTasks(PendingResultHandle pending)
+    private void RunTasks(PendingResultHandle pending, Func<bool>? cancelled)
     {
         var idle = new SpinWait();
+        var interrupted = false;
         while (true)
         {
+            if (!interrupted && cancelled?.Invoke() == true)
+            {
+                Interrupt();
+                interrupted = true;
+            }
+
             switch (NativeMethods.duckdb_pending_execute_task(pending))
             {
                 case DuckDbPendingState.ResultReady:

@@ -89,7 +89,7 @@ internal sealed partial class GoldStage(
         var text = new StringBuilder();
         foreach (var source in sources)
         {
-            foreach (var marker in await store.ListAllAsync(LakeKeys.SilverCommitPrefix(source), ct))
+            foreach (var marker in (await store.ListAllAsync(LakeKeys.SilverCommitPrefix(source), ct)).Where(m => LakeKeys.IsSilverCommit(m.Key)))
             {
                 var commit = await LakeJson.ReadAsync<SilverCommit>(store, marker.Key, ct);
                 if (commit is null)

@@ -34,26 +34,33 @@ internal static class LakeKeys
     public static ObjectKey SourceState(string source) => ObjectKey.Combine("_meta", "state", source, "_source.json");
 
     /// <summary>
-    /// The marker that publishes the silver files made from the bronze one run landed for a dataset partition.
+    /// The marker that publishes the silver files made from the bronze one run landed for a dataset.
     /// Silver files without a marker are not part of silver yet (a transform that died half-way).
     /// </summary>
-    public static ObjectKey SilverCommit(DatasetName dataset, string partition, RunId landingRun) =>
-        ObjectKey.Combine("_meta", "silver", dataset.Source, dataset.Name, partition, $"{landingRun}.json");
+    public static ObjectKey SilverCommit(DatasetName dataset, RunId landingRun) =>
+        ObjectKey.Combine("_meta", "silver", dataset.Source, dataset.Name, $"{landingRun}.json");
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is a commit marker as <see cref="SilverCommit"/> names them. Lakes written before
+    /// markers were per run kept them one folder deeper, per partition; those are not read.
+    /// </summary>
+    public static bool IsSilverCommit(ObjectKey key) =>
+        key.Value.StartsWith("_meta/silver/", StringComparison.Ordinal) && key.Value.Count(c => c == '/') == 4;
 
     public static string SilverCommitPrefix(DatasetName dataset) => $"_meta/silver/{dataset.Source}/{dataset.Name}/";
 
     public static string SilverCommitPrefix(string source) => $"_meta/silver/{source}/";
 
     /// <summary>
-    /// <c>silver/{source}/{table}/partition={partition}/{runId}-{chunk}.parquet</c>: named after the bronze it came
+    /// <c>silver/{source}/{table}/run={runId}/{chunk}.parquet</c>: named after the bronze it came
     /// from, so transforming the same bronze again replaces the file instead of adding one.
     /// </summary>
-    public static ObjectKey SilverFile(string source, string table, string partition, RunId landingRun, int chunk) =>
-        ObjectKey.Combine("silver", source, table, $"partition={partition}", $"{landingRun}-{Seq(chunk)}.parquet");
+    public static ObjectKey SilverFile(string source, string table, RunId landingRun, int chunk) =>
+        ObjectKey.Combine("silver", source, table, $"run={landingRun}", $"{Seq(chunk)}.parquet");
 
     /// <summary>Rows that failed validation: <c>silver/_quarantine/{source}/{dataset}/...</c>.</summary>
-    public static ObjectKey QuarantineFile(DatasetName dataset, string partition, RunId landingRun, int chunk) =>
-        ObjectKey.Combine("silver", "_quarantine", dataset.Source, dataset.Name, $"partition={partition}", $"{landingRun}-{Seq(chunk)}.parquet");
+    public static ObjectKey QuarantineFile(DatasetName dataset, RunId landingRun, int chunk) =>
+        ObjectKey.Combine("silver", "_quarantine", dataset.Source, dataset.Name, $"run={landingRun}", $"{Seq(chunk)}.parquet");
 
     public static ObjectKey RunRecord(RunId run) => ObjectKey.Combine("_meta", "runs", $"{run}.json");
 

@@ -69,7 +69,12 @@ internal sealed record SourceState
 internal sealed record SilverCommit
 {
     public required string Dataset { get; init; }
+    /// <summary>The partition covered, or the first and last (<c>a..b</c>) when the run landed several.</summary>
     public required string Partition { get; init; }
+
+    /// <summary>Every partition covered.</summary>
+    public IReadOnlyList<string> Partitions { get; init; } = [];
+
     public required string LandingRunId { get; init; }
 
     /// <summary>The bronze objects covered, in order.</summary>

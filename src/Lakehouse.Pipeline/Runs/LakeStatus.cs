@@ -28,7 +28,7 @@ internal sealed class LakeStatus(IObjectStore store, IEnumerable<ISource> source
             var state = await LakeJson.ReadAsync<DatasetState>(store, LakeKeys.DatasetState(dataset.Name), ct);
             var bronze = (await store.ListAllAsync(LakeKeys.ManifestPrefix(dataset.Name), ct)).Count;
             long silverRows = 0, quarantined = 0;
-            foreach (var marker in await store.ListAllAsync(LakeKeys.SilverCommitPrefix(dataset.Name), ct))
+            foreach (var marker in (await store.ListAllAsync(LakeKeys.SilverCommitPrefix(dataset.Name), ct)).Where(m => LakeKeys.IsSilverCommit(m.Key)))
             {
                 if (await LakeJson.ReadAsync<SilverCommit>(store, marker.Key, ct) is { } commit)
                 {

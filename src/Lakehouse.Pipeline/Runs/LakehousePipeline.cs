@@ -208,7 +208,7 @@ internal sealed partial class LakehousePipeline(
             LogDatasetFailed(e, dataset.Name.ToString(), "land", e.Message);
             var message = partition.Name == Partition.WholeName ? Describe(e) : $"partition {partition.Name}: {Describe(e)}";
             var stops = e is SourceAccessException ? $"skipped: {source.Name} refused access ({Describe(e)})" : null;
-            return (null, new DatasetLanding(null, 0, message, Failed: true) { StopsSource = stops });
+            return (null, new DatasetLanding(null, 0, message, Failed: true) { StopsSource = stops, Cause = e });
         }
     }
 
@@ -360,6 +360,9 @@ internal sealed partial class LakehousePipeline(
     {
         /// <summary>The source could not run at all (<see cref="ISource.Unavailable"/>); not a failure.</summary>
         public bool Skipped { get; init; }
+
+        /// <summary>The exception a failed landing ended with.</summary>
+        public Exception? Cause { get; init; }
 
         /// <summary>Set when the failure refuses the whole source (a bad key): the message its other datasets get.</summary>
         public string? StopsSource { get; init; }

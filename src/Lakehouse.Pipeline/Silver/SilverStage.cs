@@ -38,10 +38,12 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
         var groups = manifests
             .Select(m => LandingGroup.Locate(dataset, m.Key))
             .OfType<(string Partition, RunId Run, ObjectKey Manifest)>()
-            .GroupBy(m => (m.Partition, m.Run))
-            .Select(g => new LandingGroup(g.Key.Partition, g.Key.Run, [.. g.Select(m => m.Manifest).OrderBy(k => k.Value, StringComparer.Ordinal)]))
+            .GroupBy(m => m.Run)
+            .Select(g => new LandingGroup(
+                g.Key,
+                [.. g.Select(m => m.Partition).Distinct().Order(StringComparer.Ordinal)],
+                [.. g.Select(m => m.Manifest).OrderBy(k => k.Value, StringComparer.Ordinal)]))
             .OrderBy(g => g.Run.Value, StringComparer.Ordinal)
-            .ThenBy(g => g.Partition, StringComparer.Ordinal)
             .ToList();
         if (rebuild)
         {
@@ -52,7 +54,7 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
         var pending = new List<LandingGroup>();
         foreach (var group in groups)
         {
-            var marker = LakeKeys.SilverCommit(dataset, group.Partition, group.Run);
+            var marker = LakeKeys.SilverCommit(dataset, group.Run);
             if (!committed.Contains(marker))
             {
                 pending.Add(group);
@@ -81,7 +83,7 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
             entries.Add(entry);
         }
 
-        var work = Path.Combine(options.ResolveWorkDirectory(), "silver", dataset.Source, dataset.Name, group.Partition, group.Run.Value);
+        var work = Path.Combine(options.ResolveWorkDirectory(), "silver", dataset.Source, dataset.Name, group.Run.Value);
         Directory.CreateDirectory(work);
         try
         {
@@ -112,8 +114,8 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
                 foreach (var file in chunkResult.Files)
                 {
                     var key = file.Table == SilverTables.QuarantineTable(dataset.Source)
-                        ? LakeKeys.QuarantineFile(dataset, group.Partition, group.Run, chunkIndex)
-                        : LakeKeys.SilverFile(dataset.Source, SilverTables.ShortName(dataset.Source, file.Table), group.Partition, group.Run, chunkIndex);
+                        ? LakeKeys.QuarantineFile(dataset, group.Run, chunkIndex)
+                        : LakeKeys.SilverFile(dataset.Source, SilverTables.ShortName(dataset.Source, file.Table), group.Run, chunkIndex);
                     await store.PutFileAsync(key, file.LocalPath, ct);
                     files.Add(new SilverCommitFile(file.Table, key.Value, file.Rows));
                 }
@@ -131,7 +133,8 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
             var commit = new SilverCommit
             {
                 Dataset = dataset.ToString(),
-                Partition = group.Partition,
+                Partition = group.Partitions.Count == 1 ? group.Partitions[0] : $"{group.Partitions[0]}..{group.Partitions[^1]}",
+                Partitions = group.Partitions,
                 LandingRunId = group.Run.Value,
                 BronzeKeys = [.. entries.Select(e => e.BronzeKey)],
                 Files = files,
@@ -139,7 +142,7 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
                 RowsQuarantined = rowsQuarantined,
                 Drift = [.. drift.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new DriftEntry(d.Key, d.Value))],
             };
-            await LakeJson.WriteAsync(store, LakeKeys.SilverCommit(dataset, group.Partition, group.Run), commit, ct);
+            await LakeJson.WriteAsync(store, LakeKeys.SilverCommit(dataset, group.Run), commit, ct);
             LogTransformed(dataset, group.Run, entries.Count, rowsRead, rowsQuarantined);
             return new SilverResult(rowsRead - rowsQuarantined, rowsQuarantined, commit.Drift, 1);
         }
@@ -188,8 +191,12 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
     [LoggerMessage(Level = LogLevel.Information, Message = "Transformed {Dataset} landed by {LandingRunId}: {Objects} objects, {RowsRead} rows, {RowsQuarantined} quarantined")]
     private partial void LogTransformed(DatasetName dataset, RunId landingRunId, int objects, long rowsRead, long rowsQuarantined);
 
-    /// <summary>The bronze one run landed for one dataset partition: the unit of transform and of publishing.</summary>
-    private sealed record LandingGroup(string Partition, RunId Run, IReadOnlyList<ObjectKey> Manifests)
+    /// <summary>
+    /// The bronze one run landed for a dataset, across all its partitions: the unit of transform and of publishing.
+    /// A backfill lands hundreds of small windows in one run; transformed together they make a few compact files
+    /// instead of one tiny file per window, and one DuckDB pass instead of hundreds.
+    /// </summary>
+    private sealed record LandingGroup(RunId Run, IReadOnlyList<string> Partitions, IReadOnlyList<ObjectKey> Manifests)
     {
         /// <summary>Reads partition and run from <c>_meta/manifests/{source}/{dataset}/{partition}/{runId}-{seq}.json</c>.</summary>
         public static (string Partition, RunId Run, ObjectKey Manifest)? Locate(DatasetName dataset, ObjectKey manifest)

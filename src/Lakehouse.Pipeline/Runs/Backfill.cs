@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lakehouse.Bronze;
+using Lakehouse.Lake;
+using Lakehouse.Sources;
+using Lakehouse.Sources.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Lakehouse.Runs;
+
+/// <summary>
+/// <c>lakehouse backfill</c>: cuts a date range into the datasets' own partitions, leaves out the ones already landed
+/// for good, lands the rest side by side inside the source's rate limit, then transforms and models through the same
+/// pipeline as any run. A backfill killed half-way loses nothing: the partitions it finished are recorded as landed,
+/// so the same command continues where it stopped.
+/// </summary>
+internal sealed partial class Backfill(
+    LakehousePipeline pipeline,
+    BronzeLander lander,
+    IOptionsMonitor<SourceHttpOptions> httpOptions,
+    TimeProvider time,
+    ILogger<Backfill> logger)
+{
+    /// <summary>Plans <paramref name="request"/> without calling any API.</summary>
+    /// <exception cref="UnknownDatasetException">The source or a dataset does not exist, or the range is not valid.</exception>
+    public async Task<BackfillPlan> PlanAsync(BackfillRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var source = pipeline.Sources.FirstOrDefault(s => s.Name == request.Source)
+            ?? throw new UnknownDatasetException($"Unknown source '{request.Source}'. Known sources: {string.Join(", ", pipeline.Sources.Select(s => s.Name))}.");
+        var unknown = request.Datasets.FirstOrDefault(d => source.Datasets.All(x => x.Name != d));
+        if (unknown is not null)
+        {
+            throw new UnknownDatasetException($"Unknown dataset '{unknown}'. Datasets of {source.Name}: {string.Join(", ", source.Datasets.Select(d => d.Name))}.");
+        }
+
+        var chosen = source.Datasets.Where(d => request.Datasets.Count == 0 || request.Datasets.Contains(d.Name)).ToList();
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var (from, to) = ValidRange(request, chosen, today);
+
+        var datasets = new List<DatasetPlan>();
+        foreach (var dataset in chosen)
+        {
+            var toLand = new List<Partition>();
+            var landed = new List<Partition>();
+            var partitions = dataset.Scheme == PartitionScheme.Whole ? [Partition.Whole] : Partition.Covering(dataset.Scheme, from!.Value, to!.Value);
+            foreach (var partition in partitions)
+            {
+                var done = !request.Force && await lander.IsCompleteAsync(dataset.Name, partition.Name, ct);
+                (done ? landed : toLand).Add(partition.ClippedTo(today));
+            }
+
+            datasets.Add(new DatasetPlan(dataset, toLand, landed));
+        }
+
+        return new BackfillPlan(source, datasets, from, to, today, RateOf(source.Name));
+    }
+
+    /// <summary>Lands the plan's partitions, then transforms and models; the run record says what happened.</summary>
+    public Task<RunRecord> RunAsync(BackfillPlan plan, int concurrency, IProgress<BackfillProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        var total = plan.Datasets.Sum(d => d.ToLand.Count);
+        var tracker = new ProgressTracker(total, progress);
+        return pipeline.ExecuteAsync(
+            "backfill",
+            plan.Source,
+            [.. plan.Datasets.Select(d => d.Dataset)],
+            (source, datasets, run, token) => LandAsync(plan, source, run, concurrency, tracker, token),
+            ct);
+    }
+
+    private async Task<LakehousePipeline.SourceLanding> LandAsync(
+        BackfillPlan plan, ISource source, RunId run, int concurrency, ProgressTracker tracker, CancellationToken ct)
+    {
+        var chosen = plan.Datasets.Select(d => d.Dataset).ToList();
+        if (pipeline.Skip(source, chosen) is { } skipped)
+        {
+            return skipped;
+        }
+
+        var options = new LandingOptions(AdvanceCursor: false, time.GetUtcNow());
+        var results = new Dictionary<DatasetName, LakehousePipeline.DatasetLanding>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        string? stopReason = null;
+        foreach (var dataset in plan.Datasets)
+        {
+            var clock = Stopwatch.StartNew();
+            if (stopReason is not null)
+            {
+                results[dataset.Dataset.Name] = new(null, 0, $"not started: {stopReason}", Failed: true);
+                continue;
+            }
+
+            var total = LandingResult.Nothing;
+            var failures = new List<string>();
+            var landed = 0;
+            var gate = new Lock();
+            try
+            {
+                await Parallel.ForEachAsync(
+                    dataset.ToLand,
+                    new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = stop.Token },
+                    async (partition, token) =>
+                    {
+                        var (result, failure) = await pipeline.LandPartitionAsync(source, dataset.Dataset, partition, run, options, token);
+                        lock (gate)
+                        {
+                            total += result ?? LandingResult.Nothing;
+                            if (failure is null)
+                            {
+                                landed++;
+                            }
+                            else
+                            {
+                                failures.Add(failure.Message!);
+                                if (Stops(failure) is { } reason && stopReason is null)
+                                {
+                                    stopReason = reason;
+                                    stop.Cancel();
+                                }
+                            }
+                        }
+
+                        tracker.Report(failure is null);
+                    });
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The source refused to go on (a bad key, a spent quota): the partitions not landed stay to do.
+            }
+
+            var left = dataset.ToLand.Count - landed;
+            var message = left == 0 ? null
+                : $"landed {landed} of {dataset.ToLand.Count} partitions; {left} left for the same command to continue: {stopReason ?? failures[0]}";
+            if (message is not null)
+            {
+                LogIncomplete(dataset.Dataset.Name.ToString(), landed, dataset.ToLand.Count, stopReason ?? failures[0]);
+            }
+
+            results[dataset.Dataset.Name] = new(total, clock.ElapsedMilliseconds, message, Failed: left > 0);
+        }
+
+        return new LakehousePipeline.SourceLanding(results, 0, EarlyExit: false);
+    }
+
+    /// <summary>
+    /// Failures after which no other request of the source can succeed now: a refused key, or a rate limit or quota
+    /// still spent after the client's patient retries. Anything else fails only its partition.
+    /// </summary>
+    private static string? Stops(LakehousePipeline.DatasetLanding failure) =>
+        failure.StopsSource is not null ? failure.Message
+        : failure.Cause is SourceRequestException { StatusCode: 429 } ? failure.Message
+        : null;
+
+    private RateLimit RateOf(string source)
+    {
+        var options = httpOptions.Get(source);
+        return new RateLimit(options.RequestsPerSecond, options.Burst, options.QuotaRequests, options.QuotaPeriod);
+    }
+
+    private static (DateOnly? From, DateOnly? To) ValidRange(BackfillRequest request, List<SourceDataset> chosen, DateOnly today)
+    {
+        var windowed = chosen.Where(d => d.Scheme != PartitionScheme.Whole).Select(d => d.Name.ToString()).ToList();
+        if (request.From is null || request.To is null)
+        {
+            if (windowed.Count > 0)
+            {
+                throw new UnknownDatasetException($"{string.Join(", ", windowed)} {(windowed.Count == 1 ? "is" : "are")} partitioned by date: give --from and --to (YYYY-MM-DD).");
+            }
+
+            return (request.From, request.To);
+        }
+
+        if (request.From > request.To)
+        {
+            throw new UnknownDatasetException($"The range is reversed: --from {Text(request.From.Value)} is after --to {Text(request.To.Value)}.");
+        }
+
+        if (request.To > today)
+        {
+            throw new UnknownDatasetException($"--to {Text(request.To.Value)} is in the future (today is {Text(today)} UTC): the APIs have nothing to backfill there yet.");
+        }
+
+        return (request.From, request.To);
+    }
+
+    private static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dataset}: landed {Landed} of {Total} partitions; the same command continues with the rest: {Reason}")]
+    private partial void LogIncomplete(string dataset, int landed, int total, string reason);
+
+    /// <summary>Counts finished partitions from parallel workers and reports each step.</summary>
+    private sealed class ProgressTracker(int total, IProgress<BackfillProgress>? progress)
+    {
+        private readonly long started = Stopwatch.GetTimestamp();
+        private int done;
+        private int failed;
+
+        public void Report(bool succeeded)
+        {
+            var nowDone = Interlocked.Increment(ref done);
+            var nowFailed = succeeded ? Volatile.Read(ref failed) : Interlocked.Increment(ref failed);
+            progress?.Report(new BackfillProgress(nowDone, total, nowFailed, Stopwatch.GetElapsedTime(started)));
+        }
+    }
+}
+
+/// <summary>What to backfill: a source, some of its datasets (none means all), a date range, and whether to re-land.</summary>
+internal sealed record BackfillRequest(string Source, IReadOnlySet<DatasetName> Datasets, DateOnly? From, DateOnly? To, bool Force);
+
+/// <summary>The partitions a backfill lands and skips, and what the source's limits make of them.</summary>
+internal sealed record BackfillPlan(
+    ISource Source, IReadOnlyList<DatasetPlan> Datasets, DateOnly? From, DateOnly? To, DateOnly Today, RateLimit Rate)
+{
+    public int Requests => Datasets.Sum(d => d.Requests);
+
+    public int Partitions => Datasets.Sum(d => d.ToLand.Count);
+
+    public int Skipped => Datasets.Sum(d => d.AlreadyLanded.Count);
+}
+
+/// <summary>One dataset's share of a backfill.</summary>
+internal sealed record DatasetPlan(SourceDataset Dataset, IReadOnlyList<Partition> ToLand, IReadOnlyList<Partition> AlreadyLanded)
+{
+    /// <summary>At least this many requests (a paged partition may take more).</summary>
+    public int Requests => ToLand.Count * Dataset.RequestsPerPartition;
+}
+
+/// <summary>A source's configured politeness: the token bucket and the quota.</summary>
+internal sealed record RateLimit(double RequestsPerSecond, int Burst, int? QuotaRequests, QuotaPeriod QuotaPeriod)
+{
+    /// <summary>
+    /// How long <paramref name="requests"/> take at best: the bucket lets <see cref="Burst"/> go at once and then one
+    /// every 1/rate seconds; <paramref name="concurrency"/> requests of <paramref name="latency"/> each can be in flight.
+    /// </summary>
+    public TimeSpan Duration(int requests, int concurrency, TimeSpan latency)
+    {
+        var limited = Math.Max(0, requests - Burst) / RequestsPerSecond;
+        var inFlight = Math.Ceiling(requests / (double)Math.Max(1, concurrency)) * latency.TotalSeconds;
+        return TimeSpan.FromSeconds(Math.Max(limited, inFlight));
+    }
+}
+
+/// <summary>A backfill's progress: partitions finished (landed or failed) of the total, and time so far.</summary>
+internal sealed record BackfillProgress(int Done, int Total, int Failed, TimeSpan Elapsed)
+{
+    /// <summary>The time left at the pace so far; null before the first partition finished.</summary>
+    public TimeSpan? Remaining => Done == 0 ? null : Elapsed / Done * (Total - Done);
+}
