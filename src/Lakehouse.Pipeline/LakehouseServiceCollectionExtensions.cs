@@ -4,6 +4,7 @@ using Lakehouse.Gold;
 using Lakehouse.Runs;
 using Lakehouse.Silver;
 using Lakehouse.Sources;
+using Lakehouse.Sources.Rawg;
 using Lakehouse.Sources.SpaceX;
 using Lakehouse.Logging;
 using Lakehouse.Storage;
@@ -39,6 +40,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PipelineOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GoldOptions>>().Value);
         services.AddSpaceX(configuration.Root);
+        services.AddRawg(configuration.Root);
         services.AddSingleton<BronzeLander>();
         services.AddSingleton<SilverTransform>();
         services.AddSingleton<SilverStage>();
@@ -48,7 +50,8 @@ internal static class LakehouseServiceCollectionExtensions
             sp.GetRequiredService<StarSchemaBuilder>(),
             sp.GetRequiredService<GoldOptions>(),
             sp.GetRequiredService<PipelineOptions>(),
-            [.. sp.GetServices<ISource>().Select(s => s.Name)],
+            // A source whose silver scripts are not in this build yet lands bronze only; gold leaves it out.
+            [.. sp.GetServices<ISource>().Select(s => s.Name).Where(s => SilverTransform.Datasets.Any(d => d.StartsWith(s + ".", StringComparison.Ordinal)))],
             sp.GetRequiredService<ILogger<GoldStage>>()));
         services.AddSingleton<LakehousePipeline>();
         services.AddSingleton<Backfill>();

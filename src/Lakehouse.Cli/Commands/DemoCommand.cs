@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Lakehouse.Configuration;
 using Lakehouse.Demo;
+using Lakehouse.Lake;
 using Lakehouse.Querying;
 using Lakehouse.Runs;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,8 +78,15 @@ internal static class DemoCommand
                 ["Lakehouse:Storage:Root"] = root,
                 ["Lakehouse:Gold:DatabasePath"] = goldPath,
             };
-            using var services = CommandServices.Build(parseResult, overrides);
-            var run = await services.GetRequiredService<LakehousePipeline>().RunAsync(RunRequest.All("demo"), ct);
+            var environment = ProcessEnvironment();
+            await using var rawg = await DemoRawg.StartAsync(parseResult.GetValue(seed), parseResult.GetValue(scale), overrides, environment, ct);
+            var configuration = LakehouseConfiguration.Build(
+                Directory.GetCurrentDirectory(), AppContext.BaseDirectory, environment, parseResult.GetValue(CommandServices.ConfigOption), overrides);
+            using var services = new ServiceCollection().AddLakehouse(configuration)
+                .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            services.ValidateLakehouseOptions();
+            HashSet<string> sources = rawg is null ? ["spacex"] : ["spacex", "rawg"];
+            var run = await services.GetRequiredService<LakehousePipeline>().RunAsync(new RunRequest("demo", sources, new HashSet<DatasetName>()), ct);
             await RunSummaryWriter.WriteAsync(run, "table", console, ct);
             if (run.Status != RunStatus.Succeeded)
             {
@@ -96,6 +105,18 @@ internal static class DemoCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The environment, which the demo adjusts (RAWG's demo key) without touching the process's own.</summary>
+    private static Dictionary<string, string> ProcessEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string ?? "";
+        }
+
+        return environment;
     }
 
     private static async Task WriteLineAsync(CliConsole console, string text)

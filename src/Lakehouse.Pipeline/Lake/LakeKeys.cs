@@ -14,6 +14,9 @@ internal static class LakeKeys
     public static ObjectKey Bronze(DatasetName dataset, string partition, RunId run, int seq) =>
         ObjectKey.Combine("bronze", dataset.Source, dataset.Name, partition, $"{run}-{Seq(seq)}.json");
 
+    /// <summary>Every bronze object of a dataset, all partitions.</summary>
+    public static string BronzePrefix(DatasetName dataset) => $"bronze/{dataset.Source}/{dataset.Name}/";
+
     /// <summary>The landing manifest entry of one bronze object, under the same name.</summary>
     public static ObjectKey Manifest(DatasetName dataset, string partition, RunId run, int seq) =>
         ObjectKey.Combine("_meta", "manifests", dataset.Source, dataset.Name, partition, $"{run}-{Seq(seq)}.json");
@@ -61,6 +64,12 @@ internal static class LakeKeys
     /// <summary>Rows that failed validation: <c>silver/_quarantine/{source}/{dataset}/...</c>.</summary>
     public static ObjectKey QuarantineFile(DatasetName dataset, RunId landingRun, int chunk) =>
         ObjectKey.Combine("silver", "_quarantine", dataset.Source, dataset.Name, $"run={landingRun}", $"{Seq(chunk)}.parquet");
+
+    /// <summary>
+    /// Requests sent to a source in one quota period (<c>2026-11</c> or <c>2026-11-22</c>, UTC), shared by every
+    /// process that uses the lake.
+    /// </summary>
+    public static ObjectKey Quota(string source, string period) => ObjectKey.Combine("_meta", "quota", source, $"{period}.json");
 
     public static ObjectKey RunRecord(RunId run) => ObjectKey.Combine("_meta", "runs", $"{run}.json");
 

@@ -28,6 +28,7 @@ internal sealed class SourceClient : IDisposable
     private readonly ILogger logger;
     private readonly TokenBucketRateLimiter rateLimiter;
     private readonly ResiliencePipeline<HttpAttempt> pipeline;
+    private readonly RequestQuota? quota;
     private readonly Lock pauseLock = new();
     private DateTimeOffset pausedUntil = DateTimeOffset.MinValue;
 
@@ -36,7 +37,9 @@ internal sealed class SourceClient : IDisposable
     /// <param name="httpClients">Creates the named client per attempt.</param>
     /// <param name="timeProvider">The clock for timeouts, pauses and Polly's delays.</param>
     /// <param name="logger">Receives a warning per retry.</param>
-    public SourceClient(string source, SourceHttpOptions options, IHttpClientFactory httpClients, TimeProvider timeProvider, ILogger<SourceClient> logger)
+    /// <param name="quota">Counts every attempt against the source's quota and refuses to send once it is spent; null when the source has none.</param>
+    public SourceClient(
+        string source, SourceHttpOptions options, IHttpClientFactory httpClients, TimeProvider timeProvider, ILogger<SourceClient> logger, RequestQuota? quota = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentNullException.ThrowIfNull(options);
@@ -52,6 +55,7 @@ internal sealed class SourceClient : IDisposable
         this.httpClients = httpClients;
         this.timeProvider = timeProvider;
         this.logger = logger;
+        this.quota = quota;
 
         // The bucket replenishes on its own timer: it takes no TimeProvider. It only spaces requests out; nothing
         // that a test runs on fake time depends on it.
@@ -73,6 +77,7 @@ internal sealed class SourceClient : IDisposable
     /// Sends the request, retrying what is worth retrying, and returns the 2xx response.
     /// </summary>
     /// <exception cref="SourceRequestException">The API refused the request, or every attempt failed.</exception>
+    /// <exception cref="QuotaExhaustedException">The source's request quota is spent; this attempt was not sent.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; never retried.</exception>
     public async Task<SourceResponse> SendAsync(SourceRequest request, CancellationToken cancellationToken)
     {
@@ -157,6 +162,12 @@ internal sealed class SourceClient : IDisposable
         await WaitOutPauseAsync(cancellationToken);
         using var lease = await rateLimiter.AcquireAsync(1, cancellationToken);
         ObjectDisposedException.ThrowIf(!lease.IsAcquired, this); // the queue is unbounded: only a disposed limiter refuses
+        if (quota is not null)
+        {
+            // Counted before sending: an attempt the API received but whose answer was lost still counts there.
+            await quota.CountAsync(Source, cancellationToken);
+        }
+
         exchange.Attempts++;
 
         // The timeout starts after the rate limiter's wait: it bounds the server, not our own politeness.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Lakehouse.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,12 +49,22 @@ internal static class SourceClientServiceCollectionExtensions
             // The factory's own loggers write the request URL, which carries the API key; the client logs requests redacted.
             .RemoveAllLoggers();
 
-        services.AddKeyedSingleton(source, (provider, _) => new SourceClient(
-            source,
-            provider.GetRequiredService<IOptionsMonitor<SourceHttpOptions>>().Get(source),
-            provider.GetRequiredService<IHttpClientFactory>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<SourceClient>>()));
+        // A factory, not a type: the quota needs the lake's store, which only a source with a quota may ask for.
+        services.TryAddSingleton(provider => new RequestQuota(
+            provider.GetRequiredService<IObjectStore>(),
+            provider.GetRequiredService<IOptionsMonitor<SourceHttpOptions>>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton(source, (provider, _) =>
+        {
+            var options = provider.GetRequiredService<IOptionsMonitor<SourceHttpOptions>>().Get(source);
+            return new SourceClient(
+                source,
+                options,
+                provider.GetRequiredService<IHttpClientFactory>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<SourceClient>>(),
+                options.QuotaRequests is null ? null : provider.GetRequiredService<RequestQuota>());
+        });
 
         return services.AddOptions<SourceHttpOptions>(source).Bind(section).ValidateOnStart();
     }

@@ -82,6 +82,11 @@ internal sealed class SourceHttpOptions
             problems.Add($"{configKeyPrefix}:MaxAttempts must be between 1 and 20, not {MaxAttempts}.");
         }
 
+        if (QuotaRequests is < 1)
+        {
+            problems.Add($"{configKeyPrefix}:QuotaRequests must be at least 1 (or left out for no quota), not {QuotaRequests}.");
+        }
+
         if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromHours(1))
         {
             problems.Add($"{configKeyPrefix}:RequestTimeout must be positive and at most an hour (e.g. 00:00:30), not {RequestTimeout}.");

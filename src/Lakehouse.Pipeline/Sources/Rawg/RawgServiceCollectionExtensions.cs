@@ -1,0 +1,47 @@
+using Lakehouse.Configuration;
+using Lakehouse.Sources.Http;
+using Lakehouse.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Lakehouse.Sources.Rawg;
+
+internal static class RawgServiceCollectionExtensions
+{
+    /// <summary>
+    /// The RAWG source: its HTTP client (with the free plan's 20,000 requests a month as the quota unless configured)
+    /// and its settings, both under <c>Lakehouse:Sources:Rawg</c>; the key comes from <c>RAWG_API_KEY</c>.
+    /// </summary>
+    public static IServiceCollection AddRawg(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(RawgOptions.Section);
+        services.AddSourceClient(RawgSource.SourceName, section).PostConfigure(o =>
+        {
+            o.BaseUrl ??= RawgSource.PublicApi;
+            o.QuotaRequests ??= RawgOptions.FreePlanRequestsPerMonth;
+        });
+        services.AddOptions<RawgOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RawgOptions>, RawgOptionsValidator>();
+        services.AddSingleton<ISource>(sp => new RawgSource(
+            sp.GetRequiredService<SourceClients>().Get(RawgSource.SourceName),
+            sp.GetRequiredService<IOptions<RawgOptions>>().Value,
+            sp.GetService<LakehouseSecrets>()?.RawgApiKey,
+            sp.GetRequiredService<IObjectStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RawgSource>>()));
+        return services;
+    }
+}
+
+/// <summary>Reports every problem with the RAWG settings at start-up, each naming its key.</summary>
+internal sealed class RawgOptionsValidator : IValidateOptions<RawgOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RawgOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems.Select(ConfigurationKey.WithEnvironmentVariable));
+    }
+}

@@ -1,0 +1,111 @@
+using Lakehouse.Sources.Http;
+using Lakehouse.Storage;
+using Lakehouse.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lakehouse.Tests.Sources.Http;
+
+/// <summary>The request quota, counted in a temp-folder lake and shared by separate clients (as by two processes).</summary>
+public sealed class RequestQuotaTests : IAsyncLifetime, IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 30, 0, TimeSpan.Zero);
+    private readonly TempDirectory temp = new();
+    private ScriptedHttpServer server = null!;
+
+    public async Task InitializeAsync()
+    {
+        server = await ScriptedHttpServer.StartAsync();
+        server.Script("/ping", ScriptedResponse.Json("""{"ok":true}"""));
+    }
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task Two_clients_on_one_lake_share_the_count_and_none_sends_once_it_is_spent()
+    {
+        // Given two separately built clients (as two processes) on one lake, with a quota of 3 a month
+        using var first = Client(quota: 3, QuotaPeriod.Month);
+        using var second = Client(quota: 3, QuotaPeriod.Month);
+
+        // When the first sends two requests and the second one, then the second tries a fourth
+        await first.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None);
+        await first.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None);
+        await second.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None);
+        var error = await Should.ThrowAsync<QuotaExhaustedException>(() => second.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None));
+
+        // Then the fourth never reached the server, the message says when it resets and that the command continues,
+        // and the lake says 3 used of 3, resetting on the first of next month
+        server.Requests.Count.ShouldBe(3);
+        error.IsTransient.ShouldBeFalse();
+        error.Message.ShouldContain("2026-12-01 00:00 UTC");
+        error.Message.ShouldContain("continues where it stopped");
+        var status = await first.Quota.ReadAsync("rawg", Now, CancellationToken.None);
+        status.ShouldBe(new QuotaStatus(3, 3, QuotaPeriod.Month, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)));
+        status.Remaining.ShouldBe(0);
+        File.Exists(temp.Combine("lake", "_meta", "quota", "rawg", "2026-11.json")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Every_attempt_counts_retries_included()
+    {
+        // Given a server that fails once with a 503, then answers
+        server.Script("/flaky", ScriptedResponse.Text(503, "busy"), ScriptedResponse.Json("{}"));
+        using var client = Client(quota: 10, QuotaPeriod.Day);
+
+        // When one request goes through after a retry
+        await client.Client.SendAsync(SourceRequest.Get("flaky"), CancellationToken.None);
+
+        // Then both attempts are counted, in the day's record
+        var status = await client.Quota.ReadAsync("rawg", Now, CancellationToken.None);
+        status.Used.ShouldBe(2);
+        status.ResetsAt.ShouldBe(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
+        File.Exists(temp.Combine("lake", "_meta", "quota", "rawg", "2026-11-22.json")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_source_without_a_quota_is_not_counted()
+    {
+        // Given no quota configured
+        using var client = Client(quota: null, QuotaPeriod.Month);
+
+        // When a request is sent
+        await client.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None);
+
+        // Then nothing was written to the lake and the status has no limit
+        Directory.Exists(temp.Combine("lake", "_meta", "quota")).ShouldBeFalse();
+        var status = await client.Quota.ReadAsync("rawg", Now, CancellationToken.None);
+        status.Limit.ShouldBeNull();
+        status.Remaining.ShouldBeNull();
+    }
+
+    private QuotaClient Client(int? quota, QuotaPeriod period)
+    {
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
+        collection.AddSingleton<IObjectStore>(new FileSystemObjectStore(temp.Combine("lake")));
+        collection.AddSourceClient("rawg", new ConfigurationBuilder().Build().GetSection("Lakehouse:Sources:Rawg")).Configure(o =>
+        {
+            o.BaseUrl = server.BaseUrl;
+            o.QuotaRequests = quota;
+            o.QuotaPeriod = period;
+            o.RequestsPerSecond = 1000;
+            o.Burst = 100;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+            o.RetryMaxDelay = TimeSpan.FromMilliseconds(50);
+        });
+        return new QuotaClient(collection.BuildServiceProvider());
+    }
+
+    private sealed class QuotaClient(ServiceProvider services) : IDisposable
+    {
+        public SourceClient Client { get; } = services.GetRequiredService<SourceClients>().Get("rawg");
+
+        public RequestQuota Quota { get; } = services.GetRequiredService<RequestQuota>();
+
+        public void Dispose() => services.Dispose();
+    }
+}
