@@ -92,7 +92,7 @@ internal static class LakehouseCli
     /// <summary>The written error model: expected failures become a message and an exit code; the rest propagate.</summary>
     private static int? ToExitCode(Exception ex) => ex switch
     {
-        ConfigurationException or UsageException or Querying.QueryRefusedException or Runs.UnknownDatasetException => ExitCodes.UsageOrConfiguration,
+        ConfigurationException or UsageException or Querying.QueryRefusedException or Runs.UnknownDatasetException or Runs.BackfillRefusedException => ExitCodes.UsageOrConfiguration,
         Querying.GoldDatabaseException { IsMissing: true } => ExitCodes.UsageOrConfiguration,
         OperationCanceledException => ExitCodes.Interrupted,
         DuckDb.DuckDbException { ErrorType: DuckDb.DuckDbErrorType.Interrupt } => ExitCodes.Interrupted,

@@ -129,19 +129,19 @@ internal static class BackfillCommand
         var duration = rate.Duration(plan.Requests, concurrency, TimeSpan.Zero);
         await error.WriteLineAsync(
             $"Requests: {plan.Requests}; at the rate limit ({RateText(rate)}) that takes about {DurationText(duration)}.");
-        if (rate.QuotaRequests is { } quota)
+        if (plan.Quota is { Limit: { } limit, Remaining: { } left } quota)
         {
-            var period = rate.QuotaPeriod == Sources.Http.QuotaPeriod.Day ? "day" : "month";
-            if (plan.Requests > quota)
+            var period = quota.Period == Sources.Http.QuotaPeriod.Day ? "day" : "month";
+            var resets = quota.ResetsAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            await error.WriteLineAsync(
+                $"Quota: {limit} requests a {period}; {quota.Used} used, {left} left until {resets} UTC; this plan uses at least {plan.Requests}, leaving {Math.Max(0, left - plan.Requests)}.");
+            if (plan.Requests > left)
             {
-                var periods = (int)Math.Ceiling(plan.Requests / (double)quota);
+                var later = plan.Requests - left;
+                var periods = (int)Math.Ceiling(later / (double)limit);
                 await error.WriteLineAsync(
-                    $"This does not fit in one {period}: the quota is {quota} requests per {period}, so it takes {periods} {period}s. "
-                    + $"Each day the same command continues where it stopped, skipping what was landed.");
-            }
-            else
-            {
-                await error.WriteLineAsync($"Quota: {quota} requests per {period}; this plan uses {plan.Requests}.");
+                    $"It does not fit in one {period}: {left} request(s) now, the other {later} after the quota resets ({periods} more {period}(s) at {limit} a {period}). "
+                    + "The backfill stops when the quota is spent; run the same command again then and it continues where it stopped.");
             }
         }
 

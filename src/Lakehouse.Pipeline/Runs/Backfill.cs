@@ -18,6 +18,7 @@ namespace Lakehouse.Runs;
 internal sealed partial class Backfill(
     LakehousePipeline pipeline,
     BronzeLander lander,
+    RequestQuota quota,
     IOptionsMonitor<SourceHttpOptions> httpOptions,
     TimeProvider time,
     ILogger<Backfill> logger)
@@ -54,7 +55,21 @@ internal sealed partial class Backfill(
             datasets.Add(new DatasetPlan(dataset, toLand, landed));
         }
 
-        return new BackfillPlan(source, datasets, from, to, today, RateOf(source.Name));
+        var plan = new BackfillPlan(source, datasets, from, to, today, RateOf(source.Name))
+        {
+            Quota = await quota.ReadAsync(source.Name, time.GetUtcNow(), ct),
+        };
+
+        // A monthly quota spent on one backfill leaves nothing for the month's scheduled runs: that needs --force.
+        // A daily one (NASA's DEMO_KEY) resets tomorrow, when the same command continues.
+        if (plan.Quota is { Limit: not null, Remaining: { } left, Period: QuotaPeriod.Month } status && plan.Requests > left && !request.Force)
+        {
+            throw new BackfillRefusedException(
+                $"This backfill needs at least {plan.Requests} requests, but {left} of {source.Name}'s {status.Limit} a month are left "
+                + $"(it resets {status.ResetsAt:yyyy-MM-dd} UTC). Narrow the range, or pass --force to spend the quota anyway.");
+        }
+
+        return plan;
     }
 
     /// <summary>Lands the plan's partitions, then transforms and models; the run record says what happened.</summary>
@@ -152,7 +167,7 @@ internal sealed partial class Backfill(
     /// </summary>
     private static string? Stops(LakehousePipeline.DatasetLanding failure) =>
         failure.StopsSource is not null ? failure.Message
-        : failure.Cause is SourceRequestException { StatusCode: 429 } ? failure.Message
+        : failure.Cause is SourceRequestException { StatusCode: 429 } or QuotaExhaustedException ? failure.Message
         : null;
 
     private RateLimit RateOf(string source)
@@ -220,7 +235,13 @@ internal sealed record BackfillPlan(
     public int Partitions => Datasets.Sum(d => d.ToLand.Count);
 
     public int Skipped => Datasets.Sum(d => d.AlreadyLanded.Count);
+
+    /// <summary>The source's quota and what is used of it now (no limit when the source has none).</summary>
+    public QuotaStatus? Quota { get; init; }
 }
+
+/// <summary>A backfill that would spend more of a quota than is left (a usage error: exit code 2).</summary>
+internal sealed class BackfillRefusedException(string message) : Exception(message);
 
 /// <summary>One dataset's share of a backfill.</summary>
 internal sealed record DatasetPlan(SourceDataset Dataset, IReadOnlyList<Partition> ToLand, IReadOnlyList<Partition> AlreadyLanded)

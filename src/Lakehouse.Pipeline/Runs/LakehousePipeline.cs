@@ -4,6 +4,7 @@ using Lakehouse.Gold;
 using Lakehouse.Lake;
 using Lakehouse.Silver;
 using Lakehouse.Sources;
+using Lakehouse.Sources.Http;
 using Lakehouse.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -207,7 +208,12 @@ internal sealed partial class LakehousePipeline(
         {
             LogDatasetFailed(e, dataset.Name.ToString(), "land", e.Message);
             var message = partition.Name == Partition.WholeName ? Describe(e) : $"partition {partition.Name}: {Describe(e)}";
-            var stops = e is SourceAccessException ? $"skipped: {source.Name} refused access ({Describe(e)})" : null;
+            var stops = e switch
+            {
+                SourceAccessException => $"skipped: {source.Name} refused access ({Describe(e)})",
+                QuotaExhaustedException => $"skipped: {Describe(e)}",
+                _ => null,
+            };
             return (null, new DatasetLanding(null, 0, message, Failed: true) { StopsSource = stops, Cause = e });
         }
     }
