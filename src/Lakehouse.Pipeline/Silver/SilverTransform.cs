@@ -63,6 +63,12 @@ internal sealed class SilverTransform
     public static string SchemaSql(string source) => SilverScripts.Schema(source);
 
     /// <summary>
+    /// The DDL of every source's silver tables. The gold build builds every model, whichever sources are configured,
+    /// so it needs every silver table, if only empty.
+    /// </summary>
+    public static string AllSchemasSql() => string.Join(Environment.NewLine, SilverScripts.Sources.Select(SilverScripts.Schema));
+
+    /// <summary>
     /// Transforms one chunk of <paramref name="dataset"/>'s bronze objects into <c>{table}.parquet</c> files in
     /// <paramref name="outputDirectory"/>: one per produced table and one for the quarantine, each written even when
     /// empty. The same inputs give the same rows, in the same order.
