@@ -120,6 +120,38 @@ public sealed class NasaSilverTests : IDisposable
     }
 
     [Fact]
+    public void A_feed_entry_that_is_not_an_object_is_quarantined_and_its_neighbours_are_kept()
+    {
+        // Given a feed whose second date lists a number between two asteroids
+        var first = FirstAsteroid();
+        var second = FirstAsteroid();
+        second["id"] = "second";
+        second["neo_reference_id"] = "second";
+        var input = bronze.Body(FeedBody(("2024-03-15", [first]), ("2024-03-16", [second, JsonValue.Create(42), second.DeepClone()])));
+
+        // When it is transformed
+        using var silver = Transform("nasa.neo_feed", input);
+
+        // Then the number is quarantined by its position in the flattened feed, and both asteroids are rows
+        silver.Rows("SELECT reason FROM nasa_quarantine").ShouldBe(["wrong type: element 3 is not a JSON object"]);
+        silver.Rows("SELECT asteroid_id FROM nasa_asteroids").ShouldBe(["2527977", "second"]);
+    }
+
+    [Fact]
+    public void A_neows_error_body_is_quarantined_whole()
+    {
+        // Given the recorded NeoWs 404 body ({"code": 404, "http_error": ..., "error_message": ...})
+        var input = bronze.Recorded("error-neows-404-2016.json");
+
+        // When it is transformed
+        using var silver = Transform("nasa.neo_feed", input);
+
+        // Then it is one quarantined record holding the body, and no asteroid
+        silver.Count("nasa_asteroids").ShouldBe(0);
+        silver.Rows("SELECT starts_with(reason, 'unexpected body'), contains(record, 'NOT_FOUND') FROM nasa_quarantine").ShouldBe(["True | True"]);
+    }
+
+    [Fact]
     public void An_asteroid_seen_again_in_a_later_landing_is_one_row_with_the_later_values()
     {
         // Given the same asteroid landed twice in one chunk, the later landing with a revised magnitude, plus a new
