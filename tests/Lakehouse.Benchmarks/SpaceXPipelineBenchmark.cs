@@ -239,7 +239,7 @@ internal static class SpaceXPipelineBenchmark
         GoldInputs.Attach(
             connection,
             files.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal),
-            SilverTransform.SchemaSql("spacex"),
+            SilverTransform.AllSchemasSql(),
             [],
             "raw",
             DateTimeOffset.UnixEpoch);

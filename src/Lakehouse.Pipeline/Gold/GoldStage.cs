@@ -56,7 +56,7 @@ internal sealed partial class GoldStage(
             }
 
             var runs = await RunRowsAsync(ct);
-            var ddl = string.Join(Environment.NewLine, sources.Select(SilverTransform.SchemaSql));
+            var ddl = SilverTransform.AllSchemasSql();
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(gold.DatabasePath))!);
             LogBuilding(gold.DatabasePath, commits.Count);
             return await builder.BuildAsync(gold.DatabasePath, files, ddl, runs, fingerprint, ct);

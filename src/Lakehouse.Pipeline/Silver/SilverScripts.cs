@@ -3,15 +3,19 @@ using System.Collections.Frozen;
 namespace Lakehouse.Silver;
 
 /// <summary>
-/// The silver SQL embedded in this assembly: per source a <c>schema.sql</c> (the tables) and one script per dataset
-/// (<c>Silver/Sql/{source}/{dataset}.sql</c>), plus <c>Silver/Sql/common.sql</c>, the macros every script uses.
+/// The silver SQL embedded in this assembly: per source a <c>schema.sql</c> (the tables), optionally a
+/// <c>macros.sql</c> (macros its scripts share), and one script per dataset (<c>Silver/Sql/{source}/{dataset}.sql</c>),
+/// plus <c>Silver/Sql/common.sql</c>, the macros every script uses.
 /// </summary>
 internal static class SilverScripts
 {
     private const string Prefix = "Lakehouse.Silver.Sql.";
     private const string SchemaName = "schema";
+    private const string MacrosName = "macros";
     private const string ProducesMarker = "-- produces:";
     private const string ElementsMarker = "-- elements:";
+    private const string EmptyBodyMarker = "-- empty body:";
+    private const string NoElements = "no elements";
 
     // The csproj names resources after their folder, which MSBuild spells with a slash ("spacex/launches.sql");
     // they are looked up by a normalised name ("spacex.launches.sql"), so that either spelling is found.
@@ -24,6 +28,14 @@ internal static class SilverScripts
 
     /// <summary>Every dataset a script covers, e.g. <c>spacex.launches</c>, in order.</summary>
     public static IReadOnlyList<string> Datasets { get; } = [.. LazyScripts.Value.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Every source with a silver schema, e.g. <c>spacex</c>, in order.</summary>
+    public static IReadOnlyList<string> Sources { get; } =
+        [.. LazyResources.Value.Keys
+            .Where(r => r.EndsWith($".{SchemaName}.sql", StringComparison.Ordinal))
+            .Select(r => r[Prefix.Length..^$".{SchemaName}.sql".Length])
+            .Where(s => !s.Contains('.', StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)];
 
     /// <summary>The macros and conventions shared by all scripts.</summary>
     public static string Common => Read(Prefix + "common.sql");
@@ -42,6 +54,12 @@ internal static class SilverScripts
         TryRead($"{Prefix}{source}.{SchemaName}.sql")
         ?? throw new ArgumentException($"No silver schema for source '{source}'.", nameof(source));
 
+    /// <summary>
+    /// The macros <paramref name="source"/>'s scripts share (<c>Silver/Sql/{source}/macros.sql</c>), run after
+    /// <see cref="Common"/>; empty when the source has none.
+    /// </summary>
+    public static string Macros(string source) => TryRead($"{Prefix}{source}.{MacrosName}.sql") ?? string.Empty;
+
     private static FrozenDictionary<string, SilverScript> LoadScripts()
     {
         var scripts = new Dictionary<string, SilverScript>(StringComparer.Ordinal);
@@ -54,14 +72,18 @@ internal static class SilverScripts
             }
 
             var parts = resource[Prefix.Length..^".sql".Length].Split('.');
-            if (parts.Length != 2 || parts[1] == SchemaName)
+            if (parts.Length != 2 || parts[1] is SchemaName or MacrosName)
             {
                 continue;
             }
 
             var dataset = $"{parts[0]}.{parts[1]}";
             var sql = Read(resource);
-            scripts[dataset] = new SilverScript(dataset, parts[0], parts[1], sql, Produces(resource, sql)) { Elements = Elements(resource, sql) };
+            scripts[dataset] = new SilverScript(dataset, parts[0], parts[1], sql, Produces(resource, sql)) 
+            {
+                Elements = Elements(resource, sql),
+                EmptyBodyHasNoElements = EmptyBodyHasNoElements(resource, sql),
+            };
         }
 
         return scripts.ToFrozenDictionary(StringComparer.Ordinal);
@@ -90,7 +112,8 @@ internal static class SilverScripts
     /// <summary>
     /// The envelope member that holds the elements, from the script's <c>-- elements:</c> line: <c>docs</c> (the
     /// default, SpaceX's <c>/query</c>), <c>results</c> (RAWG), or <c>near_earth_objects.*</c> for an object whose
-    /// values are arrays (NeoWs' feed). A body that is a bare array is read as its elements whatever the line says.
+    /// values are arrays (NeoWs' feed), or <c>$</c> when an object body is itself the one element (APOD's
+    /// single-day form). A body that is a bare array is read as its elements whatever the line says.
     /// </summary>
     private static string Elements(string resource, string sql)
     {
@@ -101,13 +124,39 @@ internal static class SilverScripts
             {
                 var member = line[ElementsMarker.Length..].Trim();
                 var name = member.EndsWith(".*", StringComparison.Ordinal) ? member[..^2] : member;
-                return name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+                return member == SilverScript.WholeBody || (name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
                     ? member
                     : throw new InvalidOperationException($"The silver script {resource} has an invalid '{ElementsMarker}' line: \"{member}\".");
             }
         }
 
         return "docs";
+    }
+
+    /// <summary>
+    /// Whether the script's <c>-- empty body: no elements</c> line says that a zero-length body is an empty
+    /// response (DONKI answers a window without events with <c>[]</c>, and sometimes with no body at all) rather
+    /// than a malformed one.
+    /// </summary>
+    private static bool EmptyBodyHasNoElements(string resource, string sql)
+    {
+        using var reader = new StringReader(sql);
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        {
+            if (line.StartsWith(EmptyBodyMarker, StringComparison.Ordinal))
+            {
+                var value = line[EmptyBodyMarker.Length..].Trim();
+                if (value != NoElements)
+                {
+                    throw new InvalidOperationException(
+                        $"The silver script {resource} has an invalid '{EmptyBodyMarker}' line: \"{value}\"; the only value is '{NoElements}'.");
+                }
+
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Read(string resource) =>
@@ -136,8 +185,14 @@ internal static class SilverScripts
 /// <param name="Produces">The silver tables it fills, from its <c>-- produces:</c> line.</param>
 internal sealed record SilverScript(string Dataset, string Source, string Name, string Sql, IReadOnlyList<string> Produces)
 {
+    /// <summary>The <c>-- elements:</c> value that makes an object body one element.</summary>
+    public const string WholeBody = "$";
+
     /// <summary>The envelope member holding the elements (<c>-- elements:</c>); see <c>common.sql</c>.</summary>
     public string Elements { get; init; } = "docs";
+
+    /// <summary>Whether a zero-length body holds no elements instead of being malformed (<c>-- empty body:</c>).</summary>
+    public bool EmptyBodyHasNoElements { get; init; }
 
     /// <summary>The quarantine table of the script's source, e.g. <c>spacex_quarantine</c>.</summary>
     public string QuarantineTable => Source + "_quarantine";

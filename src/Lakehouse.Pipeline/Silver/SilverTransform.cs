@@ -63,6 +63,12 @@ internal sealed class SilverTransform
     public static string SchemaSql(string source) => SilverScripts.Schema(source);
 
     /// <summary>
+    /// The DDL of every source's silver tables. The gold build builds every model, whichever sources are configured,
+    /// so it needs every silver table, if only empty.
+    /// </summary>
+    public static string AllSchemasSql() => string.Join(Environment.NewLine, SilverScripts.Sources.Select(SilverScripts.Schema));
+
+    /// <summary>
     /// Transforms one chunk of <paramref name="dataset"/>'s bronze objects into <c>{table}.parquet</c> files in
     /// <paramref name="outputDirectory"/>: one per produced table and one for the quarantine, each written even when
     /// empty. The same inputs give the same rows, in the same order.
@@ -85,6 +91,12 @@ internal sealed class SilverTransform
             var rejected = new List<RejectedBody>();
             foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Other))
             {
+                // A source that answers an empty window with no body at all (DONKI) says so in its script.
+                if (script.EmptyBodyHasNoElements && new FileInfo(body.Path).Length == 0)
+                {
+                    continue;
+                }
+
                 rejected.Add(new RejectedBody(body, OtherBodyReason(body, ct)));
             }
 
@@ -166,6 +178,11 @@ internal sealed class SilverTransform
         Execute(connection, "SET TimeZone = 'UTC';", ct);
         Execute(connection, SilverScripts.Schema(script.Source), ct);
         Execute(connection, SilverScripts.Common, ct);
+        if (SilverScripts.Macros(script.Source) is { Length: > 0 } macros)
+        {
+            Execute(connection, macros, ct);
+        }
+
         Execute(
             connection,
             """
@@ -203,7 +220,17 @@ internal sealed class SilverTransform
         var options = $"filename = true, ignore_errors = true, {MaximumObjectSize(bodies)}";
         var selects = new List<string>();
         var envelopes = bodies.Where(b => b.Shape == BronzeBodyShape.Object).ToList();
-        if (envelopes.Count > 0)
+        if (envelopes.Count > 0 && member == SilverScript.WholeBody)
+        {
+            // "$": an object body is the one element (APOD answers a single day with the object itself).
+            selects.Add(
+                $$"""
+                SELECT filename, json AS element, 1 AS element_ordinal
+                FROM read_json({{PathList(envelopes)}}, format = 'unstructured', records = false,
+                    columns = {json: 'MAP(VARCHAR, JSON)'}, {{options}})
+                """);
+        }
+        else if (envelopes.Count > 0)
         {
             selects.Add(
                 $$"""
@@ -257,7 +284,8 @@ internal sealed class SilverTransform
         // docs not an array, a single document) holds no documents and is quarantined whole. Rare, so each such body
         // is read again on its own to tell the two apart.
         var read = Query(connection, "SELECT DISTINCT input_ordinal FROM silver_stage;", r => r.GetInt32(0), ct).ToHashSet();
-        foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Object && !read.Contains(b.Ordinal) && !rejected.Exists(r => r.Body == b)))
+        foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Object && script.Elements != SilverScript.WholeBody
+            && !read.Contains(b.Ordinal) && !rejected.Exists(r => r.Body == b)))
         {
             if (!HasElementsMember(connection, body, script.Elements, ct))
             {

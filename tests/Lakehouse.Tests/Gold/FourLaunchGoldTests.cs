@@ -192,10 +192,10 @@ public sealed class FourLaunchGoldTests(FourLaunchGold built) : IClassFixture<Fo
     }
 
     [Fact]
-    public void Every_gold_table_has_its_documented_columns()
+    public void Every_spacex_and_common_gold_table_has_its_documented_columns()
     {
         var description = new StringBuilder();
-        foreach (var table in GoldModels.Embedded.Select(m => m.Name).Order(StringComparer.Ordinal))
+        foreach (var table in GoldModels.Embedded.Where(m => m.Folder is "spacex" or "common").Select(m => m.Name).Order(StringComparer.Ordinal))
         {
             description.Append(table).Append('\n');
             foreach (var column in gold.Rows($"DESCRIBE {table}"))

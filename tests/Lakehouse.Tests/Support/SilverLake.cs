@@ -5,8 +5,8 @@ using Lakehouse.DuckDb;
 namespace Lakehouse.Tests.Support;
 
 /// <summary>
-/// Silver Parquet files for gold tests, written from hand-made rows: the SpaceX silver tables are created from
-/// <c>schema.sql</c> in an in-memory DuckDB (so every row has silver's exact types), rows go in through
+/// Silver Parquet files for gold tests, written from hand-made rows: the silver tables are created from the
+/// sources' <c>schema.sql</c> in an in-memory DuckDB (so every row has silver's exact types), rows go in through
 /// <see cref="Landing"/>s, and <see cref="WriteFiles"/> copies each bronze object's rows of each table to a Parquet
 /// file of its own, as the silver transform does.
 /// </summary>
@@ -22,9 +22,14 @@ internal sealed class SilverLake : IDisposable
         database.Execute(Ddl);
     }
 
-    /// <summary>The SpaceX silver DDL, as the pipeline embeds it.</summary>
-    public static string Ddl { get; } = File.ReadAllText(
-        Path.Combine(RepositoryPaths.Root, "src", "Lakehouse.Pipeline", "Silver", "Sql", "spacex", "schema.sql"));
+    /// <summary>Every source's silver DDL, as the pipeline embeds it (the gold build reads every source's tables).</summary>
+    public static string Ddl { get; } = string.Join(
+        "\n",
+        Directory.GetDirectories(Path.Combine(RepositoryPaths.Root, "src", "Lakehouse.Pipeline", "Silver", "Sql"))
+            .Order(StringComparer.Ordinal)
+            .Select(source => Path.Combine(source, "schema.sql"))
+            .Where(File.Exists)
+            .Select(File.ReadAllText));
 
     /// <summary>A folder for the test's own files (the gold database, say), deleted with the lake.</summary>
     public TempDirectory Folder => folder;

@@ -3,7 +3,11 @@
 -- Given (created by the runner before the script runs):
 --   bronze_elements    a view over the chunk's bronze objects: one row per element of a bare array or of the
 --                      envelope member the script names in its "-- elements:" line (default docs, SpaceX's /query;
---                      "results" for RAWG; "near_earth_objects.*" for an object whose values are arrays, flattened). Columns: input_ordinal (the object's position in the chunk), element_ordinal
+--                      "results" for RAWG; "near_earth_objects.*" for an object whose values are arrays,
+--                      flattened; "$" for an object body that is itself the one element, APOD's single day). A
+--                      script with the line "-- empty body: no elements" takes a zero-length body as an empty
+--                      response (DONKI) instead of quarantining it as malformed JSON.
+--                      Columns: input_ordinal (the object's position in the chunk), element_ordinal
 --                      (1-based position in its array), element (MAP(VARCHAR, JSON); NULL when the element is not a
 --                      JSON object), _run_id, _bronze_key, _landed_at. Reading it reads the files: read it once.
 --   silver_drift       (field VARCHAR, occurrences BIGINT), empty.

@@ -11,8 +11,26 @@ launch_dates as (
     select date_utc::date as date from fact_launch
 ),
 
+close_approach_dates as (
+    select close_approach_date as date from fact_close_approach
+),
+
+apod_dates as (
+    select apod_date as date from fact_apod
+),
+
+space_weather_dates as (
+    select start_time::date as date from fact_space_weather_event
+),
+
 fact_dates as (
     select date from launch_dates
+    union all
+    select date from close_approach_dates
+    union all
+    select date from apod_dates
+    union all
+    select date from space_weather_dates
 ),
 
 years as (
