@@ -4,6 +4,7 @@ using Lakehouse.Gold;
 using Lakehouse.Runs;
 using Lakehouse.Silver;
 using Lakehouse.Sources;
+using Lakehouse.Sources.Nasa;
 using Lakehouse.Sources.SpaceX;
 using Lakehouse.Logging;
 using Lakehouse.Storage;
@@ -39,6 +40,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PipelineOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GoldOptions>>().Value);
         services.AddSpaceX(configuration.Root);
+        services.AddNasa(configuration.Root);
         services.AddSingleton<BronzeLander>();
         services.AddSingleton<SilverTransform>();
         services.AddSingleton<SilverStage>();
