@@ -229,7 +229,8 @@ internal sealed class NasaSampleGenerator(int seed, int minObjectsPerDay = 15, i
         // H → diameter for albedo 0.25..0.05 (the JPL rule the API applies): D(km) = 1329 / sqrt(p) * 10^(-H/5).
         var minKm = 1329 / Math.Sqrt(0.25) * Math.Pow(10, -magnitude / 5);
         var maxKm = minKm * 2.2360679775;
-        var hazardous = magnitude < 22 && traits.Chance(0.4) || traits.Chance(0.02);
+        // About 7% hazardous, as in the recorded weeks (3 to 8 of 80 to 113): mostly large ones.
+        var hazardous = (magnitude < 22 && traits.Chance(0.15)) || traits.Chance(0.005);
         var sentry = traits.Chance(0.015);
 
         json.WriteStartObject();
