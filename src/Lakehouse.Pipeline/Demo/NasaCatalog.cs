@@ -112,7 +112,7 @@ internal sealed partial class NasaCatalog
                 }
                 else
                 {
-                    generator!.WriteFeedDay(json, day, apiKey);
+                    json.WriteRawValue(generator!.FeedDay(day, apiKey), skipInputValidation: true);
                 }
             }
 

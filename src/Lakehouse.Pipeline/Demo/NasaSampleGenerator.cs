@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Lakehouse.Sources;
@@ -51,6 +54,11 @@ internal sealed class NasaSampleGenerator(int seed, int minObjectsPerDay = 15, i
 
     /// <summary>Literal <c>&amp;</c> in URLs and literal accents, as the APIs send them (the default encoder escapes both).</summary>
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonSerializerOptions JsonTextOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // Per key, since the key is part of the bytes; filled lazily, and a race only computes the same bytes twice.
+    private readonly ConcurrentDictionary<string, Asteroid?[]> asteroidCache = new(StringComparer.Ordinal);
 
     public int Seed { get; } = seed;
 
@@ -144,7 +152,6 @@ internal sealed class NasaSampleGenerator(int seed, int minObjectsPerDay = 15, i
 
     private void WriteFeed(IBufferWriter<byte> buffer, DateOnly start, DateOnly end, string apiKey)
     {
-        using var json = new Utf8JsonWriter(buffer, WriterOptions);
         var days = end.DayNumber - start.DayNumber + 1;
         var total = 0;
         for (var day = start; day <= end; day = day.AddDays(1))
@@ -152,45 +159,149 @@ internal sealed class NasaSampleGenerator(int seed, int minObjectsPerDay = 15, i
             total += ObjectsOn(day);
         }
 
-        json.WriteStartObject();
-        json.WriteStartObject("links");
-        json.WriteString("next", FeedUrl(end, end.AddDays(6), apiKey));
-        json.WriteString("previous", FeedUrl(start.AddDays(-6), start, apiKey));
-        json.WriteString("self", FeedUrl(start, end, apiKey));
-        json.WriteEndObject();
-        json.WriteNumber("element_count", total);
-        json.WriteStartObject("near_earth_objects");
+        var key = JsonText(apiKey);
+        var output = new FeedWriter(buffer);
+        output.Append("{\"links\":{\"next\":\"");
+        output.Append(FeedUrl(end, end.AddDays(6), key));
+        output.Append("\",\"previous\":\"");
+        output.Append(FeedUrl(start.AddDays(-6), start, key));
+        output.Append("\",\"self\":\"");
+        output.Append(FeedUrl(start, end, key));
+        output.Append("\"},\"element_count\":");
+        output.Append(total);
+        output.Append(",\"near_earth_objects\":{");
 
         // The API lists the dates in no particular order (apis.md §2.2): a rotation keyed by the window keeps it honest.
-        var rotation = (int)((uint)(start.DayNumber * 7 + Seed) % (uint)days);
-        Span<byte> name = stackalloc byte[10];
+        var rotation = (int)((uint)((start.DayNumber * 7) + Seed) % (uint)days);
         for (var i = 0; i < days; i++)
         {
             var day = start.AddDays((i + rotation) % days);
-            day.TryFormat(name, out _, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            json.WritePropertyName(name);
-            WriteFeedDay(json, day, apiKey);
+            if (i > 0)
+            {
+                output.Append(",");
+            }
+
+            output.Append("\"");
+            output.AppendDate(day);
+            output.Append("\":");
+            WriteFeedDay(ref output, day, key);
         }
 
-        json.WriteEndObject();
-        json.WriteEndObject();
+        output.Append("}}");
     }
 
-    /// <summary>The array of close approaches the feed lists under <paramref name="day"/>.</summary>
-    internal void WriteFeedDay(Utf8JsonWriter json, DateOnly day, string apiKey)
+    /// <summary>The array of close approaches the feed lists under <paramref name="day"/>, as UTF-8 JSON.</summary>
+    internal byte[] FeedDay(DateOnly day, string apiKey)
     {
-        Span<byte> name = stackalloc byte[10];
-        day.TryFormat(name, out _, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        json.WriteStartArray();
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var output = new FeedWriter(buffer);
+        WriteFeedDay(ref output, day, JsonText(apiKey));
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Written as bytes, not through <see cref="Utf8JsonWriter"/>: ten years of feed is about half a million objects, and
+    /// an asteroid's fixed part (links, names, diameters) is cached as bytes per key, so only the approach is new.
+    /// </summary>
+    private void WriteFeedDay(ref FeedWriter output, DateOnly day, string key)
+    {
+        var asteroids = asteroidCache.GetOrAdd(key, _ => new Asteroid?[AsteroidPool]);
         var random = SampleRandom.For(Seed, FeedStream, day.DayNumber);
         var count = random.Between(minObjectsPerDay, maxObjectsPerDay);
+        var midnight = new DateTime(day, TimeOnly.MinValue, DateTimeKind.Utc);
+        output.Append("[");
         for (var n = 0; n < count; n++)
         {
-            WriteCloseApproach(json, random, day, name, apiKey);
+            var index = random.Next(AsteroidPool);
+            var asteroid = asteroids[index] ??= DescribeAsteroid(index, key);
+            var minute = random.Next(24 * 60);
+            var at = midnight.AddMinutes(minute);
+            var kps = 1.5 + (38 * Math.Pow(random.NextDouble(), 1.6));
+            var au = 0.0003 + (0.4997 * Math.Pow(random.NextDouble(), 1.3));
+            var km = au * 149_597_870.7;
+            var body = random.Chance(0.98) ? "Earth" : OrbitingBodies[random.Next(OrbitingBodies.Length)];
+
+            if (n > 0)
+            {
+                output.Append(",");
+            }
+
+            output.Append(asteroid.Head);
+            output.Append("{\"close_approach_date\":\"");
+            output.AppendDate(day);
+            output.Append("\",\"close_approach_date_full\":\"");
+            output.AppendApproachTime(at);
+            output.Append("\",\"epoch_date_close_approach\":");
+            output.Append((long)(at - DateTime.UnixEpoch).TotalMilliseconds);
+            output.Append(",\"relative_velocity\":{\"kilometers_per_second\":\"");
+            output.Append(kps, "F10");
+            output.Append("\",\"kilometers_per_hour\":\"");
+            output.Append(kps * 3600, "F8");
+            output.Append("\",\"miles_per_hour\":\"");
+            output.Append(kps * 3600 / 1.609344, "F10");
+            output.Append("\"},\"miss_distance\":{\"astronomical\":\"");
+            output.Append(au, "F10");
+            output.Append("\",\"lunar\":\"");
+            output.Append(au * 389.1727, "F10");
+            output.Append("\",\"kilometers\":\"");
+            output.Append(km, "F9");
+            output.Append("\",\"miles\":\"");
+            output.Append(km / 1.609344, "F10");
+            output.Append("\"},\"orbiting_body\":\"");
+            output.Append(body);
+            output.Append("\"}");
+            output.Append(asteroid.Tail);
         }
 
-        json.WriteEndArray();
+        output.Append("]");
     }
+
+    /// <summary>An asteroid's members before and after its close approach, the same on every day it comes by.</summary>
+    private Asteroid DescribeAsteroid(int index, string key)
+    {
+        var traits = SampleRandom.For(Seed, AsteroidStream, index);
+        var id = (index % 3) switch
+        {
+            0 => 2_000_000 + (index * 13 % 999_983),
+            1 => 3_000_000 + (index * 29 % 999_979),
+            _ => 54_000_000 + (index * 7 % 999_961),
+        };
+        var year = 1990 + traits.Next(36);
+        var designation = string.Create(CultureInfo.InvariantCulture, $"({year} {(char)('A' + traits.Next(24))}{(char)('A' + traits.Next(25))}{traits.Between(1, 400)})");
+        var name = id < 3_000_000 ? string.Create(CultureInfo.InvariantCulture, $"{id - 2_000_000} {designation}") : designation;
+        var magnitude = Math.Round(traits.Between(16.0, 30.0), 2);
+
+        // H → diameter for albedo 0.25..0.05 (the JPL rule the API applies): D(km) = 1329 / sqrt(p) * 10^(-H/5).
+        var minKm = 1329 / Math.Sqrt(0.25) * Math.Pow(10, -magnitude / 5);
+        var maxKm = minKm * 2.2360679775;
+
+        // About 7% hazardous, as in the recorded weeks (3 to 8 of 80 to 113): mostly large ones.
+        var hazardous = (magnitude < 22 && traits.Chance(0.15)) || traits.Chance(0.005);
+        var sentry = traits.Chance(0.015);
+
+        var head = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{{\"links\":{{\"self\":\"http://api.nasa.gov/neo/rest/v1/neo/{id}?api_key={key}\"}},\"id\":\"{id}\",\"neo_reference_id\":\"{id}\",\"name\":\"{name}\",\"nasa_jpl_url\":\"https://ssd.jpl.nasa.gov/tools/sbdb_lookup.html#/?sstr={id}\",\"absolute_magnitude_h\":{magnitude:R},\"estimated_diameter\":{{{Range("kilometers", minKm, maxKm)},{Range("meters", minKm * 1000, maxKm * 1000)},{Range("miles", minKm / 1.609344, maxKm / 1.609344)},{Range("feet", minKm * 3280.839895, maxKm * 3280.839895)}}},\"is_potentially_hazardous_asteroid\":{(hazardous ? "true" : "false")},\"close_approach_data\":[");
+        var tail = sentry
+            ? string.Create(CultureInfo.InvariantCulture, $"],\"is_sentry_object\":true,\"sentry_data\":\"http://api.nasa.gov/neo/rest/v1/neo/sentry/{id}?api_key={key}\"}}")
+            : "],\"is_sentry_object\":false}";
+        return new Asteroid(Encoding.UTF8.GetBytes(head), Encoding.UTF8.GetBytes(tail));
+    }
+
+    private static string Range(string unit, double min, double max) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"\"{unit}\":{{\"estimated_diameter_min\":{Math.Round(min, 10):R},\"estimated_diameter_max\":{Math.Round(max, 10):R}}}");
+
+    /// <summary>The key as it stands inside a JSON string (keys are letters and digits; anything else is escaped).</summary>
+    private static string JsonText(string value)
+    {
+        var quoted = JsonSerializer.Serialize(value, JsonTextOptions);
+        return quoted[1..^1];
+    }
+
+    private static string FeedUrl(DateOnly start, DateOnly end, string key) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"http://api.nasa.gov/neo/rest/v1/feed?start_date={start:yyyy-MM-dd}&end_date={end:yyyy-MM-dd}&detailed=false&api_key={key}");
 
     /// <summary>The day's APOD entry, if it has one.</summary>
     internal void WriteApodDay(Utf8JsonWriter json, DateOnly day) => WriteApod(json, day);
@@ -206,102 +317,6 @@ internal sealed class NasaSampleGenerator(int seed, int minObjectsPerDay = 15, i
 
     /// <summary>A writer configured as the generator's own.</summary>
     internal static Utf8JsonWriter Writer(IBufferWriter<byte> buffer) => new(buffer, WriterOptions);
-
-    private void WriteCloseApproach(Utf8JsonWriter json, SampleRandom random, DateOnly day, ReadOnlySpan<byte> dayText, string apiKey)
-    {
-        var asteroid = random.Next(AsteroidPool);
-        var traits = SampleRandom.For(Seed, AsteroidStream, asteroid);
-        var id = (asteroid % 3) switch
-        {
-            0 => 2_000_000 + (asteroid * 13 % 999_983),
-            1 => 3_000_000 + (asteroid * 29 % 999_979),
-            _ => 54_000_000 + (asteroid * 7 % 999_961),
-        };
-        Span<byte> idText = stackalloc byte[12];
-        id.TryFormat(idText, out var idLength, default, CultureInfo.InvariantCulture);
-        idText = idText[..idLength];
-
-        var year = 1990 + traits.Next(36);
-        var designation = $"({year} {(char)('A' + traits.Next(24))}{(char)('A' + traits.Next(25))}{traits.Between(1, 400)})";
-        var name = id < 3_000_000 ? $"{id - 2_000_000} {designation}" : designation;
-        var magnitude = Math.Round(traits.Between(16.0, 30.0), 2);
-
-        // H → diameter for albedo 0.25..0.05 (the JPL rule the API applies): D(km) = 1329 / sqrt(p) * 10^(-H/5).
-        var minKm = 1329 / Math.Sqrt(0.25) * Math.Pow(10, -magnitude / 5);
-        var maxKm = minKm * 2.2360679775;
-        // About 7% hazardous, as in the recorded weeks (3 to 8 of 80 to 113): mostly large ones.
-        var hazardous = (magnitude < 22 && traits.Chance(0.15)) || traits.Chance(0.005);
-        var sentry = traits.Chance(0.015);
-
-        json.WriteStartObject();
-        json.WriteStartObject("links");
-        json.WriteString("self", $"http://api.nasa.gov/neo/rest/v1/neo/{id}?api_key={apiKey}");
-        json.WriteEndObject();
-        json.WriteString("id", idText);
-        json.WriteString("neo_reference_id", idText);
-        json.WriteString("name", name);
-        json.WriteString("nasa_jpl_url", $"https://ssd.jpl.nasa.gov/tools/sbdb_lookup.html#/?sstr={id}");
-        json.WriteNumber("absolute_magnitude_h", magnitude);
-        json.WriteStartObject("estimated_diameter");
-        WriteRange(json, "kilometers"u8, minKm, maxKm);
-        WriteRange(json, "meters"u8, minKm * 1000, maxKm * 1000);
-        WriteRange(json, "miles"u8, minKm / 1.609344, maxKm / 1.609344);
-        WriteRange(json, "feet"u8, minKm * 3280.839895, maxKm * 3280.839895);
-        json.WriteEndObject();
-        json.WriteBoolean("is_potentially_hazardous_asteroid", hazardous);
-
-        var minute = random.Next(24 * 60);
-        var at = new DateTime(day, new TimeOnly(minute / 60, minute % 60), DateTimeKind.Utc);
-        var kps = 1.5 + (38 * Math.Pow(random.NextDouble(), 1.6));
-        var au = 0.0003 + (0.4997 * Math.Pow(random.NextDouble(), 1.3));
-        var km = au * 149_597_870.7;
-        json.WriteStartArray("close_approach_data");
-        json.WriteStartObject();
-        json.WriteString("close_approach_date", dayText);
-        json.WriteString("close_approach_date_full", at.ToString("yyyy-MMM-dd HH:mm", CultureInfo.InvariantCulture));
-        json.WriteNumber("epoch_date_close_approach", (long)(at - DateTime.UnixEpoch).TotalMilliseconds);
-        json.WriteStartObject("relative_velocity");
-        WriteNumberText(json, "kilometers_per_second"u8, kps, 10);
-        WriteNumberText(json, "kilometers_per_hour"u8, kps * 3600, 8);
-        WriteNumberText(json, "miles_per_hour"u8, kps * 3600 / 1.609344, 10);
-        json.WriteEndObject();
-        json.WriteStartObject("miss_distance");
-        WriteNumberText(json, "astronomical"u8, au, 10);
-        WriteNumberText(json, "lunar"u8, au * 389.1727, 10);
-        WriteNumberText(json, "kilometers"u8, km, 9);
-        WriteNumberText(json, "miles"u8, km / 1.609344, 10);
-        json.WriteEndObject();
-        json.WriteString("orbiting_body", random.Chance(0.98) ? "Earth" : OrbitingBodies[random.Next(OrbitingBodies.Length)]);
-        json.WriteEndObject();
-        json.WriteEndArray();
-        json.WriteBoolean("is_sentry_object", sentry);
-        if (sentry)
-        {
-            json.WriteString("sentry_data", $"http://api.nasa.gov/neo/rest/v1/neo/sentry/{id}?api_key={apiKey}");
-        }
-
-        json.WriteEndObject();
-    }
-
-    private static void WriteRange(Utf8JsonWriter json, ReadOnlySpan<byte> unit, double min, double max)
-    {
-        json.WriteStartObject(unit);
-        json.WriteNumber("estimated_diameter_min"u8, Math.Round(min, 10));
-        json.WriteNumber("estimated_diameter_max"u8, Math.Round(max, 10));
-        json.WriteEndObject();
-    }
-
-    /// <summary>A decimal number as a JSON string, the way NeoWs sends velocities and distances.</summary>
-    private static void WriteNumberText(Utf8JsonWriter json, ReadOnlySpan<byte> name, double value, int decimals)
-    {
-        Span<byte> text = stackalloc byte[48];
-        value.TryFormat(text, out var length, decimals == 10 ? "F10" : decimals == 9 ? "F9" : "F8", CultureInfo.InvariantCulture);
-        json.WriteString(name, text[..length]);
-    }
-
-    private static string FeedUrl(DateOnly start, DateOnly end, string apiKey) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"http://api.nasa.gov/neo/rest/v1/feed?start_date={start:yyyy-MM-dd}&end_date={end:yyyy-MM-dd}&detailed=false&api_key={apiKey}");
 
     private void WriteApod(Utf8JsonWriter json, DateOnly day)
     {
@@ -559,5 +574,64 @@ internal sealed class NasaSampleGenerator(int seed, int minObjectsPerDay = 15, i
         }
 
         json.WriteEndArray();
+    }
+
+    private sealed record Asteroid(byte[] Head, byte[] Tail);
+
+    /// <summary>Appends UTF-8 to a buffer writer: literals, numbers and dates formatted in place, no strings.</summary>
+    private ref struct FeedWriter(IBufferWriter<byte> buffer)
+    {
+        private static readonly byte[][] Months = [.. CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames.Take(12).Select(Encoding.ASCII.GetBytes)];
+
+        public readonly void Append(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(buffer.GetSpan(bytes.Length));
+            buffer.Advance(bytes.Length);
+        }
+
+        public readonly void Append(string ascii)
+        {
+            var span = buffer.GetSpan(ascii.Length * 3);
+            var written = Encoding.UTF8.GetBytes(ascii, span);
+            buffer.Advance(written);
+        }
+
+        public readonly void Append(long value)
+        {
+            var span = buffer.GetSpan(24);
+            Utf8Formatter.TryFormat(value, span, out var written);
+            buffer.Advance(written);
+        }
+
+        public readonly void Append(double value, string format)
+        {
+            var span = buffer.GetSpan(64);
+            value.TryFormat(span, out var written, format, CultureInfo.InvariantCulture);
+            buffer.Advance(written);
+        }
+
+        /// <summary>yyyy-MM-dd.</summary>
+        public readonly void AppendDate(DateOnly day)
+        {
+            var span = buffer.GetSpan(10);
+            day.TryFormat(span, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            buffer.Advance(written);
+        }
+
+        /// <summary>NeoWs' <c>yyyy-MMM-dd HH:mm</c> with the English month abbreviation.</summary>
+        public readonly void AppendApproachTime(DateTime at)
+        {
+            var span = buffer.GetSpan(17);
+            Utf8Formatter.TryFormat(at.Year, span, out _, new StandardFormat('D', 4));
+            span[4] = (byte)'-';
+            Months[at.Month - 1].CopyTo(span[5..]);
+            span[8] = (byte)'-';
+            Utf8Formatter.TryFormat(at.Day, span[9..], out _, new StandardFormat('D', 2));
+            span[11] = (byte)' ';
+            Utf8Formatter.TryFormat(at.Hour, span[12..], out _, new StandardFormat('D', 2));
+            span[14] = (byte)':';
+            Utf8Formatter.TryFormat(at.Minute, span[15..], out _, new StandardFormat('D', 2));
+            buffer.Advance(17);
+        }
     }
 }
