@@ -4,6 +4,7 @@ using Lakehouse.Gold;
 using Lakehouse.Runs;
 using Lakehouse.Silver;
 using Lakehouse.Sources;
+using Lakehouse.Sources.Nasa;
 using Lakehouse.Sources.Rawg;
 using Lakehouse.Sources.SpaceX;
 using Lakehouse.Logging;
@@ -40,6 +41,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PipelineOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GoldOptions>>().Value);
         services.AddSpaceX(configuration.Root);
+        services.AddNasa(configuration.Root);
         services.AddRawg(configuration.Root);
         services.AddSingleton<BronzeLander>();
         services.AddSingleton<SilverTransform>();

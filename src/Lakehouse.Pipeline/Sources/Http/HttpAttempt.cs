@@ -29,7 +29,7 @@ internal sealed class HttpAttempt
     /// <summary>The response said <c>X-RateLimit-Remaining: 0</c>.</summary>
     public bool RateLimitSpent { get; init; }
 
-    /// <summary>A 2xx whose body claims to be JSON but does not parse: a body cut short on the way.</summary>
+    /// <summary>A non-empty 2xx body that claims to be JSON but does not parse: a body cut short on the way.</summary>
     public bool IsMalformedJson { get; init; }
 
     public bool IsSuccess => StatusCode is >= 200 and < 300 && !IsMalformedJson;
@@ -55,7 +55,9 @@ internal sealed class HttpAttempt
             ReceivedAt = receivedAt,
             RateLimitSpent = rateLimitSpent,
             ServerPause = PauseRequested(response.Headers.RetryAfter, rateLimitSpent, receivedAt, maxPause),
-            IsMalformedJson = statusCode is >= 200 and < 300 && ClaimsJson(contentType?.MediaType, body) && !IsWellFormedJson(body),
+            // An empty body is what the server meant to send (DONKI answers an empty window so at times): a body cut
+            // short after its headers fails the read with an IOException instead, which is retried.
+            IsMalformedJson = statusCode is >= 200 and < 300 && body.Length > 0 && ClaimsJson(contentType?.MediaType, body) && !IsWellFormedJson(body),
         };
     }
 

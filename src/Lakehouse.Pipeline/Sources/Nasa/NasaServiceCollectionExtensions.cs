@@ -1,0 +1,60 @@
+using Lakehouse.Configuration;
+using Lakehouse.Sources.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Lakehouse.Sources.Nasa;
+
+internal static class NasaServiceCollectionExtensions
+{
+    /// <summary>
+    /// The NASA source: its HTTP client and settings under <c>Lakehouse:Sources:Nasa</c>. Where the configuration
+    /// sets no limits, the gateway's own apply: with a key 1,000 requests an hour; with <c>DEMO_KEY</c> 30 an hour
+    /// and 50 a day.
+    /// </summary>
+    public static IServiceCollection AddNasa(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(NasaOptions.Section);
+        services.AddSourceClient(NasaSource.SourceName, section)
+            .PostConfigure<LakehouseSecrets>((o, secrets) => ApplyGatewayLimits(o, section, demoKey: secrets.NasaApiKey is null));
+        services.AddOptions<NasaOptions>().Bind(section).Validate(
+            o => o.InitialDays is >= 0 and <= 36_600,
+            $"{NasaOptions.Section}:InitialDays must be between 0 and 36600.").ValidateOnStart();
+        services.AddSingleton(sp => new NasaSource(
+            sp.GetRequiredService<SourceClients>().Get(NasaSource.SourceName),
+            sp.GetRequiredService<IOptions<NasaOptions>>().Value,
+            sp.GetRequiredService<LakehouseSecrets>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<NasaSource>>()));
+        services.AddSingleton<ISource>(sp => sp.GetRequiredService<NasaSource>());
+        return services;
+    }
+
+    /// <summary>Fills in what the section leaves unset (a configured value always wins).</summary>
+    internal static void ApplyGatewayLimits(SourceHttpOptions options, IConfiguration section, bool demoKey)
+    {
+        // The public gateway is the natural default, so a lake configured only by environment variables still runs.
+        options.BaseUrl ??= NasaSource.PublicApi;
+        if (section[nameof(SourceHttpOptions.RequestsPerSecond)] is null)
+        {
+            options.RequestsPerSecond = (demoKey ? 30 : 1000) / 3600.0;
+        }
+
+        if (section[nameof(SourceHttpOptions.Burst)] is null)
+        {
+            // DEMO_KEY's hourly 30 may go at once; a key's 1,000 an hour is smoothed, with a little room for bursts.
+            options.Burst = demoKey ? 30 : 10;
+        }
+
+        if (demoKey && section[nameof(SourceHttpOptions.QuotaRequests)] is null)
+        {
+            options.QuotaRequests = 50;
+            if (section[nameof(SourceHttpOptions.QuotaPeriod)] is null)
+            {
+                options.QuotaPeriod = QuotaPeriod.Day;
+            }
+        }
+    }
+}
