@@ -50,7 +50,8 @@ internal static class LakehouseServiceCollectionExtensions
             sp.GetRequiredService<StarSchemaBuilder>(),
             sp.GetRequiredService<GoldOptions>(),
             sp.GetRequiredService<PipelineOptions>(),
-            [.. sp.GetServices<ISource>().Select(s => s.Name)],
+            // Gold models the sources that have silver scripts: one still without them must not stop the others' gold.
+            [.. sp.GetServices<ISource>().Select(s => s.Name).Where(HasSilver)],
             sp.GetRequiredService<ILogger<GoldStage>>()));
         services.AddSingleton<LakehousePipeline>();
         services.AddSingleton<LakeStatus>();
@@ -81,6 +82,9 @@ internal static class LakehouseServiceCollectionExtensions
             throw new ConfigurationException(Explain(ex), ex);
         }
     }
+
+    private static bool HasSilver(string source) =>
+        SilverTransform.Datasets.Any(d => d.StartsWith(source + ".", StringComparison.Ordinal));
 
     /// <summary>The lake's store: the seam between the embedded folder and an S3-protocol bucket.</summary>
     private static IObjectStore CreateObjectStore(StorageOptions options, LakehouseSecrets secrets)
