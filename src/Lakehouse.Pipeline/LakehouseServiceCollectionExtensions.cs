@@ -52,8 +52,8 @@ internal static class LakehouseServiceCollectionExtensions
             sp.GetRequiredService<StarSchemaBuilder>(),
             sp.GetRequiredService<GoldOptions>(),
             sp.GetRequiredService<PipelineOptions>(),
-            // A source whose silver scripts are not in this build yet lands bronze only; gold leaves it out.
-            [.. sp.GetServices<ISource>().Select(s => s.Name).Where(s => SilverTransform.Datasets.Any(d => d.StartsWith(s + ".", StringComparison.Ordinal)))],
+            // Gold models the sources that have silver scripts: one still without them must not stop the others' gold.
+            [.. sp.GetServices<ISource>().Select(s => s.Name).Where(HasSilver)],
             sp.GetRequiredService<ILogger<GoldStage>>()));
         services.AddSingleton<LakehousePipeline>();
         services.AddSingleton<Backfill>();
@@ -85,6 +85,9 @@ internal static class LakehouseServiceCollectionExtensions
             throw new ConfigurationException(Explain(ex), ex);
         }
     }
+
+    private static bool HasSilver(string source) =>
+        SilverTransform.Datasets.Any(d => d.StartsWith(source + ".", StringComparison.Ordinal));
 
     /// <summary>The lake's store: the seam between the embedded folder and an S3-protocol bucket.</summary>
     private static IObjectStore CreateObjectStore(StorageOptions options, LakehouseSecrets secrets)

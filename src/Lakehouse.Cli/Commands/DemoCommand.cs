@@ -4,6 +4,9 @@ using Lakehouse.Demo;
 using Lakehouse.Lake;
 using Lakehouse.Querying;
 using Lakehouse.Runs;
+using Lakehouse.Silver;
+using Lakehouse.Sources.Nasa;
+using Lakehouse.Sources.SpaceX;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lakehouse.Cli.Commands;
@@ -37,6 +40,23 @@ internal static class DemoCommand
             WHERE c.core_key <> -1 GROUP BY c.serial ORDER BY flights DESC, c.serial LIMIT 5
             """),
     ];
+
+    private static readonly (string Title, string Sql)[] NasaQueries =
+    [
+        ("NASA close approaches in the demo window",
+            """
+            SELECT count(*) AS close_approaches FROM fact_close_approach
+            """),
+    ];
+
+    /// <summary>Days of generated NASA data before today: four weeks, a handful of requests, a few thousand approaches.</summary>
+    private const int NasaDemoDays = 28;
+
+    /// <summary>
+    /// NASA joins the demo once its silver scripts are in: without them its transform could only fail.
+    /// </summary>
+    private static bool NasaTransformable =>
+        NasaSource.DatasetNames.All(d => SilverTransform.Datasets.Contains(d, StringComparer.Ordinal));
 
     public static Command Create(CliConsole console)
     {
@@ -79,13 +99,34 @@ internal static class DemoCommand
                 ["Lakehouse:Gold:DatabasePath"] = goldPath,
             };
             var environment = ProcessEnvironment();
+            var sources = new HashSet<string>(StringComparer.Ordinal) { SpaceXSource.SourceName };
+            await using var nasa = NasaTransformable
+                ? await NasaApiServer.StartAsync(NasaCatalog.Generated(new NasaSampleGenerator(parseResult.GetValue(seed))), cancellationToken: ct)
+                : null;
+            if (nasa is not null)
+            {
+                // The server is local: the gateway's limits (DEMO_KEY's 30 an hour and 50 a day) would only slow the
+                // demo down, and a real key has no business going to it.
+                environment[LakehouseSecrets.NasaApiKeyVariable] = "local-demo-key";
+                overrides["Lakehouse:Sources:Nasa:BaseUrl"] = nasa.BaseAddress.ToString();
+                overrides["Lakehouse:Sources:Nasa:RequestsPerSecond"] = "100";
+                overrides["Lakehouse:Sources:Nasa:Burst"] = "100";
+                overrides["Lakehouse:Sources:Nasa:InitialDays"] = NasaDemoDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                sources.Add(NasaSource.SourceName);
+                await console.Error.WriteLineAsync($"Generating NASA-shaped data (close approaches, APOD, DONKI) for the last {NasaDemoDays} days and serving it on loopback...");
+            }
+
             await using var rawg = await DemoRawg.StartAsync(parseResult.GetValue(seed), parseResult.GetValue(scale), overrides, environment, ct);
+            if (rawg is not null)
+            {
+                sources.Add("rawg");
+            }
+
             var configuration = LakehouseConfiguration.Build(
                 Directory.GetCurrentDirectory(), AppContext.BaseDirectory, environment, parseResult.GetValue(CommandServices.ConfigOption), overrides);
             using var services = new ServiceCollection().AddLakehouse(configuration)
                 .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             services.ValidateLakehouseOptions();
-            HashSet<string> sources = rawg is null ? ["spacex"] : ["spacex", "rawg"];
             var run = await services.GetRequiredService<LakehousePipeline>().RunAsync(new RunRequest("demo", sources, new HashSet<DatasetName>()), ct);
             await RunSummaryWriter.WriteAsync(run, "table", console, ct);
             if (run.Status != RunStatus.Succeeded)
@@ -94,7 +135,7 @@ internal static class DemoCommand
             }
 
             var query = new GoldQuery(services.GetRequiredService<TimeProvider>());
-            foreach (var (title, sql) in ExampleQueries)
+            foreach (var (title, sql) in nasa is null ? ExampleQueries : [.. ExampleQueries, .. NasaQueries])
             {
                 await WriteLineAsync(console, $"\n-- {title}\n{sql}");
                 await query.RunAsync(goldPath, sql, ResultFormat.Table, console.Output, new QueryOutputOptions(50, console.TerminalWidth), ct);

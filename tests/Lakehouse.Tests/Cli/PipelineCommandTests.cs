@@ -38,8 +38,8 @@ public sealed class PipelineCommandTests : IDisposable
         var config = WriteConfig(server.BaseAddress);
 
         // When run twice, the second time with --format json, then status
-        var first = await CliRunner.RunAsync("run", "--config", config);
-        var second = await CliRunner.RunAsync("run", "--config", config, "--format", "json");
+        var first = await CliRunner.RunAsync("run", "--source", "spacex", "--config", config);
+        var second = await CliRunner.RunAsync("run", "--source", "spacex", "--config", config, "--format", "json");
         var status = await CliRunner.RunAsync("status", "--config", config, "--format", "json");
 
         // Then the first run's summary table names every dataset, the second is an early exit after one call
@@ -70,7 +70,7 @@ public sealed class PipelineCommandTests : IDisposable
         await using (var server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex"))))
         {
             config = WriteConfig(server.BaseAddress);
-            (await CliRunner.RunAsync("run", "--config", config)).ExitCode.ShouldBe(0);
+            (await CliRunner.RunAsync("run", "--source", "spacex", "--config", config)).ExitCode.ShouldBe(0);
         }
 
         var gold = temp.Combine("lake", "gold", "lakehouse.duckdb");

@@ -107,7 +107,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime, IDisposable
             UseShellExecute = false,
             WorkingDirectory = root,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "lakehouse.dll"), "run", "--config", config })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "lakehouse.dll"), "run", "--source", "spacex", "--config", config })
         {
             start.ArgumentList.Add(arg);
         }

@@ -35,7 +35,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
         using var host = PipelineHost.Create(PipelineHost.Settings(temp.Path, server.BaseAddress));
 
         // When a run goes through
-        var run = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var run = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
         // Then every dataset succeeded and gold holds what the fixtures say
         run.Status.ShouldBe(RunStatus.Succeeded, string.Join("; ", run.Datasets.Select(d => $"{d.Dataset}: {d.Message}")));
@@ -74,13 +74,13 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
     {
         // Given a lake after one run
         using var host = PipelineHost.Create(PipelineHost.Settings(temp.Path, server.BaseAddress));
-        (await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None)).Status.ShouldBe(RunStatus.Succeeded);
+        (await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None)).Status.ShouldBe(RunStatus.Succeeded);
         var silverBefore = await Listing(host, "silver/");
         var goldWritten = File.GetLastWriteTimeUtc(host.GoldPath);
         var callsBefore = server.RequestCount;
 
         // When the same data is asked for again
-        var second = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var second = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
         // Then /latest alone was asked, nothing was landed, silver and gold are as they were
         (server.RequestCount - callsBefore).ShouldBe(1);
@@ -99,7 +99,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
         var settings = PipelineHost.Settings(temp.Path, server.BaseAddress);
         settings["Lakehouse:Sources:SpaceX:FullRefreshInterval"] = "00:00:00";
         using var host = PipelineHost.Create(settings);
-        (await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None)).Status.ShouldBe(RunStatus.Succeeded);
+        (await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None)).Status.ShouldBe(RunStatus.Succeeded);
         var firstId = host.Scalar<string>("SELECT launch_id FROM fact_launch ORDER BY launch_id LIMIT 1");
         server.Catalog = server.Catalog.With("launches", server.Catalog["launches"].Select(e => Encoding.UTF8.GetString(e.Span)).Select(
             e => e.Contains($"\"{firstId}\"", StringComparison.Ordinal)
@@ -107,7 +107,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
                 : e).ToList());
 
         // When the next run comes
-        var second = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var second = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
         // Then every page was read again, only the page holding the edit was landed, and gold shows the edit
         second.EarlyExit.ShouldBeFalse();
@@ -157,7 +157,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
         using var host = PipelineHost.Create(PipelineHost.Settings(temp.Path, server.BaseAddress));
 
         // When a run goes through
-        var run = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var run = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
         // Then it retried its way to the same gold as without the fault
         run.Status.ShouldBe(RunStatus.Succeeded, string.Join("; ", run.Datasets.Select(d => $"{d.Dataset}: {d.Message}")));
@@ -184,7 +184,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
         using var host = PipelineHost.Create(PipelineHost.Settings(temp.Path, server.BaseAddress));
 
         // When a run goes through
-        var run = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var run = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
         // Then payloads failed with a message that says why, the other datasets finished, gold was built without payloads
         run.Status.ShouldBe(RunStatus.Partial);
@@ -196,7 +196,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
 
         // And when the server recovers, the next run does not stop at the unchanged probe: it fetches and heals
         server.Intercept = null;
-        var next = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var next = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
         next.Status.ShouldBe(RunStatus.Succeeded);
         next.EarlyExit.ShouldBeFalse();
         next.Datasets.Single(d => d.Dataset == "spacex.payloads").ObjectsLanded.ShouldBeGreaterThan(0);
@@ -222,7 +222,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
         using var host = PipelineHost.Create(settings);
 
         // When a run goes through
-        var run = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var run = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
         // Then the run succeeded, two rows went to quarantine, the duplicate counts once, and drift names the new field
         run.Status.ShouldBe(RunStatus.Succeeded);
@@ -241,7 +241,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
         using var host = PipelineHost.Create(PipelineHost.Settings(temp.Path, server.BaseAddress));
 
         // When a run goes through
-        var run = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var run = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
         // Then crew landed its one (empty) page, transformed nothing, and launch crew point at the unknown member
         run.Status.ShouldBe(RunStatus.Succeeded);
@@ -275,7 +275,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
         using var host = PipelineHost.Create(settings);
 
         // When a run goes through
-        var run = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var run = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
         // Then the body is in bronze byte for byte, the whole object is in quarantine, and launches still built
         run.Status.ShouldBe(RunStatus.Succeeded);
@@ -286,7 +286,7 @@ public sealed class SpaceXEndToEndTests : IAsyncLifetime, IDisposable
         host.Scalar<long>("SELECT count(*) FROM dim_rocket WHERE rocket_id IS NOT NULL").ShouldBe(0);
 
         // And the next run lands the real answer and gold has its rockets (4 in v4-rockets.json)
-        var next = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var next = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
         next.Status.ShouldBe(RunStatus.Succeeded);
         host.Scalar<long>("SELECT count(*) FROM dim_rocket WHERE rocket_id IS NOT NULL").ShouldBe(4);
     }

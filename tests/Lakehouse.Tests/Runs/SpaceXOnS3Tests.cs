@@ -30,8 +30,8 @@ public sealed class SpaceXOnS3Tests(S3rverFixture s3) : IAsyncLifetime, IDisposa
         using var host = await S3HostAsync(s3);
 
         // When two runs go through
-        var first = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
-        var second = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+        var first = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
+        var second = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
         // Then the first built gold from the bucket (205 launches; python3 over v4-launches.json), the second made one call
         first.Status.ShouldBe(RunStatus.Succeeded, string.Join("; ", first.Datasets.Select(d => $"{d.Dataset}: {d.Message}")));
@@ -65,7 +65,7 @@ public sealed class SpaceXOnS3Tests(S3rverFixture s3) : IAsyncLifetime, IDisposa
             };
 
             // When a run goes through the outage
-            var broken = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+            var broken = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
 
             // Then it failed, says which store was unreachable, and no gold was published
             broken.Status.ShouldNotBe(RunStatus.Succeeded);
@@ -77,7 +77,7 @@ public sealed class SpaceXOnS3Tests(S3rverFixture s3) : IAsyncLifetime, IDisposa
             // And when the store is back, the next run lands what was missing and builds the full gold
             server.Intercept = null;
             await own.RestartAsync();
-            var healed = await host.Pipeline.RunAsync(RunRequest.All("test"), CancellationToken.None);
+            var healed = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
             healed.Status.ShouldBe(RunStatus.Succeeded, string.Join("; ", healed.Datasets.Select(d => $"{d.Dataset}: {d.Message}")));
             host.Scalar<long>("SELECT count(*) FROM fact_launch").ShouldBe(205);
             host.Scalar<double>("SELECT sum(payload_mass_kg) FROM fact_launch").ShouldBe(1298715.55 + 13888 + 385, 0.01);

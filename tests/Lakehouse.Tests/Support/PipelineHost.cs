@@ -18,6 +18,12 @@ internal sealed class PipelineHost : IDisposable
         GoldPath = goldPath;
     }
 
+    /// <summary>
+    /// A run of the SpaceX source alone: the composition root registers every source, and these tests are about SpaceX
+    /// (the other sources would call their real APIs).
+    /// </summary>
+    public static RunRequest SpaceXRun { get; } = new("test", new HashSet<string> { "spacex" }, new HashSet<Lakehouse.Lake.DatasetName>());
+
     public ServiceProvider Services { get; }
 
     public string GoldPath { get; }

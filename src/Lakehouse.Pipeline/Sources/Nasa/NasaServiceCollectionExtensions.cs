@@ -27,7 +27,8 @@ internal static class NasaServiceCollectionExtensions
             sp.GetRequiredService<IOptions<NasaOptions>>().Value,
             sp.GetRequiredService<LakehouseSecrets>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<NasaSource>>()));
+            sp.GetRequiredService<ILogger<NasaSource>>(),
+            warnAboutDemoKey: sp.GetRequiredService<IOptionsMonitor<SourceHttpOptions>>().Get(NasaSource.SourceName).BaseUrl?.Host == NasaSource.PublicApi.Host));
         services.AddSingleton<ISource>(sp => sp.GetRequiredService<NasaSource>());
         return services;
     }

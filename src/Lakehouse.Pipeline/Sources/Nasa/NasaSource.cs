@@ -60,7 +60,10 @@ internal sealed partial class NasaSource : ISource
     /// <param name="secrets">Where <c>NASA_API_KEY</c> comes from; <see cref="DemoKey"/> when it is unset.</param>
     /// <param name="time">Today, for the cursor (the last complete day).</param>
     /// <param name="logger">Receives the one warning about <see cref="DemoKey"/>.</param>
-    public NasaSource(SourceClient client, NasaOptions options, LakehouseSecrets secrets, TimeProvider time, ILogger<NasaSource> logger)
+    /// <param name="warnAboutDemoKey">
+    /// Whether to warn about <see cref="DemoKey"/>'s limits: they are api.nasa.gov's, so not for a local server (the demo).
+    /// </param>
+    public NasaSource(SourceClient client, NasaOptions options, LakehouseSecrets secrets, TimeProvider time, ILogger<NasaSource> logger, bool warnAboutDemoKey = true)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         this.client = client;
@@ -69,7 +72,11 @@ internal sealed partial class NasaSource : ISource
         this.logger = logger;
         UsesDemoKey = secrets.NasaApiKey is null;
         key = secrets.NasaApiKey ?? DemoKey;
+        demoKeyWarned = warnAboutDemoKey ? 0 : 1;
     }
+
+    /// <summary>The datasets' full names, <c>nasa.neo_feed</c> first.</summary>
+    public static IReadOnlyList<string> DatasetNames { get; } = [.. Windows.Select(w => $"{SourceName}.{w.Name}")];
 
     public string Name => SourceName;
 
