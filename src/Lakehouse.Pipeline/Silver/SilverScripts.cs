@@ -89,8 +89,9 @@ internal static class SilverScripts
 
     /// <summary>
     /// The envelope member that holds the elements, from the script's <c>-- elements:</c> line: <c>docs</c> (the
-    /// default, SpaceX's <c>/query</c>), <c>results</c> (RAWG), or <c>near_earth_objects.*</c> for an object whose
-    /// values are arrays (NeoWs' feed). A body that is a bare array is read as its elements whatever the line says.
+    /// default, SpaceX's <c>/query</c>), <c>results</c> (RAWG), <c>near_earth_objects.*</c> for an object whose
+    /// values are arrays (NeoWs' feed), or <c>.</c> for a body that is one document (RAWG's <c>/games/{id}</c>).
+    /// A body that is a bare array is read as its elements whatever the line says.
     /// </summary>
     private static string Elements(string resource, string sql)
     {
@@ -100,6 +101,11 @@ internal static class SilverScripts
             if (line.StartsWith(ElementsMarker, StringComparison.Ordinal))
             {
                 var member = line[ElementsMarker.Length..].Trim();
+                if (member == SilverScript.WholeBody)
+                {
+                    return member;
+                }
+
                 var name = member.EndsWith(".*", StringComparison.Ordinal) ? member[..^2] : member;
                 return name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
                     ? member
@@ -138,6 +144,9 @@ internal sealed record SilverScript(string Dataset, string Source, string Name, 
 {
     /// <summary>The envelope member holding the elements (<c>-- elements:</c>); see <c>common.sql</c>.</summary>
     public string Elements { get; init; } = "docs";
+
+    /// <summary>The <c>-- elements:</c> value for bodies that are one document each, not an envelope.</summary>
+    public const string WholeBody = ".";
 
     /// <summary>The quarantine table of the script's source, e.g. <c>spacex_quarantine</c>.</summary>
     public string QuarantineTable => Source + "_quarantine";

@@ -195,6 +195,11 @@ internal sealed class SilverTransform
     /// </summary>
     private static string ElementsView(List<Body> bodies, string member)
     {
+        if (member == SilverScript.WholeBody)
+        {
+            return WholeBodyElementsView(bodies);
+        }
+
         // "near_earth_objects.*": an object of arrays (NeoWs' feed by date), flattened in the object's order.
         var ofArrays = member.EndsWith(".*", StringComparison.Ordinal);
         var name = Identifier(ofArrays ? member[..^2] : member);
@@ -210,6 +215,49 @@ internal sealed class SilverTransform
                 SELECT filename, unnest({{elements}}) AS element, generate_subscripts({{elements}}, 1) AS element_ordinal
                 FROM read_json({{PathList(envelopes)}}, format = 'unstructured', records = true,
                     columns = {{{name}}: '{{elementType}}'}, {{options}})
+                """);
+        }
+
+        var arrays = bodies.Where(b => b.Shape == BronzeBodyShape.Array).ToList();
+        if (arrays.Count > 0)
+        {
+            selects.Add(
+                $$"""
+                SELECT filename, unnest(json) AS element, generate_subscripts(json, 1) AS element_ordinal
+                FROM read_json({{PathList(arrays)}}, format = 'unstructured', records = false,
+                    columns = {json: 'MAP(VARCHAR, JSON)[]'}, {{options}})
+                """);
+        }
+
+        if (selects.Count == 0)
+        {
+            selects.Add("SELECT NULL::VARCHAR AS filename, NULL::MAP(VARCHAR, JSON) AS element, NULL::BIGINT AS element_ordinal WHERE false");
+        }
+
+        return $"""
+            CREATE TEMP VIEW bronze_elements AS
+            SELECT i.input_ordinal, e.element_ordinal::INTEGER AS element_ordinal, e.element, i._run_id, i._bronze_key, i._landed_at
+            FROM ({string.Join("\nUNION ALL\n", selects)}) AS e
+            JOIN bronze_inputs AS i ON i.local_path = e.filename;
+            """;
+    }
+
+    /// <summary>
+    /// The bronze_elements view for bodies that are each one document (<c>-- elements: .</c>): an object body is its
+    /// only element; an array body is read as its elements, as for envelopes.
+    /// </summary>
+    private static string WholeBodyElementsView(List<Body> bodies)
+    {
+        var options = $"filename = true, ignore_errors = true, {MaximumObjectSize(bodies)}";
+        var selects = new List<string>();
+        var objects = bodies.Where(b => b.Shape == BronzeBodyShape.Object).ToList();
+        if (objects.Count > 0)
+        {
+            selects.Add(
+                $$"""
+                SELECT filename, json AS element, 1 AS element_ordinal
+                FROM read_json({{PathList(objects)}}, format = 'unstructured', records = false,
+                    columns = {json: 'MAP(VARCHAR, JSON)'}, {{options}})
                 """);
         }
 
@@ -257,7 +305,7 @@ internal sealed class SilverTransform
         // docs not an array, a single document) holds no documents and is quarantined whole. Rare, so each such body
         // is read again on its own to tell the two apart.
         var read = Query(connection, "SELECT DISTINCT input_ordinal FROM silver_stage;", r => r.GetInt32(0), ct).ToHashSet();
-        foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Object && !read.Contains(b.Ordinal) && !rejected.Exists(r => r.Body == b)))
+        foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Object && script.Elements != SilverScript.WholeBody && !read.Contains(b.Ordinal) && !rejected.Exists(r => r.Body == b)))
         {
             if (!HasElementsMember(connection, body, script.Elements, ct))
             {
