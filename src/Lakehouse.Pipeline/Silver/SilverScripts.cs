@@ -25,6 +25,16 @@ internal static class SilverScripts
     /// <summary>Every dataset a script covers, e.g. <c>spacex.launches</c>, in order.</summary>
     public static IReadOnlyList<string> Datasets { get; } = [.. LazyScripts.Value.Keys.Order(StringComparer.Ordinal)];
 
+    /// <summary>Every source with a silver schema, e.g. <c>rawg</c>, <c>spacex</c>, in order.</summary>
+    public static IReadOnlyList<string> Sources { get; } =
+    [
+        .. LazyResources.Value.Keys
+            .Where(r => r.EndsWith($".{SchemaName}.sql", StringComparison.Ordinal))
+            .Select(r => r[Prefix.Length..^$".{SchemaName}.sql".Length])
+            .Where(s => !s.Contains('.', StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal),
+    ];
+
     /// <summary>The macros and conventions shared by all scripts.</summary>
     public static string Common => Read(Prefix + "common.sql");
 

@@ -11,8 +11,14 @@ launch_dates as (
     select date_utc::date as date from fact_launch
 ),
 
+game_dates as (
+    select released as date from fact_game where released is not null
+),
+
 fact_dates as (
     select date from launch_dates
+    union all
+    select date from game_dates
 ),
 
 years as (
