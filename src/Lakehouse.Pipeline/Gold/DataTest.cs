@@ -31,6 +31,15 @@ internal sealed record UniqueTest(string Model, string Declaration, IReadOnlyLis
                $"GROUP BY ALL HAVING count(*) > 1 ORDER BY {columns}";
     }
 
+    /// <summary>
+    /// Rows whose key is in <paramref name="changedRows"/> all are, so a grain that includes the key is checked on
+    /// them alone; any other grain by the groups of the values they hold.
+    /// </summary>
+    public string FailingRowsSql(string changedRows, string uniqueKey) =>
+        Columns.Contains(uniqueKey)
+            ? $"SELECT {string.Join(", ", Columns.Select(SqlText.Identifier))}, count(*) AS occurrences FROM {changedRows} AS t GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL"
+            : FailingRowsSql(changedRows);
+
     // A duplicate made by the merge has a changed row among its rows: only the groups of changed values are counted.
     public override string FailingRowsSql(string changedRows)
     {

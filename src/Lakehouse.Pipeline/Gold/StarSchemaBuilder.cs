@@ -344,12 +344,15 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
             || modes[target.Name] == GoldModelMode.Kept
             || (modes[target.Name] == GoldModelMode.Merged && target.Incremental!.With is null
                 && target.Incremental.UniqueKey == ((RelationshipsTest)test).TargetColumn);
+        var changedRows = model.Incremental is { } spec
+            ? $"(SELECT * FROM {SqlText.Identifier(model.Name)} WHERE {SqlText.Identifier(spec.UniqueKey)} " +
+              $"IN (SELECT {SqlText.Identifier(spec.UniqueKey)} FROM {SqlText.Identifier(ChangedKeysTable(model.Name))}))"
+            : null;
         return modes[model.Name] switch
         {
             GoldModelMode.Rebuilt => test.FailingRowsSql(),
-            GoldModelMode.Merged when targetKeepsKeys => test.FailingRowsSql(
-                $"(SELECT * FROM {SqlText.Identifier(model.Name)} WHERE {SqlText.Identifier(model.Incremental!.UniqueKey)} " +
-                $"IN (SELECT {SqlText.Identifier(model.Incremental.UniqueKey)} FROM {SqlText.Identifier(ChangedKeysTable(model.Name))}))"),
+            GoldModelMode.Merged when test is UniqueTest unique => unique.FailingRowsSql(changedRows!, model.Incremental!.UniqueKey),
+            GoldModelMode.Merged when targetKeepsKeys => test.FailingRowsSql(changedRows!),
             GoldModelMode.Kept when targetKeepsKeys => null,
             _ => test.FailingRowsSql(),
         };

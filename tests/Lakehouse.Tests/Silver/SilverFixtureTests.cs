@@ -119,10 +119,10 @@ public sealed class SilverFixtureTests : IDisposable
     [Fact]
     public void Every_table_file_has_the_schema_of_the_silver_tables()
     {
-        // Given every dataset transformed from no input at all
+        // Given every SpaceX dataset transformed from no input at all
         var schemas = new StringBuilder();
         var seen = new HashSet<string>();
-        foreach (var dataset in SilverTransform.Datasets)
+        foreach (var dataset in SilverTransform.Datasets.Where(d => d.StartsWith("spacex.", StringComparison.Ordinal)))
         {
             using var silver = Transform(dataset);
 
@@ -161,6 +161,7 @@ public sealed class SilverFixtureTests : IDisposable
     {
         SilverTransform.Datasets.ShouldBe(
         [
+            "rawg.game_details", "rawg.games", "rawg.genres", "rawg.parent_platforms", "rawg.platforms", "rawg.stores", "rawg.tags",
             "spacex.capsules", "spacex.cores", "spacex.crew", "spacex.landpads", "spacex.launches", "spacex.launchpads",
             "spacex.payloads", "spacex.rockets",
         ]);
