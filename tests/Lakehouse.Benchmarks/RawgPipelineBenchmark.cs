@@ -61,7 +61,8 @@ internal static class RawgPipelineBenchmark
 
     public static async Task IncrementalModelAsync(int games, int runs)
     {
-        var (work, lake, config) = await PrepareAsync(games);
+        // A lake of its own, generated afresh: the change landed below must not be part of the next run's base.
+        var (work, lake, config) = await PrepareAsync(games, "incremental", keep: false);
         var gold = Path.Combine(work, "gold", "lakehouse.duckdb");
         var baseGold = Path.Combine(work, "gold-base.duckdb");
         Reset(work, lake);
@@ -93,6 +94,7 @@ internal static class RawgPipelineBenchmark
         var ratio = Measure.Median(incremental.Zip(full, (i, f) => i / f));
         Console.WriteLine($"  full model median {Measure.Median(full):0.00} s, incremental median {Measure.Median(incremental):0.00} s (process start-up included)");
         Console.WriteLine($"  incremental / full: median {ratio:P1} (target <= 10%)");
+        Directory.Delete(work, recursive: true);
     }
 
     /// <summary>The child process's part: the silver stage over every RAWG dataset, as <c>lakehouse transform</c> runs it.</summary>
@@ -121,20 +123,20 @@ internal static class RawgPipelineBenchmark
         return process.ExitCode == 0 ? peak : throw new InvalidOperationException($"The transform process exited {process.ExitCode}.");
     }
 
-    private static async Task<(string Work, string Lake, string Config)> PrepareAsync(int games)
+    private static async Task<(string Work, string Lake, string Config)> PrepareAsync(int games, string kind = "full", bool keep = true)
     {
-        var work = Path.Combine(Path.GetTempPath(), "lakehouse-bench", $"rawg-{games}");
+        var work = Path.Combine(Path.GetTempPath(), "lakehouse-bench", $"rawg-{kind}-{games}");
         var lake = Path.Combine(work, "lake");
         var prepared = Path.Combine(work, "prepared");
         var config = Path.Combine(work, "bench-config.json");
-        if (!File.Exists(prepared))
+        if (!keep || !File.Exists(prepared))
         {
             if (Directory.Exists(work))
             {
                 Directory.Delete(work, recursive: true);
             }
 
-            Console.WriteLine($"Generating and landing {games:N0} RAWG games (once; kept in {work})...");
+            Console.WriteLine($"Generating and landing {games:N0} RAWG games{(keep ? $" (once; kept in {work})" : string.Empty)}...");
             await LandAsync(lake, games, games, seed: 42);
             await File.WriteAllTextAsync(prepared, "ok");
         }
