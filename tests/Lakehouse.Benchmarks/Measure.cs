@@ -37,7 +37,7 @@ internal static class Measure
     }
 
     /// <summary>The process's high-water mark of resident memory (VmHWM), read while it runs.</summary>
-    private static long PeakRss(int pid)
+    public static long PeakRss(int pid)
     {
         try
         {

@@ -6,6 +6,8 @@ using Lakehouse.Benchmarks;
 //   query-csv [--rows N] [--runs N (rounds, default 9)]
 //   spacex-transform-model [--scale X (default 1000)] [--runs N (default 3)]
 //   spacex-second-run [--runs N (default 9)]
+//   rawg-transform-model [--games N (default 800000)] [--runs N (default 3)]
+//   rawg-incremental-model [--games N (default 800000)] [--runs N (default 5)]
 var benchmark = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "query-csv";
 var rows = IntOption(args, "--rows", 1_000_000);
 var runs = IntOption(args, "--runs", 9);
@@ -21,8 +23,17 @@ switch (benchmark)
     case "spacex-second-run":
         await SpaceXPipelineBenchmark.SecondRunAsync(IntOption(args, "--runs", 9));
         return 0;
+    case "rawg-transform-model":
+        await RawgPipelineBenchmark.TransformModelAsync(IntOption(args, "--games", 800_000), IntOption(args, "--runs", 3));
+        return 0;
+    case "rawg-incremental-model":
+        await RawgPipelineBenchmark.IncrementalModelAsync(IntOption(args, "--games", 800_000), IntOption(args, "--runs", 5));
+        return 0;
+    case "rawg-transform-child":
+        await RawgPipelineBenchmark.TransformChildAsync(args[Array.IndexOf(args, "--config") + 1]);
+        return 0;
     default:
-        await Console.Error.WriteLineAsync($"Unknown benchmark '{benchmark}'. Known: query-csv, spacex-transform-model, spacex-second-run.");
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{benchmark}'. Known: query-csv, spacex-transform-model, spacex-second-run, rawg-transform-model, rawg-incremental-model.");
         return 2;
 }
 

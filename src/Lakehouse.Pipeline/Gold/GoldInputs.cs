@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Lakehouse.DuckDb;
+using Lakehouse.Silver;
 
 namespace Lakehouse.Gold;
 
@@ -14,6 +15,9 @@ namespace Lakehouse.Gold;
 internal static class GoldInputs
 {
     public const string SilverDatabase = "silver";
+
+    /// <summary>The silver files added since the last build, for incremental models: the same tables, narrowed.</summary>
+    public const string NewSilverDatabase = "silver_new";
     public const string InputDatabase = "input";
 
     // Enough rows per INSERT to keep statement overhead small, few enough to stay far below any parameter limit.
@@ -46,7 +50,12 @@ internal static class GoldInputs
         );
         CREATE TABLE input.build (
             silver_fingerprint VARCHAR NOT NULL,
-            built_at TIMESTAMP NOT NULL
+            built_at TIMESTAMP NOT NULL,
+            model_hash VARCHAR NOT NULL
+        );
+        CREATE TABLE input.silver_files (
+            silver_table VARCHAR NOT NULL,
+            file_identity VARCHAR NOT NULL
         );
         """;
 
@@ -56,23 +65,47 @@ internal static class GoldInputs
         string silverDdl,
         IReadOnlyList<GoldRunRow> runs,
         string silverFingerprint,
-        DateTimeOffset builtAt)
+        DateTimeOffset builtAt,
+        GoldSilverDelta? delta = null)
     {
-        Execute(connection, $"ATTACH ':memory:' AS {SilverDatabase}; ATTACH ':memory:' AS {InputDatabase};");
-        AttachSilver(connection, silverFiles, silverDdl);
+        Execute(connection, $"ATTACH ':memory:' AS {SilverDatabase}; ATTACH ':memory:' AS {NewSilverDatabase}; ATTACH ':memory:' AS {InputDatabase};");
+        AttachSilver(connection, SilverDatabase, silverFiles, silverDdl);
+        AttachSilver(connection, NewSilverDatabase, delta?.NewFiles ?? new Dictionary<string, IReadOnlyList<string>>(), silverDdl);
         Execute(connection, InputTables);
         InsertRuns(connection, runs);
-        Execute(connection, "INSERT INTO input.build VALUES ($1, $2)", silverFingerprint, builtAt.UtcDateTime);
+        Execute(connection, "INSERT INTO input.build VALUES ($1, $2, $3)", silverFingerprint, builtAt.UtcDateTime, delta?.ModelHash ?? string.Empty);
+        foreach (var batch in (delta?.Identities ?? []).Chunk(RunsPerInsert))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO input.silver_files VALUES " + string.Join(", ", batch.Select((_, i) => $"(${(2 * i) + 1}, ${(2 * i) + 2})"));
+            foreach (var (table, identity) in batch)
+            {
+                command.Parameters.Add(new DuckDbParameter(table));
+                command.Parameters.Add(new DuckDbParameter(identity));
+            }
+
+            command.ExecuteNonQuery();
+        }
+
         Execute(connection, Macros);
     }
 
-    private static void AttachSilver(DuckDbConnection connection, IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles, string silverDdl)
+    private static void AttachSilver(DuckDbConnection connection, string database, IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles, string silverDdl)
     {
         var gold = Scalar(connection, "SELECT current_database()");
-        connection.ChangeDatabase(SilverDatabase);
+        connection.ChangeDatabase(database);
         try
         {
             Execute(connection, silverDdl);
+
+            // Every source's silver tables exist, landed or not, so that every model can read them.
+            foreach (var source in SilverScripts.Sources)
+            {
+                if (Scalar(connection, $"SELECT count(*) FROM duckdb_tables() WHERE database_name = '{database}' AND table_name = '{source}_quarantine'") == "0")
+                {
+                    Execute(connection, SilverScripts.Schema(source));
+                }
+            }
         }
         catch (DuckDbException ex)
         {
@@ -90,7 +123,7 @@ internal static class GoldInputs
                 continue;
             }
 
-            var name = $"{SilverDatabase}.{SqlText.Identifier(table)}";
+            var name = $"{database}.{SqlText.Identifier(table)}";
             var paths = string.Join(", ", files.Select(f => SqlText.Literal(Path.GetFullPath(f))));
             try
             {
@@ -153,3 +186,10 @@ internal static class GoldInputs
             ?? throw new InvalidOperationException($"'{sql}' returned nothing.");
     }
 }
+
+/// <summary>What an incremental build needs besides all of silver.</summary>
+/// <param name="NewFiles">Per silver table, its files the last build had not read.</param>
+/// <param name="Identities">Every silver file's (table, identity), which the build records in <c>meta_silver_file</c>.</param>
+/// <param name="ModelHash">What identifies the models and silver DDL, recorded in <c>meta_build</c>.</param>
+internal sealed record GoldSilverDelta(
+    IReadOnlyDictionary<string, IReadOnlyList<string>> NewFiles, IReadOnlyList<(string Table, string Identity)> Identities, string ModelHash);

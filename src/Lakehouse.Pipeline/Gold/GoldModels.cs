@@ -56,8 +56,18 @@ internal static partial class GoldModels
                 f.Value.Folder,
                 f.Value.Sql,
                 DataTestParser.Parse(f.Key, f.Value.Sql),
-                ReferencedNames(f.Value.Sql).Where(n => n != f.Key && files.ContainsKey(n)).Order(StringComparer.Ordinal).ToArray()),
+                ReferencedNames(f.Value.Sql).Where(n => n != f.Key && files.ContainsKey(n)).Order(StringComparer.Ordinal).ToArray())
+            {
+                Incremental = IncrementalSpec.Parse(f.Key, f.Value.Sql),
+                SilverTables = [.. SilverReference().Matches(f.Value.Sql).Select(m => m.Groups[1].Value.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)],
+                ReadsBuildInputs = InputReference().IsMatch(f.Value.Sql),
+            },
             StringComparer.Ordinal);
+
+        foreach (var model in models.Values.Where(m => m.Incremental?.With is { } with && !(models.TryGetValue(with, out var parent) && parent.Incremental is not null)))
+        {
+            throw new GoldBuildException($"Gold model {model.Name}: with={model.Incremental!.With} names no incremental gold model.", model.Name);
+        }
 
         foreach (var test in models.Values.SelectMany(m => m.Tests))
         {
@@ -153,6 +163,12 @@ internal static partial class GoldModels
 
     [GeneratedRegex("^[a-z_][a-z0-9_]*$")]
     private static partial Regex Name();
+
+    [GeneratedRegex(@"(?<![\w.])silver\.([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex SilverReference();
+
+    [GeneratedRegex(@"(?<![\w.])input\.[A-Za-z_]")]
+    private static partial Regex InputReference();
 
     [GeneratedRegex(@"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")]
     private static partial Regex UnqualifiedWord();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Lakehouse.Configuration;
@@ -23,6 +24,12 @@ internal sealed partial class GoldStage(
     IReadOnlyList<string> sources,
     ILogger<GoldStage> logger)
 {
+    /// <summary>
+    /// The sources whose silver gold reads: every source with a silver schema, whether or not it is configured, so
+    /// that silver already in the lake is modelled.
+    /// </summary>
+    private IEnumerable<string> SilverSources => sources.Where(SilverScripts.Sources.Contains).Union(SilverScripts.Sources);
+
     /// <summary>Whether gold is behind silver.</summary>
     public async Task<bool> IsStaleAsync(CancellationToken ct)
     {
@@ -41,15 +48,23 @@ internal sealed partial class GoldStage(
         }
 
         var cache = Path.Combine(options.ResolveWorkDirectory(), "gold");
+        var commitsByFile = commits.SelectMany(c => c.Files.Select(f => (f.Key, Commit: c.LandingRunId + "/" + c.Partition)))
+            .GroupBy(f => f.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Commit, StringComparer.Ordinal);
         try
         {
             var files = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            var identities = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var table in commits.SelectMany(c => c.Files).GroupBy(f => f.Table, StringComparer.Ordinal))
             {
                 var paths = new List<string>();
                 foreach (var file in table.OrderBy(f => f.Key, StringComparer.Ordinal))
                 {
-                    paths.Add(await LocalCopyAsync(ObjectKey.Parse(file.Key), cache, ct));
+                    var local = await LocalCopyAsync(ObjectKey.Parse(file.Key), cache, ct);
+                    paths.Add(local);
+
+                    // A transform writes a file's key again only when it transforms the same bronze again.
+                    identities[local] = string.Create(CultureInfo.InvariantCulture, $"{file.Key}\t{file.Rows}\t{commitsByFile[file.Key]}");
                 }
 
                 files[table.Key] = paths;
@@ -59,7 +74,7 @@ internal sealed partial class GoldStage(
             var ddl = SilverTransform.AllSchemasSql();
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(gold.DatabasePath))!);
             LogBuilding(gold.DatabasePath, commits.Count);
-            return await builder.BuildAsync(gold.DatabasePath, files, ddl, runs, fingerprint, ct);
+            return await builder.BuildAsync(gold.DatabasePath, files, ddl, runs, fingerprint, ct, rebuild, identities);
         }
         finally
         {
@@ -87,7 +102,7 @@ internal sealed partial class GoldStage(
     {
         var commits = new List<SilverCommit>();
         var text = new StringBuilder();
-        foreach (var source in sources)
+        foreach (var source in SilverSources)
         {
             foreach (var marker in (await store.ListAllAsync(LakeKeys.SilverCommitPrefix(source), ct)).Where(m => LakeKeys.IsSilverCommit(m.Key)))
             {

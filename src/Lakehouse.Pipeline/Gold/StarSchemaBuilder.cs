@@ -10,6 +10,12 @@ namespace Lakehouse.Gold;
 /// inside one transaction, the data tests run on the new tables, and the transaction commits only when all pass.
 /// Readers of the file see the previous gold until then, and keep it when a test fails.
 /// </summary>
+/// <remarks>
+/// Gold records the silver files it was built from. When the next build finds only new files, models that nothing
+/// changed for are kept, models with an <c>-- incremental:</c> line merge what the new files say (see
+/// <see cref="IncrementalSpec"/>), and the rest are rebuilt; the data tests of a merged table look at the rows it
+/// replaced. <c>model --rebuild</c> rebuilds everything, with the same rows.
+/// </remarks>
 internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarSchemaBuilder> logger)
 {
     private const int SampleRows = 5;
@@ -39,6 +45,11 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     /// <param name="runs">The run records <c>meta_run</c> lists.</param>
     /// <param name="silverFingerprint">What identifies these silver files; <see cref="ReadFingerprint"/> returns it.</param>
     /// <param name="ct">Interrupts the build; nothing is published then.</param>
+    /// <param name="rebuild">Rebuild every model, even when silver only gained files since the last build.</param>
+    /// <param name="fileIdentities">
+    /// What identifies each local file's content (its lake key and rows, say); by default its path, size and time.
+    /// A build after one that read the same files plus new ones merges the incremental models from the new files.
+    /// </param>
     /// <exception cref="GoldDataTestException">A data test failed; the previous gold is kept.</exception>
     /// <exception cref="GoldBuildException">Gold stayed locked, silver could not be read, or a model failed.</exception>
     public async Task<GoldBuildResult> BuildAsync(
@@ -47,7 +58,9 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         string silverDdl,
         IReadOnlyList<GoldRunRow> runs,
         string silverFingerprint,
-        CancellationToken ct)
+        CancellationToken ct,
+        bool rebuild = false,
+        IReadOnlyDictionary<string, string>? fileIdentities = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(goldDatabasePath);
         ArgumentNullException.ThrowIfNull(silverFiles);
@@ -64,6 +77,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         await using var connection = await OpenWithRetryAsync(fullPath, readOnly: false, LockWait, time, ct);
         using var interrupter = connection.CreateCommand();
         IReadOnlyDictionary<string, long> rows;
+        IReadOnlyDictionary<string, GoldModelMode> modes;
         using (ct.Register(interrupter.Cancel))
         {
             try
@@ -72,10 +86,28 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
                 // them into the file, instead of logging them first and copying them in again at the checkpoint below.
                 Execute(connection, $"SET memory_limit = {SqlText.Literal(MemoryLimit)}; SET checkpoint_threshold = '0b'");
                 var attachStarted = time.GetTimestamp();
-                GoldInputs.Attach(connection, silverFiles, silverDdl, runs, silverFingerprint, time.GetUtcNow());
+                var files = silverFiles
+                    .SelectMany(t => t.Value.Select(path => (Table: t.Key, Path: path, Identity: Hash(fileIdentities?.GetValueOrDefault(path) ?? DefaultIdentity(path)))))
+                    .ToList();
+                var modelHash = ModelHash(models, silverDdl);
+                var consumed = rebuild ? null : ConsumedFiles(connection, modelHash);
+                var current = files.Select(f => (f.Table, f.Identity)).ToHashSet();
+
+                // Only new files since the last build: the incremental models merge them. A file gone or changed
+                // (a transform rebuild, say) could have taken rows away, which only a rebuild sees.
+                var changedTables = consumed is not null && consumed.IsSubsetOf(current)
+                    ? files.Where(f => !consumed.Contains((f.Table, f.Identity))).Select(f => f.Table).ToHashSet(StringComparer.Ordinal)
+                    : null;
+                var newFiles = files
+                    .Where(f => changedTables is not null && !consumed!.Contains((f.Table, f.Identity)))
+                    .GroupBy(f => f.Table, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(f => f.Path)], StringComparer.Ordinal);
+                GoldInputs.Attach(
+                    connection, silverFiles, silverDdl, runs, silverFingerprint, time.GetUtcNow(),
+                    new GoldSilverDelta(newFiles, [.. files.Select(f => (f.Table, f.Identity))], modelHash));
                 var attachMs = (long)time.GetElapsedTime(attachStarted).TotalMilliseconds;
                 LogStep(logger, "attach", attachMs);
-                rows = Publish(connection, models, ct);
+                (rows, modes) = Publish(connection, models, changedTables, ct);
             }
             catch (DuckDbException ex) when (ct.IsCancellationRequested)
             {
@@ -101,7 +133,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         var elapsed = time.GetElapsedTime(started);
         var totalRows = rows.Values.Sum();
         LogBuilt(logger, rows.Count, totalRows, (long)elapsed.TotalMilliseconds);
-        return new GoldBuildResult(rows, elapsed);
+        return new GoldBuildResult(rows, elapsed) { Modes = modes };
     }
 
     /// <summary>The silver fingerprint of the published gold, or null when there is no gold (or no build in it) yet.</summary>
@@ -168,18 +200,30 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         }
     }
 
-    private Dictionary<string, long> Publish(DuckDbConnection connection, IReadOnlyList<GoldModel> models, CancellationToken ct)
+    // changedTables: the silver tables with new files when only files were added; null to rebuild all.
+    private (Dictionary<string, long> Rows, Dictionary<string, GoldModelMode> Modes) Publish(
+        DuckDbConnection connection, IReadOnlyList<GoldModel> models, HashSet<string>? changedTables, CancellationToken ct)
     {
         using var transaction = connection.BeginTransaction();
+        var modes = new Dictionary<string, GoldModelMode>(StringComparer.Ordinal);
         foreach (var model in models)
         {
             ct.ThrowIfCancellationRequested();
             var modelStarted = time.GetTimestamp();
+            var mode = modes[model.Name] = ModeOf(model, changedTables, modes);
             try
             {
-                Execute(connection, $"CREATE OR REPLACE TABLE {SqlText.Identifier(model.Name)} AS\n{model.Sql}");
+                if (mode == GoldModelMode.Rebuilt)
+                {
+                    Execute(connection, $"CREATE OR REPLACE TABLE {SqlText.Identifier(model.Name)} AS\n{model.Sql}");
+                }
+                else if (mode == GoldModelMode.Merged)
+                {
+                    Merge(connection, model, models);
+                }
+
                 var modelMs = (long)time.GetElapsedTime(modelStarted).TotalMilliseconds;
-                LogModelBuilt(logger, model.Name, modelMs);
+                LogModelBuilt(logger, model.Name, mode, modelMs);
             }
             catch (DuckDbException ex) when (!ct.IsCancellationRequested)
             {
@@ -188,8 +232,8 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         }
 
         var testsStarted = time.GetTimestamp();
-        var tests = models.SelectMany(m => m.Tests).ToArray();
-        var failures = RunTests(connection, tests, ct);
+        var tests = models.SelectMany(m => m.Tests.Select(t => (Test: t, Sql: TestSql(t, m, models, modes)))).Where(t => t.Sql is not null).ToArray();
+        var failures = RunTests(connection, tests!, ct);
         var testsMs = (long)time.GetElapsedTime(testsStarted).TotalMilliseconds;
         LogTestsRan(logger, tests.Length, testsMs);
         foreach (var failure in failures)
@@ -203,6 +247,11 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
             throw new GoldDataTestException(failures);
         }
 
+        foreach (var model in models.Where(m => modes[m.Name] == GoldModelMode.Merged))
+        {
+            Execute(connection, $"DROP TABLE {SqlText.Identifier(ChangedKeysTable(model.Name))}");
+        }
+
         var rows = Counts(connection, models.Select(m => $"SELECT * FROM {SqlText.Identifier(m.Name)}").ToArray())
             .Zip(models, (count, model) => KeyValuePair.Create(model.Name, count))
             .ToDictionary(StringComparer.Ordinal);
@@ -210,25 +259,174 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         transaction.Commit();
         var commitMs = (long)time.GetElapsedTime(commitStarted).TotalMilliseconds;
         LogStep(logger, "commit", commitMs);
-        return rows;
+        return (rows, modes);
     }
 
-    private static List<DataTestFailure> RunTests(DuckDbConnection connection, DataTest[] tests, CancellationToken ct)
+    /// <summary>
+    /// Rebuilt when everything is (no incremental plan), when the model reads the build's own inputs, or when
+    /// something it reads changed and it cannot merge that change; merged when it can; kept when nothing it reads
+    /// changed. A model that reads a rebuilt model is rebuilt too.
+    /// </summary>
+    private static GoldModelMode ModeOf(GoldModel model, HashSet<string>? changedTables, Dictionary<string, GoldModelMode> modes)
+    {
+        if (changedTables is null || model.ReadsBuildInputs)
+        {
+            return GoldModelMode.Rebuilt;
+        }
+
+        var dependencies = model.DependsOn.Select(d => modes[d]).ToList();
+        var changedSilver = model.SilverTables.Where(changedTables.Contains).ToList();
+        var touched = changedSilver.Count > 0 || dependencies.Exists(d => d != GoldModelMode.Kept);
+        if (!touched)
+        {
+            return GoldModelMode.Kept;
+        }
+
+        if (model.Incremental is not { } spec
+            || dependencies.Contains(GoldModelMode.Rebuilt)
+            || changedSilver.Exists(spec.Lookups.Contains))
+        {
+            return GoldModelMode.Rebuilt;
+        }
+
+        // A model that follows another's keys changes only with them.
+        return spec.With is { } with && modes[with] == GoldModelMode.Kept ? GoldModelMode.Kept : GoldModelMode.Merged;
+    }
+
+    /// <summary>
+    /// Runs the model over the new silver files and merges its rows (see <see cref="IncrementalSpec"/>), leaving the
+    /// keys it replaced in a table of their own for the tests and for the models that follow it.
+    /// </summary>
+    private static void Merge(DuckDbConnection connection, GoldModel model, IReadOnlyList<GoldModel> models)
+    {
+        var spec = model.Incremental!;
+        var table = SqlText.Identifier(model.Name);
+        var key = SqlText.Identifier(spec.UniqueKey);
+        var delta = SqlText.Identifier("_delta_" + model.Name);
+        var changed = SqlText.Identifier(ChangedKeysTable(model.Name));
+        var sql = NewSilverReference().Replace(
+            model.Sql, m => spec.Lookups.Contains(m.Groups[1].Value.ToLowerInvariant()) ? m.Value : $"{GoldInputs.NewSilverDatabase}.{m.Groups[1].Value}");
+        Execute(connection, $"CREATE TABLE {delta} AS\n{sql}");
+        if (spec.With is { } with)
+        {
+            var parentKey = SqlText.Identifier(models.First(m => m.Name == with).Incremental!.UniqueKey);
+            Execute(connection, $"CREATE TABLE {changed} AS SELECT {parentKey} AS {key} FROM {SqlText.Identifier(ChangedKeysTable(with))}");
+        }
+        else
+        {
+            // Row values compare column by column, as ORDER BY ... DESC ranks them in the full build.
+            var newer = $"({string.Join(", ", spec.NewestBy.Select(c => "d." + SqlText.Identifier(c)))}) > " +
+                        $"({string.Join(", ", spec.NewestBy.Select(c => "t." + SqlText.Identifier(c)))})";
+            Execute(
+                connection,
+                $"CREATE TABLE {changed} AS SELECT d.{key} FROM {delta} AS d LEFT JOIN {table} AS t ON t.{key} = d.{key} " +
+                $"WHERE t.{key} IS NULL OR {newer}");
+        }
+
+        Execute(
+            connection,
+            $"""
+            DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {changed});
+            INSERT INTO {table} BY NAME SELECT * FROM {delta} WHERE {key} IN (SELECT {key} FROM {changed});
+            DROP TABLE {delta};
+            """);
+    }
+
+    /// <summary>
+    /// The SQL of a test after this build, or null when it cannot fail now: a kept table's tests passed before and
+    /// still do unless a table they look up was rebuilt or lost keys; a merged table's other rows passed before, so
+    /// only its replaced keys' rows are tested, against targets that kept their keys.
+    /// </summary>
+    private static string? TestSql(DataTest test, GoldModel model, IReadOnlyList<GoldModel> models, Dictionary<string, GoldModelMode> modes)
+    {
+        var target = test is RelationshipsTest r ? models.First(m => m.Name == r.TargetModel) : null;
+        var targetKeepsKeys = target is null
+            || modes[target.Name] == GoldModelMode.Kept
+            || (modes[target.Name] == GoldModelMode.Merged && target.Incremental!.With is null
+                && target.Incremental.UniqueKey == ((RelationshipsTest)test).TargetColumn);
+        var changedRows = model.Incremental is { } spec
+            ? $"(SELECT * FROM {SqlText.Identifier(model.Name)} WHERE {SqlText.Identifier(spec.UniqueKey)} " +
+              $"IN (SELECT {SqlText.Identifier(spec.UniqueKey)} FROM {SqlText.Identifier(ChangedKeysTable(model.Name))}))"
+            : null;
+        return modes[model.Name] switch
+        {
+            GoldModelMode.Rebuilt => test.FailingRowsSql(),
+            GoldModelMode.Merged when test is UniqueTest unique => unique.FailingRowsSql(changedRows!, model.Incremental!.UniqueKey),
+            GoldModelMode.Merged when targetKeepsKeys => test.FailingRowsSql(changedRows!),
+            GoldModelMode.Kept when targetKeepsKeys => null,
+            _ => test.FailingRowsSql(),
+        };
+    }
+
+    private static string ChangedKeysTable(string model) => "_changed_keys_" + model;
+
+    /// <summary>What identifies the models and the silver DDL: a gold built by others is rebuilt, never merged into.</summary>
+    private static string ModelHash(IReadOnlyList<GoldModel> models, string silverDdl)
+    {
+        var text = new System.Text.StringBuilder(silverDdl);
+        foreach (var model in models)
+        {
+            text.Append('\0').Append(model.Name).Append('\0').Append(model.Sql);
+        }
+
+        return Hash(text.ToString());
+    }
+
+    // Gold keeps hashes, never the identities themselves, which may hold local paths.
+    private static string Hash(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    private static string DefaultIdentity(string path)
+    {
+        var info = new FileInfo(path);
+        return string.Create(CultureInfo.InvariantCulture, $"{info.FullName}|{(info.Exists ? info.Length : -1)}|{(info.Exists ? info.LastWriteTimeUtc.Ticks : 0)}");
+    }
+
+    /// <summary>The silver files the gold on disk was built from, when it was built by these models; else null.</summary>
+    private static HashSet<(string Table, string Identity)>? ConsumedFiles(DuckDbConnection connection, string modelHash)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT model_hash FROM meta_build";
+            if (command.ExecuteScalar() as string != modelHash)
+            {
+                return null;
+            }
+
+            command.CommandText = "SELECT silver_table, file_identity FROM meta_silver_file";
+            using var reader = command.ExecuteReader();
+            var files = new HashSet<(string, string)>();
+            while (reader.Read())
+            {
+                files.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            return files;
+        }
+        catch (DuckDbException)
+        {
+            // No gold yet, or one built before builds recorded their inputs.
+            return null;
+        }
+    }
+
+    private static List<DataTestFailure> RunTests(DuckDbConnection connection, (DataTest Test, string Sql)[] tests, CancellationToken ct)
     {
         long[] counts;
         try
         {
-            counts = Counts(connection, tests.Select(t => t.FailingRowsSql()).ToArray());
+            counts = Counts(connection, tests.Select(t => t.Sql).ToArray());
         }
         catch (DuckDbException) when (!ct.IsCancellationRequested)
         {
             // One query counts every test's failing rows (a round trip per test adds up); when it breaks, running
             // the tests one by one finds the test to blame.
-            foreach (var test in tests)
+            foreach (var (test, sql) in tests)
             {
                 try
                 {
-                    Counts(connection, [test.FailingRowsSql()]);
+                    Counts(connection, [sql]);
                 }
                 catch (DuckDbException ex)
                 {
@@ -244,7 +442,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         {
             if (counts[i] > 0)
             {
-                failures.Add(new DataTestFailure(tests[i].Model, tests[i].Declaration, counts[i], Samples(connection, tests[i].FailingRowsSql())));
+                failures.Add(new DataTestFailure(tests[i].Test.Model, tests[i].Test.Declaration, counts[i], Samples(connection, tests[i].Sql)));
             }
         }
 
@@ -312,8 +510,8 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gold was published, but the checkpoint of {GoldPath} failed; DuckDB replays its log on the next open")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception, string goldPath);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Gold model {Model} built in {ElapsedMs} ms")]
-    private static partial void LogModelBuilt(ILogger logger, string model, long elapsedMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Gold model {Model} {Mode} in {ElapsedMs} ms")]
+    private static partial void LogModelBuilt(ILogger logger, string model, GoldModelMode mode, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Gold {Step} took {ElapsedMs} ms")]
     private static partial void LogStep(ILogger logger, string step, long elapsedMs);
@@ -323,4 +521,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gold data test failed: {Model} {Test} ({FailingRows} failing rows)")]
     private static partial void LogTestFailed(ILogger logger, string model, string test, long failingRows);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w.])silver\.([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial System.Text.RegularExpressions.Regex NewSilverReference();
 }

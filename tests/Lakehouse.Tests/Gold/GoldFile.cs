@@ -66,11 +66,14 @@ internal sealed class GoldFile : IDisposable
 
 internal static class GoldContentsAssertions
 {
-    /// <summary>Asserts two results of <see cref="GoldFile.Contents"/> are equal, naming the first table that differs.</summary>
+    /// <summary>
+    /// Asserts two results of <see cref="GoldFile.Contents"/> are equal, naming the first table that differs.
+    /// meta_silver_file is left out: it names the silver files read, which another copy of silver names otherwise.
+    /// </summary>
     public static void ShouldHaveSameContents(this SortedDictionary<string, List<string>> actual, SortedDictionary<string, List<string>> expected)
     {
         actual.Keys.ShouldBe(expected.Keys);
-        foreach (var (table, rows) in expected)
+        foreach (var (table, rows) in expected.Where(t => t.Key != "meta_silver_file"))
         {
             var missing = rows.Except(actual[table]).Take(3).ToList();
             var unexpected = actual[table].Except(rows).Take(3).ToList();

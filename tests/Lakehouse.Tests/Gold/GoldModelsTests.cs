@@ -5,13 +5,24 @@ namespace Lakehouse.Tests.Gold;
 public sealed class GoldModelsTests
 {
     [Fact]
-    public void The_embedded_models_are_the_spacex_star_and_the_shared_tables()
+    public void The_embedded_models_are_the_spacex_nasa_and_rawg_stars_and_the_shared_tables()
     {
         GoldModels.Embedded.Where(m => m.Folder is "spacex" or "common").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
         [
             "agg_launch_snapshot", "bridge_launch_core", "bridge_launch_crew", "bridge_launch_payload", "dim_core", "dim_crew",
             "dim_date", "dim_landpad", "dim_launchpad", "dim_payload", "dim_rocket", "fact_launch", "meta_build", "meta_run",
+            "meta_silver_file",
         ]);
+        GoldModels.Embedded.Where(m => m.Folder == "rawg").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
+        [
+            "bridge_game_genre", "bridge_game_platform", "bridge_game_store", "bridge_game_tag", "dim_esrb_rating", "dim_genre",
+            "dim_platform", "dim_store", "dim_tag", "fact_game",
+        ]);
+        GoldModels.Embedded.Where(m => m.Folder == "nasa").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
+        [
+            "bridge_event_link", "dim_asteroid", "dim_media_type", "fact_apod", "fact_close_approach", "fact_space_weather_event",
+        ]);
+        GoldModels.Embedded.Single(m => m.Name == "fact_game").Folder.ShouldBe("rawg");
         GoldModels.Embedded.Single(m => m.Name == "fact_launch").Folder.ShouldBe("spacex");
         GoldModels.Embedded.Single(m => m.Name == "dim_date").Folder.ShouldBe("common");
     }
@@ -23,7 +34,8 @@ public sealed class GoldModelsTests
 
         // Dependencies come from the SQL: the fact reads three dimensions, the calendar reads the fact's dates
         GoldModels.Embedded.Single(m => m.Name == "fact_launch").DependsOn.ShouldBe(["dim_launchpad", "dim_payload", "dim_rocket"]);
-        GoldModels.Embedded.Single(m => m.Name == "dim_date").DependsOn.ShouldContain("fact_launch");
+        GoldModels.Embedded.Single(m => m.Name == "dim_date").DependsOn.Order(StringComparer.Ordinal).ShouldBe(
+            ["fact_apod", "fact_close_approach", "fact_game", "fact_launch", "fact_space_weather_event"]);
         GoldModels.Embedded.Single(m => m.Name == "agg_launch_snapshot").DependsOn.ShouldBe(["meta_run"]);
 
         foreach (var model in GoldModels.Embedded)

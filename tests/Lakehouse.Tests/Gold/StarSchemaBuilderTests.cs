@@ -295,9 +295,12 @@ public sealed class StarSchemaBuilderTests : IDisposable
 
         // Then facts and bridges are empty, each dimension holds its unknown member, and the run is listed
         result.RowsPerTable.Keys.Order().ShouldBe(GoldModels.Embedded.Select(m => m.Name).Order());
-        var spacexAndCommon = GoldModels.Embedded.Where(m => m.Folder is "spacex" or "common").Select(m => m.Name).ToHashSet();
-        result.RowsPerTable.Where(t => t.Value != 1 && spacexAndCommon.Contains(t.Key)).Select(t => t.Key).Order().ShouldBe(
-            ["bridge_launch_core", "bridge_launch_crew", "bridge_launch_payload", "fact_launch"]);
+        var spacexRawgAndCommon = GoldModels.Embedded.Where(m => m.Folder is "spacex" or "rawg" or "common").Select(m => m.Name).ToHashSet();
+        result.RowsPerTable.Where(t => t.Value != 1 && spacexRawgAndCommon.Contains(t.Key)).Select(t => t.Key).Order().ShouldBe(
+        [
+            "bridge_game_genre", "bridge_game_platform", "bridge_game_store", "bridge_game_tag", "bridge_launch_core",
+            "bridge_launch_crew", "bridge_launch_payload", "fact_game", "fact_launch", "meta_silver_file",
+        ]);
         result.RowsPerTable.Where(t => t.Value != 1).ShouldAllBe(t => t.Value == 0);
         using var gold = GoldFile.Open(goldPath);
         gold.Scalar<string>("SELECT name FROM dim_rocket").ShouldBe("Unknown");

@@ -23,6 +23,10 @@ space_weather_dates as (
     select start_time::date as date from fact_space_weather_event
 ),
 
+game_dates as (
+    select released as date from fact_game where released is not null
+),
+
 fact_dates as (
     select date from launch_dates
     union all
@@ -31,6 +35,8 @@ fact_dates as (
     select date from apod_dates
     union all
     select date from space_weather_dates
+    union all
+    select date from game_dates
 ),
 
 years as (

@@ -1,5 +1,6 @@
 -- One row: the fingerprint of the silver files this gold was built from (the pipeline compares it to decide
--- whether a build is needed), and when the build ran (UTC).
+-- whether a build is needed), when the build ran (UTC), and what identifies the models and silver DDL it ran (a
+-- build by other models is never continued incrementally).
 -- test: not_null(silver_fingerprint, built_at)
 
 with
@@ -9,7 +10,7 @@ build as (
 ),
 
 final as (
-    select silver_fingerprint, built_at from build
+    select silver_fingerprint, built_at, model_hash from build
 )
 
 select * from final

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json.Nodes;
+using Lakehouse.Bronze;
+using Lakehouse.Configuration;
+using Lakehouse.Lake;
+using Lakehouse.Runs;
+using Lakehouse.Silver;
+using Lakehouse.Sources;
+using Lakehouse.Sources.Http;
+using Lakehouse.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lakehouse.Benchmarks;
+
+/// <summary>
+/// The RAWG issue's two speed figures, over a generated catalogue (pages of 40 games varied from the recorded page 1:
+/// ids, names, updated, and genres/platforms/stores/tags drawn from the games' own nested catalogues).
+/// <list type="bullet">
+/// <item><c>rawg-transform-model</c>: transform then model of the whole catalogue, each as its own process over a
+/// folder lake: MB/s of bronze and peak RSS. The model is <c>lakehouse model</c>; the transform runs the same
+/// <c>SilverStage</c> the CLI's <c>transform</c> runs, in a child process of this benchmark (this branch has no RAWG
+/// source registered, so <c>lakehouse transform</c> does not list RAWG's datasets yet).</item>
+/// <item><c>rawg-incremental-model</c>: <c>lakehouse model --rebuild</c> of the catalogue against <c>lakehouse
+/// model</c> after 1% of the games changed (a landing of those games with a newer updated, transformed), starting
+/// each round from the gold built before the change.</item>
+/// </list>
+/// </summary>
+internal static class RawgPipelineBenchmark
+{
+    private const int PageSize = 40;
+
+    public static async Task TransformModelAsync(int games, int runs)
+    {
+        var (work, lake, config) = await PrepareAsync(games);
+        var bronzeBytes = (await new FileSystemObjectStore(lake).ListAllAsync("bronze/rawg/", CancellationToken.None)).Sum(o => o.Size);
+        Console.WriteLine($"rawg-transform-model: {games:N0} games, bronze {bronzeBytes / 1e6:0.0} MB, {runs} rounds, {Environment.ProcessorCount} cores");
+        var transformTimes = new List<double>();
+        var modelTimes = new List<double>();
+        long transformRss = 0, modelRss = 0;
+        for (var round = 0; round < runs; round++)
+        {
+            Reset(work, lake);
+            var watch = Stopwatch.StartNew();
+            transformRss = Math.Max(transformRss, RunTransformProcess(config));
+            transformTimes.Add(watch.Elapsed.TotalSeconds);
+            watch.Restart();
+            modelRss = Math.Max(modelRss, Measure.RunCli(["model", "--config", config]));
+            modelTimes.Add(watch.Elapsed.TotalSeconds);
+            Console.WriteLine($"  round {round + 1}: transform {transformTimes[^1]:0.00} s, model {modelTimes[^1]:0.00} s");
+        }
+
+        var total = Measure.Median(transformTimes.Zip(modelTimes, (t, m) => t + m));
+        Console.WriteLine($"  transform median {Measure.Median(transformTimes):0.00} s, model median {Measure.Median(modelTimes):0.00} s");
+        Console.WriteLine($"  transform + model: median {total:0.00} s = {bronzeBytes / 1e6 / total:0.0} MB/s of bronze (target >= 60 MB/s)");
+        Console.WriteLine($"  peak RSS: transform {transformRss / 1048576.0:0} MiB, model {modelRss / 1048576.0:0} MiB (target < 2048 MiB)");
+    }
+
+    public static async Task IncrementalModelAsync(int games, int runs)
+    {
+        // A lake of its own, generated afresh: the change landed below must not be part of the next run's base.
+        var (work, lake, config) = await PrepareAsync(games, "incremental", keep: false);
+        var gold = Path.Combine(work, "gold", "lakehouse.duckdb");
+        var baseGold = Path.Combine(work, "gold-base.duckdb");
+        Reset(work, lake);
+        RunTransformProcess(config);
+        Measure.RunCli(["model", "--config", config]);
+        File.Copy(gold, baseGold, overwrite: true);
+
+        // 1% of the games change: landed again with a newer updated, then transformed.
+        var changed = Math.Max(1, games / 100);
+        await LandAsync(lake, games, changed, seed: 7);
+        RunTransformProcess(config);
+        Console.WriteLine($"rawg-incremental-model: {games:N0} games, {changed:N0} changed (1%), {runs} rounds");
+
+        var full = new List<double>();
+        var incremental = new List<double>();
+        for (var round = 0; round < runs; round++)
+        {
+            var watch = Stopwatch.StartNew();
+            Measure.RunCli(["model", "--rebuild", "--config", config]);
+            full.Add(watch.Elapsed.TotalSeconds);
+
+            File.Copy(baseGold, gold, overwrite: true);
+            watch.Restart();
+            Measure.RunCli(["model", "--config", config]);
+            incremental.Add(watch.Elapsed.TotalSeconds);
+            Console.WriteLine($"  round {round + 1}: full model {full[^1]:0.00} s, incremental model {incremental[^1]:0.00} s");
+        }
+
+        var ratio = Measure.Median(incremental.Zip(full, (i, f) => i / f));
+        Console.WriteLine($"  full model median {Measure.Median(full):0.00} s, incremental median {Measure.Median(incremental):0.00} s (process start-up included)");
+        Console.WriteLine($"  incremental / full: median {ratio:P1} (target <= 10%)");
+        Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>The child process's part: the silver stage over every RAWG dataset, as <c>lakehouse transform</c> runs it.</summary>
+    public static async Task TransformChildAsync(string config)
+    {
+        var configuration = LakehouseConfiguration.Build(
+            Path.GetDirectoryName(config)!, AppContext.BaseDirectory, new Dictionary<string, string>(), config, new Dictionary<string, string?>());
+        await using var services = new ServiceCollection().AddLakehouse(configuration).BuildServiceProvider();
+        var silver = services.GetRequiredService<SilverStage>();
+        foreach (var dataset in SilverTransform.Datasets.Where(d => d.StartsWith("rawg.", StringComparison.Ordinal)))
+        {
+            await silver.TransformAsync(DatasetName.Parse(dataset), rebuild: false, CancellationToken.None);
+        }
+    }
+
+    private static long RunTransformProcess(string config)
+    {
+        var benchmark = Path.Combine(AppContext.BaseDirectory, "Lakehouse.Benchmarks.dll");
+        using var process = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { benchmark, "rawg-transform-child", "--config", config }, UseShellExecute = false })!;
+        long peak = 0;
+        while (!process.WaitForExit(20))
+        {
+            peak = Math.Max(peak, Measure.PeakRss(process.Id));
+        }
+
+        return process.ExitCode == 0 ? peak : throw new InvalidOperationException($"The transform process exited {process.ExitCode}.");
+    }
+
+    private static async Task<(string Work, string Lake, string Config)> PrepareAsync(int games, string kind = "full", bool keep = true)
+    {
+        var work = Path.Combine(Path.GetTempPath(), "lakehouse-bench", $"rawg-{kind}-{games}");
+        var lake = Path.Combine(work, "lake");
+        var prepared = Path.Combine(work, "prepared");
+        var config = Path.Combine(work, "bench-config.json");
+        if (!keep || !File.Exists(prepared))
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+
+            Console.WriteLine($"Generating and landing {games:N0} RAWG games{(keep ? $" (once; kept in {work})" : string.Empty)}...");
+            await LandAsync(lake, games, games, seed: 42);
+            await File.WriteAllTextAsync(prepared, "ok");
+        }
+
+        await File.WriteAllTextAsync(config, $$"""
+            { "Lakehouse": {
+                "Storage": { "Kind": "FileSystem", "Root": "{{lake}}" },
+                "Gold": { "DatabasePath": "{{Path.Combine(work, "gold", "lakehouse.duckdb")}}" },
+                "Pipeline": { "WorkDirectory": "{{Path.Combine(work, "tmp")}}" },
+                "Logging": { "Level": "Warning", "File": "{{Path.Combine(work, "logs", "lakehouse-.jsonl")}}" } } }
+            """);
+        return (work, lake, config);
+    }
+
+    private static void Reset(string work, string lake)
+    {
+        foreach (var folder in new[] { Path.Combine(lake, "silver"), Path.Combine(lake, "_meta", "silver"), Path.Combine(work, "gold"), Path.Combine(work, "tmp") })
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Lands <paramref name="count"/> of the catalogue's <paramref name="games"/> games (all of them, or a random sample) through the real lander.</summary>
+    private static async Task LandAsync(string lake, int games, int count, int seed)
+    {
+        var writer = new RawgPageWriter(seed);
+        var random = new Random(seed);
+        var ids = count == games ? Enumerable.Range(1, games) : Enumerable.Range(0, count).Select(_ => random.Next(1, games + 1)).Distinct();
+        var store = new FileSystemObjectStore(lake);
+        var lander = new BronzeLander(store, NullLogger<BronzeLander>.Instance);
+        var run = RunId.New(TimeProvider.System);
+        var pages = ids.Chunk(PageSize).Select((chunk, i) => (Page: i + 1, Body: writer.Page(chunk, count, i + 1, revision: count == games ? 0 : 1)));
+        await lander.LandAsync(
+            new DatasetName("rawg", "games"), Partition.Whole, run, Exchanges(pages), new LandingOptions(AdvanceCursor: false, TimeProvider.System.GetUtcNow()), CancellationToken.None);
+    }
+
+    private static async IAsyncEnumerable<SourceExchange> Exchanges(IEnumerable<(int Page, byte[] Body)> pages, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        foreach (var (page, body) in pages)
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return new SourceExchange(SourceRequest.Get($"games?page={page}&page_size={PageSize}"), new SourceResponse
+            {
+                StatusCode = 200, Body = body, ContentType = "application/json", Attempts = 1,
+                FetchedAt = TimeProvider.System.GetUtcNow(), Elapsed = TimeSpan.Zero,
+            });
+            await Task.Yield();
+        }
+    }
+}
+
+/// <summary>
+/// Pages of generated games shaped like the recorded page 1: each game is a recorded one with a new id, name, slug
+/// and updated, and with genres, platforms, stores and tags drawn from those the recorded games carry.
+/// </summary>
+internal sealed class RawgPageWriter
+{
+    private static readonly string[] Regenerated = ["id", "slug", "name", "updated", "genres", "platforms", "stores", "tags"];
+    private readonly Random random;
+    private readonly string[] templates;
+    private readonly string[] genres;
+    private readonly string[] platforms;
+    private readonly string[] stores;
+    private readonly string[] tags;
+
+    public RawgPageWriter(int seed)
+    {
+        random = new Random(seed);
+        var fixture = Path.Combine(RepositoryRoot(), "..", "shared", "fixtures", "rawg", "games-page1.json");
+        var recorded = JsonNode.Parse(File.ReadAllText(fixture))!["results"]!.AsArray().Select(g => g!.AsObject()).ToList();
+        genres = Distinct(recorded.SelectMany(g => g["genres"]!.AsArray()));
+        platforms = Distinct(recorded.SelectMany(g => g["platforms"]!.AsArray()));
+        stores = Distinct(recorded.SelectMany(g => g["stores"]!.AsArray()));
+        tags = Distinct(recorded.SelectMany(g => g["tags"]!.AsArray()));
+
+        // Each template is a recorded game without the members every game gets anew, as "member": value text.
+        templates = [.. recorded.Select(g =>
+        {
+            var copy = g.DeepClone().AsObject();
+            foreach (var member in Regenerated)
+            {
+                copy.Remove(member);
+            }
+
+            var text = copy.ToJsonString();
+            return text[1..^1];
+        })];
+    }
+
+    public byte[] Page(IReadOnlyList<int> ids, int count, int page, int revision)
+    {
+        var body = new StringBuilder(ids.Count * 12_000);
+        body.Append(CultureInfo.InvariantCulture, $"{{\"count\":{count},\"next\":\"https://api.rawg.io/api/games?key=REDACTED&page={page + 1}\",\"previous\":null,\"results\":[");
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var id = ids[i];
+            var updated = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds((id * 37L % 20_000_000) + (revision * 30_000_000L));
+            body.Append(i == 0 ? "{" : ",{")
+                .Append(CultureInfo.InvariantCulture, $"\"id\":{id},\"slug\":\"game-{id}\",\"name\":\"Game {id} r{revision}\",\"updated\":\"{updated:yyyy-MM-dd'T'HH:mm:ss}\",")
+                .Append("\"genres\":").Append(Draw(genres, 1, 3))
+                .Append(",\"platforms\":").Append(Draw(platforms, 1, 7))
+                .Append(",\"stores\":").Append(Draw(stores, 1, 5))
+                .Append(",\"tags\":").Append(Draw(tags, 5, 25))
+                .Append(',').Append(templates[random.Next(templates.Length)]).Append('}');
+        }
+
+        return Encoding.UTF8.GetBytes(body.Append("]}").ToString());
+    }
+
+    private string Draw(string[] pool, int min, int max)
+    {
+        var count = random.Next(min, max + 1);
+        var start = random.Next(pool.Length);
+        return "[" + string.Join(',', Enumerable.Range(0, Math.Min(count, pool.Length)).Select(i => pool[(start + i) % pool.Length])) + "]";
+    }
+
+    private static string[] Distinct(IEnumerable<JsonNode?> nodes) =>
+        [.. nodes.Select(n => n!.ToJsonString()).Distinct(StringComparer.Ordinal)];
+
+    // The build output may sit outside the repository (--artifacts-path): the working folder is tried too.
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "Lakehouse.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Lakehouse.sln not found above the program's folder or the working folder; run from the repository.");
+    }
+}
