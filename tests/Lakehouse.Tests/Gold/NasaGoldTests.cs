@@ -224,7 +224,7 @@ public sealed class NasaGoldModelsTests
             "bridge_event_link", "dim_asteroid", "dim_media_type", "fact_apod", "fact_close_approach", "fact_space_weather_event",
         ]);
         GoldModels.Embedded.Single(m => m.Name == "dim_date").DependsOn
-            .ShouldBe(["fact_apod", "fact_close_approach", "fact_launch", "fact_space_weather_event"], ignoreOrder: true);
+            .ShouldBe(["fact_apod", "fact_close_approach", "fact_game", "fact_launch", "fact_space_weather_event"], ignoreOrder: true);
         GoldModels.Embedded.Single(m => m.Name == "fact_close_approach").Tests.OfType<RelationshipsTest>()
             .Select(t => $"{t.Column}->{t.TargetModel}.{t.TargetColumn}")
             .ShouldBe(["asteroid_key->dim_asteroid.asteroid_key", "date_key->dim_date.date_key"]);
