@@ -8,6 +8,8 @@ using Lakehouse.Benchmarks;
 //   spacex-second-run [--runs N (default 9)]
 //   rawg-transform-model [--games N (default 800000)] [--runs N (default 3)]
 //   rawg-incremental-model [--games N (default 800000)] [--runs N (default 5)]
+//   nasa-backfill [--weeks 522] [--latency-ms 200] [--rps 10] [--concurrency 4] [--runs N (default 3)]
+//   nasa-transform [--weeks 522] [--runs N (default 3)]
 var benchmark = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "query-csv";
 var rows = IntOption(args, "--rows", 1_000_000);
 var runs = IntOption(args, "--runs", 9);
@@ -29,11 +31,18 @@ switch (benchmark)
     case "rawg-incremental-model":
         await RawgPipelineBenchmark.IncrementalModelAsync(IntOption(args, "--games", 800_000), IntOption(args, "--runs", 5));
         return 0;
+    case "nasa-backfill":
+        await NasaPipelineBenchmark.BackfillAsync(
+            IntOption(args, "--weeks", 522), IntOption(args, "--latency-ms", 200), DoubleOption(args, "--rps", 10), IntOption(args, "--concurrency", 4), IntOption(args, "--runs", 3));
+        return 0;
+    case "nasa-transform":
+        await NasaPipelineBenchmark.TransformAsync(IntOption(args, "--weeks", 522), IntOption(args, "--runs", 3));
+        return 0;
     case "rawg-transform-child":
         await RawgPipelineBenchmark.TransformChildAsync(args[Array.IndexOf(args, "--config") + 1]);
         return 0;
     default:
-        await Console.Error.WriteLineAsync($"Unknown benchmark '{benchmark}'. Known: query-csv, spacex-transform-model, spacex-second-run, rawg-transform-model, rawg-incremental-model.");
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{benchmark}'. Known: query-csv, spacex-transform-model, spacex-second-run, rawg-transform-model, rawg-incremental-model, nasa-backfill, nasa-transform.");
         return 2;
 }
 
