@@ -1,6 +1,7 @@
 using Lakehouse.Bronze;
 using Lakehouse.Configuration;
 using Lakehouse.Gold;
+using Lakehouse.Lake;
 using Lakehouse.Runs;
 using Lakehouse.Silver;
 using Lakehouse.Sources;
@@ -50,6 +51,9 @@ internal static class LakehouseServiceCollectionExtensions
             sp.GetRequiredService<PipelineOptions>(),
             [.. sp.GetServices<ISource>().Select(s => s.Name)],
             sp.GetRequiredService<ILogger<GoldStage>>()));
+        services.AddOptions<LeaseOptions>().Bind(configuration.Root.GetSection(LeaseOptions.Section));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<LeaseOptions>>().Value);
+        services.AddSingleton<LakeLeases>();
         services.AddSingleton<LakehousePipeline>();
         services.AddSingleton<LakeStatus>();
 
