@@ -124,6 +124,14 @@ internal sealed partial class LakehouseScheduler(
     {
         if (options.Store != ScheduleStore.Memory)
         {
+            // A clustered node must not join a lake that a stand-alone scheduler already drives: both would fire.
+            if (await leases.ReadHolderAsync(SchedulerLease, ct) is { } standalone)
+            {
+                throw new ScheduleRefusedException(
+                    $"A scheduler without clustering already runs on this lake: {standalone.Holder}. Stop it, or start it " +
+                    $"with {ScheduleOptions.Section}:Store=Postgres too, so that it joins this cluster.");
+            }
+
             return null;
         }
 
