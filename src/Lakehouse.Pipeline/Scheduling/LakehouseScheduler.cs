@@ -72,26 +72,32 @@ internal sealed partial class LakehouseScheduler(
             var name = entry.Dataset.ToString();
             var triggerKey = new TriggerKey(name, DatasetRunJob.Group);
 
-            // In a cluster the trigger is shared: replacing an unchanged one on every node start would move its fire
-            // times under the other nodes' feet.
-            if (await scheduler.GetTrigger(triggerKey, ct) is ICronTrigger existing && existing.CronExpressionString == entry.Cron)
-            {
-                continue;
-            }
-
             var job = JobBuilder.Create<DatasetRunJob>().WithIdentity(name, DatasetRunJob.Group)
                 .WithDescription($"lakehouse run --dataset {name}").Build();
             var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(job)
                 .WithCronSchedule(entry.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
                 .WithMisfireThreshold(TimeSpan.FromMilliseconds(Math.Round(options.MisfireThreshold.TotalMilliseconds)))
                 .Build();
+
+            // In a cluster the trigger is shared, and never replaced when it is unchanged: a replacement starts its
+            // fire times anew and would fire again a slot another node has already run.
+            if (await scheduler.GetTrigger(triggerKey, ct) is ICronTrigger existing)
+            {
+                if (existing.CronExpressionString != entry.Cron)
+                {
+                    await scheduler.RescheduleJob(triggerKey, trigger, ct);
+                }
+
+                continue;
+            }
+
             try
             {
-                await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
+                await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = false }, ct);
             }
             catch (ObjectAlreadyExistsException)
             {
-                // Another node scheduled it at the same moment: the outcome asked for.
+                // Another node scheduled it at the same moment: the outcome asked for, and its trigger stays.
             }
         }
     }
