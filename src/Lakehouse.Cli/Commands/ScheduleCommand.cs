@@ -19,10 +19,9 @@ internal static class ScheduleCommand
         };
         var command = new Command(
             "schedule",
-            "Run the pipeline on a schedule: one job per dataset on its cron expression (Lakehouse:Scheduling:Jobs, UTC), " +
-            "until SIGTERM or Ctrl-C; runs under way get Lakehouse:Scheduling:ShutdownGracePeriod to finish, then exit 0. " +
-            "A missed fire runs once; a failed run is logged and the next fire tries again. With Lakehouse:Scheduling:Store=Postgres " +
-            "several processes share one schedule and each fire runs once across them.")
+            "Run the pipeline on a schedule, one job per dataset on its cron expression (Lakehouse:Scheduling:Jobs, UTC), " +
+            "until SIGTERM or Ctrl-C, which lets running jobs finish (exit 0). A missed fire runs once; a failed run waits " +
+            "for the next fire. With Lakehouse:Scheduling:Store=Postgres several processes share one schedule.")
         {
             list,
         };

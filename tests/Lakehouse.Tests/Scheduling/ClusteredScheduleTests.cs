@@ -53,6 +53,46 @@ public sealed class ClusteredScheduleTests(PostgresFixture postgres)
     }
 
     [SkippableFact]
+    public async Task After_downtime_the_missed_fires_run_once_not_once_each()
+    {
+        RealDependency.Require(postgres.MissingReason);
+
+        // Given a clustered schedule every 2 seconds that has run, then a downtime of 7 seconds (three fires missed)
+        await using var server = await SpaceXApiServer.StartAsync(SpaceXFixtures.Catalog);
+        using var root = new TempDirectory();
+        var database = await postgres.CreateDatabaseAsync();
+        var settings = Clustered(root.Path, server.BaseAddress, postgres.ConnectionString(database));
+        settings["Scheduling"]!["MisfireThreshold"] = "00:00:01";
+        LakehouseProcess.WriteConfig(root.Path, settings);
+        await using (var first = LakehouseProcess.Start(root.Path, Node("node-a"), "schedule"))
+        {
+            await ScheduleCommandTests.WaitUntilAsync(() => Fires(root.Path).Count >= 2, TimeSpan.FromSeconds(30), first);
+            await first.TerminateAsync();
+            (await first.WaitForExitAsync(TimeSpan.FromSeconds(30))).ShouldBe(0, first.Error);
+        }
+
+        var stoppedAt = TimeProvider.System.GetUtcNow();
+        var before = Fires(root.Path).Count;
+        await Task.Delay(TimeSpan.FromSeconds(7));
+
+        // When the node starts again and runs a little
+        var launchedAt = TimeProvider.System.GetUtcNow();
+        await using var second = LakehouseProcess.Start(root.Path, Node("node-a"), "schedule");
+        await second.WaitForLogAsync("started (clustered on PostgreSQL", TimeSpan.FromSeconds(30));
+        await ScheduleCommandTests.WaitUntilAsync(() => Fires(root.Path).Count >= before + 3, TimeSpan.FromSeconds(30), second);
+        await second.TerminateAsync();
+        (await second.WaitForExitAsync(TimeSpan.FromSeconds(30))).ShouldBe(0, second.Error);
+
+        // Then the missed fires were caught up by one run, not three, and the schedule went on as before
+        var records = ScheduleCommandTests.RunRecords(root.Path).Skip(before).ToList();
+        var missed = records.Where(r => r.GetProperty("scheduledFor").GetDateTimeOffset() is var due && due > stoppedAt && due <= launchedAt).ToList();
+        missed.Count.ShouldBe(1, string.Join("\n", records));
+        second.Error.ShouldContain("catching up on the fire due at");
+        Fires(root.Path).Select(f => f.ScheduledFor).ShouldBeUnique();
+        records.Count.ShouldBeGreaterThanOrEqualTo(3);
+    }
+
+    [SkippableFact]
     public async Task A_node_keeps_retrying_while_postgresql_is_away_and_says_so()
     {
         RealDependency.Require(postgres.MissingReason);
