@@ -40,6 +40,14 @@ internal sealed record LeaseRecord
     public required DateTimeOffset AcquiredAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset? ReleasedAt { get; init; }
+
+    /// <summary>The holder's machine and process, so a holder known to be dead need not be waited out.</summary>
+    public string? Host { get; init; }
+
+    public int? ProcessId { get; init; }
+
+    /// <summary>A random id per process: tells a reused pid (a restarted container's pid 1) from the holder.</summary>
+    public string? ProcessToken { get; init; }
 }
 
 /// <summary>
@@ -55,6 +63,11 @@ internal sealed record LeaseRecord
 /// </remarks>
 internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions options, TimeProvider time, ILogger<LakeLeases> logger)
 {
+    private static readonly string ProcessToken = Guid.NewGuid().ToString("N");
+
+    // The owners this process holds now; a lease of this process that is not among them was left by a failed release.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Live = new(StringComparer.Ordinal);
+
     public LeaseOptions Options => options;
 
     /// <summary>Who this process is, for the holder line: host and pid.</summary>
@@ -122,7 +135,7 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
         }
 
         var current = await ReadAsync(generations[^1], name, ct);
-        return current.ReleasedAt is null && current.ExpiresAt > time.GetUtcNow() ? current : null;
+        return current.ReleasedAt is null && current.ExpiresAt > time.GetUtcNow() && !IsGone(current) ? current : null;
     }
 
     private async Task<(LakeLease? Lease, LeaseRecord? HeldBy)> TryAcquireAsync(string name, string purpose, CancellationToken ct)
@@ -135,12 +148,16 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
             var newest = generations[^1];
             top = LakeKeys.LeaseGeneration(newest.Key);
             var current = await ReadAsync(newest, name, ct);
-            if (current.ReleasedAt is null && current.ExpiresAt > now)
+            if (current.ReleasedAt is null && current.ExpiresAt > now && !IsGone(current))
             {
                 return (null, current);
             }
 
-            if (current.ReleasedAt is null)
+            if (current.ReleasedAt is null && current.ExpiresAt > now)
+            {
+                LogHolderGone(name, current.Holder);
+            }
+            else if (current.ReleasedAt is null)
             {
                 LogTakingOver(name, current.Holder, current.ExpiresAt);
             }
@@ -153,6 +170,9 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
             Holder = $"{purpose} on {ThisProcess}",
             AcquiredAt = now,
             ExpiresAt = now + options.Duration,
+            Host = Environment.MachineName,
+            ProcessId = Environment.ProcessId,
+            ProcessToken = ProcessToken,
         };
         var key = LakeKeys.Lease(name, top + 1);
         if (!await store.TryCreateAsync(key, Serialize(record), ct))
@@ -174,6 +194,7 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
             await store.DeleteAsync(older.Key, ct);
         }
 
+        Live[record.Owner] = true;
         LogAcquired(name, record.Holder);
         return (new LakeLease(this, key, record), null);
     }
@@ -194,6 +215,7 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
 
     internal async Task ReleaseAsync(ObjectKey key, LeaseRecord record)
     {
+        Live.TryRemove(record.Owner, out _);
         try
         {
             // Marked released rather than deleted: the generation stays, so the next holder takes the one above it.
@@ -232,6 +254,35 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
         return Unknown(name, info.LastModified) with { ExpiresAt = info.LastModified + options.Duration };
     }
 
+    /// <summary>
+    /// Whether the holder is a process on this machine that no longer runs (killed, crashed) or a lease this process
+    /// failed to release: waiting out its expiry would only delay the run that heals what it left.
+    /// </summary>
+    private static bool IsGone(LeaseRecord holder)
+    {
+        if (holder.Host != Environment.MachineName || holder.ProcessId is not { } pid)
+        {
+            return false;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            return holder.ProcessToken != ProcessToken || !Live.ContainsKey(holder.Owner);
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+
+            // A process started after the lease was taken merely reuses the pid.
+            return process.HasExited || process.StartTime.ToUniversalTime() > holder.AcquiredAt.UtcDateTime.AddSeconds(1);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return true;
+        }
+    }
+
     private static LeaseRecord Unknown(string name, DateTimeOffset since) => new()
     {
         Name = name, Owner = "", Holder = "another process (its lease is being written)", AcquiredAt = since, ExpiresAt = since,
@@ -247,6 +298,9 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease} expired at {ExpiredAt} without being released by {Holder} (did it die?): taking it over")]
     private partial void LogTakingOver(string lease, string holder, DateTimeOffset expiredAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease} is held by {Holder}, which no longer runs: taking it over")]
+    private partial void LogHolderGone(string lease, string holder);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Lease {Lease} of {Holder} was lost: it expired and another process took it")]
     private partial void LogLost(string lease, string holder);

@@ -78,6 +78,29 @@ public sealed class LakeLeasesTests : IDisposable
     }
 
     [Fact]
+    public async Task The_unexpired_lease_of_a_killed_process_on_this_machine_is_taken_over_at_once()
+    {
+        // Given a lease valid for another minute, held by a process of this machine that has exited
+        var store = new FileSystemObjectStore(temp.Path);
+        using var gone = Process.Start("true")!;
+        await gone.WaitForExitAsync();
+        var now = TimeProvider.System.GetUtcNow();
+        var killed = new LeaseRecord
+        {
+            Name = "spacex.launches", Owner = "killed", Holder = $"run 1 on {Environment.MachineName}, pid {gone.Id}",
+            AcquiredAt = now.AddSeconds(-5), ExpiresAt = now.AddMinutes(1),
+            Host = Environment.MachineName, ProcessId = gone.Id, ProcessToken = "another process",
+        };
+        await store.PutBytesAsync(LakeKeys.Lease("spacex.launches", 1), JsonSerializer.SerializeToUtf8Bytes(killed, LakeJson.Options), CancellationToken.None);
+
+        // When a run asks for it without waiting
+        await using var lease = await Leases(store).AcquireAsync("spacex.launches", "run 2", TimeSpan.Zero, CancellationToken.None);
+
+        // Then it holds it: nobody waits out the lease of a process that is gone
+        lease.Record.Holder.ShouldStartWith("run 2");
+    }
+
+    [Fact]
     public async Task A_held_lease_is_renewed_so_it_outlives_its_duration_while_the_holder_works()
     {
         // Given leases that last 600 ms unless renewed
