@@ -175,10 +175,31 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
             ProcessToken = ProcessToken,
         };
         var key = LakeKeys.Lease(name, top + 1);
+
+        // Counted as live before the object exists: a contender in this same process must never read it as left over.
+        Live[record.Owner] = true;
+        var won = false;
+        try
+        {
+            won = await TryCreateAsync(key, record, name, ct);
+        }
+        finally
+        {
+            if (!won)
+            {
+                Live.TryRemove(record.Owner, out _);
+            }
+        }
+
+        return won ? (new LakeLease(this, key, record), null) : (null, await CurrentAsync(name, now, ct));
+    }
+
+    /// <summary>Creates generation <paramref name="key"/>; true when it is this holder's and the newest.</summary>
+    private async Task<bool> TryCreateAsync(ObjectKey key, LeaseRecord record, string name, CancellationToken ct)
+    {
         if (!await store.TryCreateAsync(key, Serialize(record), ct))
         {
-            var winner = await store.GetInfoAsync(key, ct);
-            return (null, winner is null ? Unknown(name, now) : await ReadAsync(winner, name, ct));
+            return false;
         }
 
         // A contender that listed long ago may create a generation below the newest one: only the newest counts.
@@ -186,7 +207,7 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
         if (after[^1].Key != key)
         {
             await store.DeleteAsync(key, ct);
-            return (null, await ReadAsync(after[^1], name, ct));
+            return false;
         }
 
         foreach (var older in after.Where(o => o.Key != key))
@@ -194,9 +215,15 @@ internal sealed partial class LakeLeases(IObjectStore store, LeaseOptions option
             await store.DeleteAsync(older.Key, ct);
         }
 
-        Live[record.Owner] = true;
         LogAcquired(name, record.Holder);
-        return (new LakeLease(this, key, record), null);
+        return true;
+    }
+
+    /// <summary>Who holds <paramref name="name"/> now that this attempt did not get it.</summary>
+    private async Task<LeaseRecord> CurrentAsync(string name, DateTimeOffset now, CancellationToken ct)
+    {
+        var generations = await store.ListAllAsync(LakeKeys.LeasePrefix(name), ct);
+        return generations.Count == 0 ? Unknown(name, now) : await ReadAsync(generations[^1], name, ct);
     }
 
     /// <summary>Renews the lease; false when it was lost (expired and taken by someone else).</summary>
