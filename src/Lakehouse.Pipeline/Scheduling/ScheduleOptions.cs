@@ -58,7 +58,7 @@ internal sealed class ScheduleOptions
     /// <summary>How long to wait before retrying when PostgreSQL is unreachable while running.</summary>
     public TimeSpan DatabaseRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>This node's name in the cluster; empty lets Quartz make one from the host name and the time.</summary>
+    /// <summary>This node's name (in the cluster, and in run records); empty means <c>{host}-{pid}</c>.</summary>
     public string NodeId { get; set; } = "";
 
     /// <summary>

@@ -20,7 +20,10 @@ internal static class SchedulingServiceCollectionExtensions
             quartz.ConfigureScheduler(scheduler =>
             {
                 scheduler.InstanceName = "lakehouse";
-                scheduler.InstanceId = string.IsNullOrWhiteSpace(options.NodeId) ? "AUTO" : options.NodeId;
+                // Unique per process on any machine (a container's host name is its id); run records name it as the node.
+                scheduler.InstanceId = string.IsNullOrWhiteSpace(options.NodeId)
+                    ? $"{Environment.MachineName}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+                    : options.NodeId;
                 scheduler.IdleWaitTime = options.IdleWaitTime;
             });
             quartz.UseDefaultThreadPool(options.MaxConcurrentRuns);
