@@ -11,7 +11,8 @@ namespace Lakehouse.Scheduling;
 /// fire: nothing it throws reaches the scheduler.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed partial class DatasetRunJob(LakehousePipeline pipeline, ScheduleShutdown shutdown, TimeProvider time, ILogger<DatasetRunJob> logger) : IJob
+internal sealed partial class DatasetRunJob(
+    LakehousePipeline pipeline, ScheduleShutdown shutdown, ScheduleOptions options, TimeProvider time, ILogger<DatasetRunJob> logger) : IJob
 {
     /// <summary>The group every dataset job and trigger lives in, apart from anything else sharing the database.</summary>
     public const string Group = "lakehouse";
@@ -22,7 +23,7 @@ internal sealed partial class DatasetRunJob(LakehousePipeline pipeline, Schedule
         var dataset = context.JobDetail.Key.Name;
         var fire = new ScheduledFire(context.ScheduledFireTimeUtc ?? context.FireTimeUtc, context.Scheduler.SchedulerInstanceId);
         var late = time.GetUtcNow() - fire.ScheduledFor;
-        if (late > TimeSpan.FromSeconds(5))
+        if (late > options.MisfireThreshold)
         {
             // A misfire (the node was down or busy): one catch-up run, however many fires were missed.
             LogCatchingUp(dataset, fire.ScheduledFor, late.TotalSeconds);
