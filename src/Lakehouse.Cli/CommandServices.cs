@@ -17,11 +17,14 @@ internal static class CommandServices
 
     /// <param name="parseResult">The command line, for <c>--config</c>.</param>
     /// <param name="overrides">Settings the command imposes over every layer, or null.</param>
-    public static ServiceProvider Build(ParseResult parseResult, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="more">Services only this command needs (the scheduler), or null.</param>
+    public static ServiceProvider Build(
+        ParseResult parseResult, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection, LakehouseConfiguration>? more = null)
     {
         var configuration = LakehouseConfiguration.ForProcess(parseResult.GetValue(ConfigOption), overrides);
-        var provider = new ServiceCollection()
-            .AddLakehouse(configuration)
+        var services = new ServiceCollection().AddLakehouse(configuration);
+        more?.Invoke(services, configuration);
+        var provider = services
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         provider.ValidateLakehouseOptions();
         return provider;

@@ -34,6 +34,7 @@ internal static class LakehouseCli
         root.Subcommands.Add(RebuildCommands.Model(console));
         root.Subcommands.Add(QueryCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(ScheduleCommand.Create(console));
         return root;
     }
 
@@ -93,6 +94,8 @@ internal static class LakehouseCli
     private static int? ToExitCode(Exception ex) => ex switch
     {
         ConfigurationException or UsageException or Querying.QueryRefusedException or Runs.UnknownDatasetException or Runs.BackfillRefusedException => ExitCodes.UsageOrConfiguration,
+        Scheduling.ScheduleRefusedException => ExitCodes.UsageOrConfiguration,
+        Lake.LakeLeaseHeldException => ExitCodes.Failure,
         Querying.GoldDatabaseException { IsMissing: true } => ExitCodes.UsageOrConfiguration,
         OperationCanceledException => ExitCodes.Interrupted,
         DuckDb.DuckDbException { ErrorType: DuckDb.DuckDbErrorType.Interrupt } => ExitCodes.Interrupted,

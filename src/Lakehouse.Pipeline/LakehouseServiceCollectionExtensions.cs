@@ -1,6 +1,7 @@
 using Lakehouse.Bronze;
 using Lakehouse.Configuration;
 using Lakehouse.Gold;
+using Lakehouse.Lake;
 using Lakehouse.Runs;
 using Lakehouse.Silver;
 using Lakehouse.Sources;
@@ -55,6 +56,9 @@ internal static class LakehouseServiceCollectionExtensions
             // Gold models the sources that have silver scripts: one still without them must not stop the others' gold.
             [.. sp.GetServices<ISource>().Select(s => s.Name).Where(HasSilver)],
             sp.GetRequiredService<ILogger<GoldStage>>()));
+        services.AddOptions<LeaseOptions>().Bind(configuration.Root.GetSection(LeaseOptions.Section));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<LeaseOptions>>().Value);
+        services.AddSingleton<LakeLeases>();
         services.AddSingleton<LakehousePipeline>();
         services.AddSingleton<Backfill>();
         services.AddSingleton<LakeStatus>();

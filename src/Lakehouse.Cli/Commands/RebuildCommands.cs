@@ -22,8 +22,11 @@ internal static class RebuildCommands
             using var services = CommandServices.Build(parseResult);
             var pipeline = services.GetRequiredService<LakehousePipeline>();
             var silver = services.GetRequiredService<SilverStage>();
+            var leases = services.GetRequiredService<Lake.LakeLeases>();
             foreach (var dataset in pipeline.Sources.SelectMany(s => s.Datasets))
             {
+                // Never beside a run of the same dataset (a scheduled one) that transforms it too.
+                await using var held = await leases.AcquireAsync(dataset.Name.ToString(), "lakehouse transform", leases.Options.DatasetWait, ct);
                 var result = await silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), ct);
                 await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{dataset.Name}: {result.Groups} landing runs transformed, {result.RowsTransformed:N0} rows, {result.RowsQuarantined:N0} quarantined"));
@@ -43,7 +46,15 @@ internal static class RebuildCommands
         {
             using var services = CommandServices.Build(parseResult);
             var gold = services.GetRequiredService<GoldStage>();
-            var built = await gold.ModelAsync(parseResult.GetValue(rebuild), ct);
+            var leases = services.GetRequiredService<Lake.LakeLeases>();
+            GoldBuildResult? built;
+
+            // One gold build at a time, also against a scheduled run's model step.
+            await using (await leases.AcquireAsync(LakehousePipeline.GoldLease, "lakehouse model", leases.Options.GoldWait, ct))
+            {
+                built = await gold.ModelAsync(parseResult.GetValue(rebuild), ct);
+            }
+
             if (built is null)
             {
                 await console.Error.WriteLineAsync("Gold is current: silver has not changed since it was built (use --rebuild to build it anyway).");

@@ -35,7 +35,7 @@ internal static class StatusCommand
                     table.AddRow(
                         Markup.Escape(row.Dataset),
                         row.LastLandedAt?.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "never",
-                        row.Freshness is { } age ? Age(age) : "-",
+                        Markup.Escape(Freshness(row)),
                         Markup.Escape(row.LastRunId is null ? "-" : $"{row.LastRunId} ({row.LastRunStatus})"),
                         row.BronzeObjects.ToString("N0", CultureInfo.InvariantCulture),
                         row.SilverRows.ToString("N0", CultureInfo.InvariantCulture),
@@ -57,6 +57,23 @@ internal static class StatusCommand
         });
         return command;
     }
+
+    /// <summary>"3 h ago", with the schedule's interval, and flagged when older than two intervals.</summary>
+    private static string Freshness(DatasetStatusRow row)
+    {
+        var text = row.Freshness is { } age ? Age(age) : row.Schedule is null ? "-" : "never";
+        if (row.ScheduleInterval is { } every)
+        {
+            text += $" (every {Interval(every)})";
+        }
+
+        return row.Stale ? $"{text} STALE" : text;
+    }
+
+    private static string Interval(TimeSpan every) => every.TotalMinutes < 1 ? $"{(int)every.TotalSeconds} s"
+        : every.TotalHours < 1 ? $"{(int)every.TotalMinutes} min"
+        : every.TotalDays < 2 ? $"{(int)every.TotalHours} h"
+        : $"{(int)every.TotalDays} days";
 
     private static string Age(TimeSpan age) => age.TotalMinutes < 1 ? "just now"
         : age.TotalHours < 1 ? $"{(int)age.TotalMinutes} min ago"

@@ -19,9 +19,15 @@ internal sealed class LakehouseSecrets
 
     public string? S3SecretKey { get; init; }
 
+    /// <summary>
+    /// The password inside the scheduler's PostgreSQL connection string (<c>Lakehouse__Scheduling__ConnectionString</c>),
+    /// so that it is redacted wherever it might appear in a log line.
+    /// </summary>
+    public string? SchedulingDatabasePassword { get; init; }
+
     /// <summary>Every secret value that is set, for redaction.</summary>
     public IEnumerable<string> Values =>
-        new[] { NasaApiKey, RawgApiKey, S3AccessKey, S3SecretKey }.Where(v => !string.IsNullOrEmpty(v))!;
+        new[] { NasaApiKey, RawgApiKey, S3AccessKey, S3SecretKey, SchedulingDatabasePassword }.Where(v => !string.IsNullOrEmpty(v))!;
 
     public static LakehouseSecrets FromEnvironment(IReadOnlyDictionary<string, string> environment) => new()
     {
@@ -29,7 +35,20 @@ internal sealed class LakehouseSecrets
         RawgApiKey = NonEmpty(environment, RawgApiKeyVariable),
         S3AccessKey = NonEmpty(environment, S3AccessKeyVariable),
         S3SecretKey = NonEmpty(environment, S3SecretKeyVariable),
+        SchedulingDatabasePassword = PasswordOf(NonEmpty(environment, "Lakehouse__Scheduling__ConnectionString")),
     };
+
+    private static string? PasswordOf(string? connectionString)
+    {
+        try
+        {
+            return connectionString is null ? null : new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password;
+        }
+        catch (ArgumentException)
+        {
+            return null; // the schedule command reports a malformed connection string itself
+        }
+    }
 
     public override string ToString() =>
         $"{NasaApiKeyVariable}={Shown(NasaApiKey)}, {RawgApiKeyVariable}={Shown(RawgApiKey)}, " +

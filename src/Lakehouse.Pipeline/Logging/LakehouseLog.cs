@@ -22,6 +22,9 @@ internal static class LakehouseLog
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("System", LogEventLevel.Warning)
+
+            // Quartz narrates its start-up at Information; its warnings (a failed node, a lost database) still show.
+            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.With(new SecretRedactor(secrets.Values))
             .WriteTo.Console(

@@ -7,7 +7,7 @@ using Lakehouse.Storage;
 namespace Lakehouse.Runs;
 
 /// <summary>Where each dataset stands, read from the lake alone (<c>lakehouse status</c>).</summary>
-internal sealed class LakeStatus(IObjectStore store, IEnumerable<ISource> sources, GoldOptions gold, TimeProvider time)
+internal sealed class LakeStatus(IObjectStore store, IEnumerable<ISource> sources, GoldOptions gold, LakehouseConfiguration configuration, TimeProvider time)
 {
     public async Task<IReadOnlyList<DatasetStatusRow>> ReadAsync(CancellationToken ct)
     {
@@ -22,6 +22,8 @@ internal sealed class LakeStatus(IObjectStore store, IEnumerable<ISource> source
 
         runs.Sort((a, b) => string.CompareOrdinal(a.RunId, b.RunId));
         var goldRows = ReadGoldRowCounts();
+        var schedules = Schedules();
+        var now = time.GetUtcNow();
         var rows = new List<DatasetStatusRow>();
         foreach (var dataset in sources.SelectMany(s => s.Datasets))
         {
@@ -40,22 +42,60 @@ internal sealed class LakeStatus(IObjectStore store, IEnumerable<ISource> source
             var name = dataset.Name.ToString();
             var lastRun = runs.LastOrDefault(r => r.Datasets.Any(d => d.Dataset == name));
             var lastOwn = lastRun?.Datasets.First(d => d.Dataset == name);
+            var age = state?.LastLandedAt is { } landed ? now - landed : (TimeSpan?)null;
+            var schedule = schedules.GetValueOrDefault(name);
+            var interval = schedule?.Interval(now);
             var lastError = runs.Select(r => r.Datasets.FirstOrDefault(d => d.Dataset == name && d.Status == DatasetStatus.Failed)).LastOrDefault(d => d is not null);
             rows.Add(new DatasetStatusRow(
                 name,
                 state?.Cursor,
                 state?.LastLandedAt,
-                state?.LastLandedAt is { } landed ? time.GetUtcNow() - landed : null,
+                age,
                 lastRun?.RunId,
                 lastOwn?.Status.ToString().ToLowerInvariant(),
                 bronze,
                 silverRows,
                 quarantined,
                 dataset.GoldTable is { } table && goldRows.TryGetValue(table, out var g) ? g : null,
-                lastError?.Message));
+                lastError?.Message)
+            {
+                Schedule = schedule?.Cron,
+                ScheduleInterval = interval == TimeSpan.MaxValue ? null : interval,
+
+                // Never landed counts as stale too once it is scheduled: the schedule should have landed something.
+                Stale = interval is { } every && every != TimeSpan.MaxValue && (age is null || age > 2 * every),
+            });
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The scheduled datasets and their cron; entries that are off, unknown or invalid are left out here (the schedule
+    /// command reports them), so status works whatever the schedule says.
+    /// </summary>
+    private Dictionary<string, Scheduling.ScheduledDataset> Schedules()
+    {
+        var schedules = new Dictionary<string, Scheduling.ScheduledDataset>(StringComparer.Ordinal);
+        Scheduling.ScheduleOptions options;
+        try
+        {
+            options = Scheduling.SchedulingServiceCollectionExtensions.ReadOptions(configuration);
+        }
+        catch (ConfigurationException)
+        {
+            return schedules;
+        }
+
+        foreach (var (dataset, cron) in options.Jobs)
+        {
+            if (Quartz.CronExpression.TryParse(cron.Trim(), out var expression) && dataset.Count(c => c == '.') == 1)
+            {
+                schedules[dataset] = new Scheduling.ScheduledDataset(DatasetName.Parse(dataset), cron.Trim(), expression.WithTimeZone(TimeZoneInfo.Utc));
+            }
+        }
+
+        return schedules;
     }
 
     private Dictionary<string, long> ReadGoldRowCounts()
@@ -99,4 +139,14 @@ internal sealed record DatasetStatusRow(
     long SilverRows,
     long QuarantinedRows,
     long? GoldRows,
-    string? LastError);
+    string? LastError)
+{
+    /// <summary>The dataset's cron expression (UTC), or null when it is not scheduled.</summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>The usual gap between its fires.</summary>
+    public TimeSpan? ScheduleInterval { get; init; }
+
+    /// <summary>Scheduled, and its newest landed data is older than two intervals (or it never landed).</summary>
+    public bool Stale { get; init; }
+}

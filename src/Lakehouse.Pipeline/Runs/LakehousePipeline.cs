@@ -21,16 +21,20 @@ internal sealed partial class LakehousePipeline(
     BronzeLander lander,
     SilverStage silver,
     GoldStage gold,
+    LakeLeases leases,
     TimeProvider time,
     ILogger<LakehousePipeline> logger)
 {
+    /// <summary>The lease that lets one gold build at a time write the gold database.</summary>
+    public const string GoldLease = "_gold";
+
     public IReadOnlyList<ISource> Sources { get; } = [.. sources];
 
     /// <summary>Runs the flow for the requested sources and datasets (all when none are named).</summary>
     public Task<RunRecord> RunAsync(RunRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ExecuteAsync(request.Trigger, Select(request), LandIncrementalAsync, ct);
+        return ExecuteAsync(request.Trigger, Select(request), LandIncrementalAsync, ct, request.Fire);
     }
 
     /// <summary>
@@ -42,12 +46,18 @@ internal sealed partial class LakehousePipeline(
         ExecuteAsync(trigger, [(source, datasets)], landing, ct);
 
     private async Task<RunRecord> ExecuteAsync(
-        string trigger, List<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> selected, LandSource landSource, CancellationToken ct)
+        string trigger, List<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> selected, LandSource landSource, CancellationToken ct,
+        ScheduledFire? fire = null)
     {
         var run = RunId.New(time);
         var clock = Stopwatch.StartNew();
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Value });
-        var record = new RunRecord { RunId = run.Value, Trigger = trigger, StartedAt = time.GetUtcNow() };
+
+        // Another process landing one of these datasets (a manual run during a scheduled one) is waited for briefly;
+        // then this run stops, naming it, before it has written anything.
+        await using var held = await leases.AcquireAllAsync(
+            selected.SelectMany(s => s.Datasets).Select(d => d.Name.ToString()), $"run {run} ({trigger})", leases.Options.DatasetWait, ct);
+        var record = new RunRecord { RunId = run.Value, Trigger = trigger, StartedAt = time.GetUtcNow(), ScheduledFor = fire?.ScheduledFor, Node = fire?.Node };
         await SaveAsync(record, ct);
         var names = string.Join(", ", selected.SelectMany(s => s.Datasets).Select(d => d.Name));
         LogStarted(run, names);
@@ -271,7 +281,12 @@ internal sealed partial class LakehousePipeline(
             // Gold's meta_run is built from the run records, so this run's record (as it stands before the model
             // step) must be in the lake first.
             await SaveAsync(record with { DurationMs = clock.ElapsedMilliseconds }, ct);
-            var built = await gold.ModelAsync(rebuild: false, ct);
+            GoldBuildResult? built;
+            await using (await leases.AcquireAsync(GoldLease, $"gold build of run {record.RunId}", leases.Options.GoldWait, ct))
+            {
+                built = await gold.ModelAsync(rebuild: false, ct);
+            }
+
             return built is null ? record : record with { GoldRows = built.RowsPerTable };
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -380,8 +395,14 @@ internal sealed partial class LakehousePipeline(
 /// <summary>What to run: sources and datasets by name (none means all), and what asked for it.</summary>
 internal sealed record RunRequest(string Trigger, IReadOnlySet<string> Sources, IReadOnlySet<DatasetName> Datasets)
 {
+    /// <summary>The scheduler's fire that asked for the run, kept in its record; null for other triggers.</summary>
+    public ScheduledFire? Fire { get; init; }
+
     public static RunRequest All(string trigger) => new(trigger, new HashSet<string>(), new HashSet<DatasetName>());
 }
+
+/// <summary>A scheduled fire: when it was due, and which scheduler node ran it.</summary>
+internal sealed record ScheduledFire(DateTimeOffset ScheduledFor, string Node);
 
 /// <summary>A run asked for a source or dataset that does not exist (a usage error: exit code 2).</summary>
 internal sealed class UnknownDatasetException(string message) : Exception(message);

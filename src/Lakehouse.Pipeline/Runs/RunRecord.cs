@@ -12,6 +12,12 @@ internal sealed record RunRecord
     public required string Trigger { get; init; }
 
     public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>For a scheduled run: the fire time it was due at (one record per fire, across a cluster).</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
+
+    /// <summary>For a scheduled run: the scheduler node (Quartz instance id) that ran it.</summary>
+    public string? Node { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public RunStatus Status { get; init; } = RunStatus.Running;
 

@@ -56,6 +56,14 @@ internal interface IObjectStore
     /// </summary>
     string? LocalPathOf(ObjectKey key);
 
+    /// <summary>
+    /// Creates the object only when no object has that key: true when this call created it, false when one was there
+    /// (leases on the lake are built on it). The folder store guarantees it with an exclusive create; S3 uses a
+    /// conditional write where the server honours one and otherwise reads the object back (see
+    /// <see cref="S3ObjectStore.TryCreateAsync"/> for what that can and cannot promise).
+    /// </summary>
+    Task<bool> TryCreateAsync(ObjectKey key, byte[] content, CancellationToken ct);
+
     /// <summary>Deletes the object; deleting one that does not exist is not an error.</summary>
     Task DeleteAsync(ObjectKey key, CancellationToken ct);
 }

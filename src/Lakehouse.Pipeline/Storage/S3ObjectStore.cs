@@ -221,6 +221,68 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         return ListValidatedAsync(prefix, ct);
     }
 
+    /// <summary>
+    /// Creates the object only when the key is free: a HEAD first, then a PUT with <c>If-None-Match: *</c> (MinIO and
+    /// AWS answer 412 when another writer got there first), then, after <see cref="S3ObjectStoreOptions.CreateSettle"/>,
+    /// a read-back that must find this call's own bytes.
+    /// </summary>
+    /// <remarks>
+    /// On a server that honours the conditional PUT this is exact. On one that ignores it (s3rver does), two writers
+    /// racing for a free key overwrite each other and the read-back decides: the last writer wins, and the earlier one
+    /// sees foreign bytes and backs off, provided its read-back comes after the later write, i.e. provided the two
+    /// PUTs land within the settle time of each other's HEAD. A writer stalled longer than that between its HEAD and
+    /// its PUT can still believe it won: that is the honest limit of a store without conditional writes.
+    /// </remarks>
+    public async Task<bool> TryCreateAsync(ObjectKey key, byte[] content, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(content);
+        if (await GetInfoAsync(key, ct) is not null)
+        {
+            return false;
+        }
+
+        var created = await Call("PutObject", key.Value, async c =>
+        {
+            try
+            {
+                using var body = new MemoryStream(content, writable: false);
+                await client.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = options.Bucket,
+                    Key = FullKey(key),
+                    InputStream = body,
+                    AutoCloseStream = false,
+                    UseChunkEncoding = false,
+                    IfNoneMatch = "*",
+                }, c);
+                return true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+            {
+                return false;
+            }
+        }, ct);
+        if (!created)
+        {
+            return false;
+        }
+
+        await Task.Delay(options.CreateSettle, ct);
+        try
+        {
+            await using var stream = await OpenReadAsync(key, ct);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, ct);
+            return buffer.ToArray().AsSpan().SequenceEqual(content);
+        }
+        catch (ObjectNotFoundException)
+        {
+            // Deleted at once by someone who saw it as theirs to release: not ours either way.
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     public async Task DeleteAsync(ObjectKey key, CancellationToken ct)
     {

@@ -60,6 +60,12 @@ internal sealed partial class S3ObjectStoreOptions
     /// <summary>The size of each part but the last; at least 5 MiB (<see cref="MinPartSize"/>).</summary>
     public long MultipartPartSize { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// How long a create-if-absent (a lease on the lake) waits before reading its object back, on servers that
+    /// ignore conditional writes: racing writers whose PUTs land within this time of each other are told apart.
+    /// </summary>
+    public TimeSpan CreateSettle { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Keys per ListObjectsV2 page, at most 1,000 (S3's limit). Tests lower it to exercise paging.</summary>
     public int MaxKeysPerPage { get; set; } = 1000;
 

@@ -29,6 +29,7 @@ public sealed class HelpTests
     [InlineData("model")]
     [InlineData("demo")]
     [InlineData("backfill")]
+    [InlineData("schedule")]
     public async Task Every_pipeline_command_explains_itself_and_its_options(string command)
     {
         var result = await CliRunner.RunAsync(command, "--help");
