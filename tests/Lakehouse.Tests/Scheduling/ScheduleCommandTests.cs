@@ -70,7 +70,9 @@ public sealed class ScheduleCommandTests
         // And datasets that are off or unmentioned are listed as not scheduled
         lines.Single(l => l.StartsWith("spacex.crew ", StringComparison.Ordinal)).ShouldEndWith("not scheduled");
         lines.Single(l => l.StartsWith("spacex.capsules ", StringComparison.Ordinal)).ShouldEndWith("not scheduled");
-        lines.Length.ShouldBe(1 + 8);
+        lines.Count(l => l.StartsWith("spacex.", StringComparison.Ordinal)).ShouldBe(8);
+        lines.ShouldContain(l => l.StartsWith("nasa.neo_feed ", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.StartsWith("rawg.games ", StringComparison.Ordinal));
     }
 
     [Fact]
