@@ -76,6 +76,21 @@ public sealed class ScheduleCommandTests
     }
 
     [Fact]
+    public async Task The_committed_default_schedule_names_only_datasets_that_exist()
+    {
+        // Given the committed config/lakehouse.json (copied beside the binary), unchanged
+        // When its schedule is listed
+        var result = await CliRunner.RunAsync("schedule", "--list");
+
+        // Then it validates (every scheduled dataset is registered) and covers every source
+        result.ExitCode.ShouldBe(0, result.Error);
+        foreach (var dataset in new[] { "spacex.launches", "nasa.neo_feed", "nasa.apod", "nasa.donki_gst", "rawg.games", "rawg.parent_platforms" })
+        {
+            result.Output.Split('\n').ShouldContain(l => l.StartsWith(dataset + " ", StringComparison.Ordinal) && !l.EndsWith("not scheduled", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task A_second_scheduler_on_the_same_folder_lake_refuses_and_names_the_first()
     {
         // Given a scheduler running on a folder lake, without clustering (its one job fires in 2099)
