@@ -196,7 +196,7 @@ internal sealed class BackfillProgressView(TextWriter error, bool interactive) :
             if (interactive)
             {
                 var filled = (int)Math.Round(fraction * Width);
-                error.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string('-', Width - filled)}] {value.Done}/{value.Total} partitions{failed}, {fraction:P0}, about {remaining} left   "));
+                error.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string('-', Width - filled)}] {value.Done}/{value.Total} partitions{failed}, {fraction * 100:0}%, about {remaining} left   "));
                 drawn = true;
                 return;
             }
@@ -205,7 +205,7 @@ internal sealed class BackfillProgressView(TextWriter error, bool interactive) :
             if (tenth != lastTenth || value.Done == value.Total)
             {
                 lastTenth = tenth;
-                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"backfill: {value.Done}/{value.Total} partitions landed{failed} ({fraction:P0}), about {remaining} left"));
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"backfill: {value.Done}/{value.Total} partitions landed{failed} ({fraction * 100:0}%), about {remaining} left"));
             }
         }
     }

@@ -92,9 +92,34 @@ public sealed class BackfillCommandTests : IDisposable
         dataset.GetProperty("objectsUnchanged").GetInt32().ShouldBe(dataset.GetProperty("apiCalls").GetInt32());
     }
 
-    private string WriteConfig(Uri api)
+    [Fact]
+    public async Task A_plan_beyond_what_is_left_of_a_monthly_quota_is_refused_unless_forced()
+    {
+        // Given RAWG with a quota of 10 requests a month, none used yet
+        var config = WriteConfig(new Uri("http://127.0.0.1:9"), new() { ["Lakehouse:Sources:Rawg:QuotaRequests"] = "10" });
+
+        // When two years of release months (24 partitions, at least 24 requests) are planned, then planned with --force
+        var refused = await CliRunner.RunAsync("backfill", "--source", "rawg", "--dataset", "games", "--from", "2022-01-01", "--to", "2023-12-31", "--dry-run", "--config", config);
+        var forced = await CliRunner.RunAsync("backfill", "--source", "rawg", "--dataset", "games", "--from", "2022-01-01", "--to", "2023-12-31", "--dry-run", "--force", "--config", config);
+
+        // Then the plan is refused with what it needs and what is left (exit 2); forced, it is shown with the quota
+        refused.ExitCode.ShouldBe(2, refused.Error);
+        refused.Error.ShouldContain("This backfill needs at least 24 requests, but 10 of rawg's 10 a month are left");
+        refused.Error.ShouldContain("--force");
+        forced.ExitCode.ShouldBe(0, forced.Error);
+        forced.Error.ShouldContain("rawg.games: 24 partition(s) to land (calendar months)");
+        forced.Error.ShouldContain("Quota: 10 requests a month; 0 used, 10 left");
+        forced.Error.ShouldContain("It does not fit in one month");
+    }
+
+    private string WriteConfig(Uri api, Dictionary<string, string?>? more = null)
     {
         var settings = PipelineHost.Settings(temp.Path, api);
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
         var path = temp.Combine("config.json");
         File.WriteAllText(path, JsonSerializer.Serialize(ConfigFile.Nest(settings)));
         return path;

@@ -68,6 +68,29 @@ public sealed class NasaBackfillTests : IAsyncLifetime, IDisposable
         }
 
         result.Error.ShouldNotContain(Key);
+
+        // And, its stderr not being a terminal, progress came as log lines rather than a redrawn bar
+        result.Error.ShouldContain("backfill: 2/2 partitions landed (100%)");
+        result.Error.ShouldNotContain("\r");
+    }
+
+    [Fact]
+    public async Task A_refused_key_stops_the_nasa_source_after_one_request_naming_NASA_API_KEY()
+    {
+        // Given a key the gateway refuses (403 API_KEY_INVALID)
+        var root = temp.Combine("bad-key");
+
+        // When every NASA dataset is backfilled for a month
+        var result = await RunAsync(root, ["--from", "2024-03-01", "--to", "2024-03-31", "--dataset", "apod", "--dataset", "donki_cme", "--concurrency", "1", "--format", "json"], key: "not-the-right-key-000000000000000000000000");
+
+        // Then the run fails (exit 1) after one request, without retries; the message names NASA_API_KEY, not the key
+        result.ExitCode.ShouldBe(1, result.Error);
+        server.RequestCount.ShouldBe(1);
+        result.Output.ShouldContain("NASA_API_KEY");
+        result.Output.ShouldNotContain("not-the-right-key");
+        result.Error.ShouldNotContain("not-the-right-key");
+        using var run = JsonDocument.Parse(result.Output);
+        run.RootElement.GetProperty("datasets").EnumerateArray().ShouldAllBe(d => d.GetProperty("status").GetString() == "failed");
     }
 
     [Fact]
