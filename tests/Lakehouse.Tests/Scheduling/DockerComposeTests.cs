@@ -101,16 +101,8 @@ public sealed class DockerComposeTests : IDisposable
             return null;
         }
 
-        var root = Environment.UserName == "root";
-        if (!root && !File.Exists("/usr/bin/sudo"))
-        {
-            return "docker-compose is not installed, and this user can neither run apt-get nor sudo.";
-        }
-
-        string[] prefix = root ? ["apt-get"] : ["sudo", "-n", "apt-get"];
-        var (update, updateOutput) = await RunAsync(prefix[0], [.. prefix[1..], "update"]);
-        var (install, output) = update == 0 ? await RunAsync(prefix[0], [.. prefix[1..], "install", "-y", "docker-compose"]) : (update, updateOutput);
-        return install == 0 && File.Exists("/usr/bin/docker-compose") ? null : $"docker-compose could not be installed: {output}";
+        return await AptPackages.InstallAsync("docker-compose") is { } reason ? reason
+            : File.Exists("/usr/bin/docker-compose") ? null : "apt-get installed docker-compose, but /usr/bin/docker-compose is missing.";
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args) =>

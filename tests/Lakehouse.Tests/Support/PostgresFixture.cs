@@ -121,21 +121,8 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>apt-get as root, or through sudo without a password; never prompts.</summary>
     private async Task<bool> TryInstallAsync()
     {
-        var (program, prefix) = IsRoot ? ("apt-get", Array.Empty<string>()) : ("sudo", new[] { "-n", "apt-get" });
-        if (!IsRoot && !File.Exists("/usr/bin/sudo"))
-        {
-            MissingReason = "PostgreSQL is not installed, and this user can neither run apt-get nor sudo.";
-            return false;
-        }
-
-        var (update, _) = await RunAsync(program, [.. prefix, "update"]);
-        var (install, output) = update == 0 ? await RunAsync(program, [.. prefix, "install", "-y", "postgresql"]) : (update, "apt-get update failed");
-        if (install != 0)
-        {
-            MissingReason = $"apt-get install postgresql failed: {output}";
-        }
-
-        return install == 0;
+        MissingReason = await AptPackages.InstallAsync("postgresql");
+        return MissingReason is null;
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] args, bool asServer = false)
