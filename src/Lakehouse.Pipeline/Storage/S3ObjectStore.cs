@@ -269,17 +269,26 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         }
 
         await Task.Delay(options.CreateSettle, ct);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var stream = await OpenReadAsync(key, ct);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, ct);
-            return buffer.ToArray().AsSpan().SequenceEqual(content);
-        }
-        catch (ObjectNotFoundException)
-        {
-            // Deleted at once by someone who saw it as theirs to release: not ours either way.
-            return false;
+            try
+            {
+                await using var stream = await OpenReadAsync(key, ct);
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, ct);
+                return buffer.ToArray().AsSpan().SequenceEqual(content);
+            }
+            catch (ObjectNotFoundException)
+            {
+                // Deleted at once by someone who saw it as theirs to release: not ours either way.
+                return false;
+            }
+            catch (AmazonClientException e) when (attempt < 5 && e.Message.Contains("hash", StringComparison.OrdinalIgnoreCase))
+            {
+                // The read crossed another writer's PUT of the same key (a server that ignores If-None-Match lets it
+                // overwrite): read again once that write has landed; its final bytes decide.
+                await Task.Delay(options.CreateSettle / 5, ct);
+            }
         }
     }
 
