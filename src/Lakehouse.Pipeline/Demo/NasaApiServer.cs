@@ -1,15 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Lakehouse.Demo;
 
@@ -44,108 +37,54 @@ internal sealed partial class NasaApiServer : IAsyncDisposable
     private const string JsonContentType = "application/json; charset=utf-8";
     private static readonly DateOnly ApodFirstDay = new(1995, 6, 16);
 
-    private readonly WebApplication app;
     private readonly NasaApiServerOptions options;
     private readonly TimeProvider time;
-    private readonly Lock requestsLock = new();
-    private readonly List<RecordedRequest> requests = [];
+    private LoopbackApiHost host = null!;
     private NasaCatalog catalog;
-    private Func<HttpContext, Task<bool>>? intercept;
-    private int disposed;
 
-    private NasaApiServer(WebApplication app, NasaCatalog catalog, NasaApiServerOptions options, TimeProvider time)
+    private NasaApiServer(NasaCatalog catalog, NasaApiServerOptions options, TimeProvider time)
     {
-        this.app = app;
         this.catalog = catalog;
         this.options = options;
         this.time = time;
     }
 
     /// <summary>Where the server listens, with a trailing slash: <c>http://127.0.0.1:{port}/</c>.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => host.BaseAddress;
 
-    /// <summary>What the server answers from; a swap takes effect for the next request.</summary>
+    /// <summary>What the server answers from; swapping it takes effect for the next request.</summary>
     public NasaCatalog Catalog
     {
         get => Volatile.Read(ref catalog);
         set => Volatile.Write(ref catalog, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
-    /// <summary>
-    /// Called for every request after it is logged and before the gateway's checks. Returning true means the hook
-    /// wrote the answer (a 429 <c>OVER_RATE_LIMIT</c>, an HTML 503, an empty body...).
-    /// </summary>
+    /// <inheritdoc cref="LoopbackApiHost.Intercept"/>
     public Func<HttpContext, Task<bool>>? Intercept
     {
-        get => Volatile.Read(ref intercept);
-        set => Volatile.Write(ref intercept, value);
+        get => host.Intercept;
+        set => host.Intercept = value;
     }
 
-    /// <summary>Every request received so far, oldest first; the <c>api_key</c> value is logged as <c>REDACTED</c>.</summary>
-    public IReadOnlyList<RecordedRequest> Requests
-    {
-        get
-        {
-            lock (requestsLock)
-            {
-                return requests.ToArray();
-            }
-        }
-    }
+    /// <summary>Every request received so far, oldest first, the api_key shown as REDACTED.</summary>
+    public IReadOnlyList<RecordedRequest> Requests => host.Requests;
 
-    public int RequestCount
-    {
-        get
-        {
-            lock (requestsLock)
-            {
-                return requests.Count;
-            }
-        }
-    }
+    public int RequestCount => host.RequestCount;
 
     public static async Task<NasaApiServer> StartAsync(
         NasaCatalog catalog, NasaApiServerOptions? options = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-
-        var app = builder.Build();
-        var server = new NasaApiServer(app, catalog, options ?? new NasaApiServerOptions(), timeProvider ?? TimeProvider.System);
-        server.MapRoutes();
-        await app.StartAsync(cancellationToken);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("Kestrel reported no address for the local NASA server.");
-        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var time = timeProvider ?? TimeProvider.System;
+        var server = new NasaApiServer(catalog, options ?? new NasaApiServerOptions(), time);
+        server.host = await LoopbackApiHost.StartAsync(
+            "NASA", server.MapRoutes, time, query => ApiKeyValue().Replace(query, "api_key=REDACTED"), cancellationToken);
         return server;
     }
 
-    public void ClearRequests()
-    {
-        lock (requestsLock)
-        {
-            requests.Clear();
-        }
-    }
+    public void ClearRequests() => host.ClearRequests();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await app.StopAsync(CancellationToken.None);
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     /// <summary>The gateway's error body (API Umbrella), e.g. <c>API_KEY_INVALID</c> or <c>OVER_RATE_LIMIT</c>.</summary>
     public static Task GatewayError(HttpContext context, int status, string code, string message)
@@ -171,7 +110,7 @@ internal sealed partial class NasaApiServer : IAsyncDisposable
 
     private DateOnly Today => options.Today ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    private void MapRoutes()
+    private void MapRoutes(WebApplication app)
     {
         app.Use(GatewayAsync);
         app.MapGet("/neo/rest/v1/feed", FeedAsync);
@@ -180,25 +119,13 @@ internal sealed partial class NasaApiServer : IAsyncDisposable
         app.MapFallback(context => GatewayError(context, StatusCodes.Status404NotFound, "NOT_FOUND", "No api found for this request"));
     }
 
-    /// <summary>What api.data.gov does before a back end sees the request: log, key check, rate limit headers.</summary>
+    /// <summary>What api.data.gov does before a back end sees the request (after the log and the hook): key check, rate limit headers.</summary>
     private async Task GatewayAsync(HttpContext context, RequestDelegate next)
     {
-        int count;
-        lock (requestsLock)
-        {
-            var query = ApiKeyValue().Replace(context.Request.QueryString.Value ?? "", "api_key=REDACTED");
-            requests.Add(new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "/", query, "", time.GetUtcNow()));
-            count = requests.Count;
-        }
-
+        var count = (int)context.Items[LoopbackApiHost.RequestNumberItem]!;
         if (options.Latency > TimeSpan.Zero)
         {
             await Task.Delay(options.Latency, time, context.RequestAborted);
-        }
-
-        if (Intercept is { } hook && await hook(context))
-        {
-            return;
         }
 
         var key = context.Request.Query["api_key"].ToString();
@@ -336,11 +263,4 @@ internal sealed partial class NasaApiServer : IAsyncDisposable
 
     [GeneratedRegex("api_key=[^&]*")]
     private static partial Regex ApiKeyValue();
-
-    private sealed class EmbeddedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -1,15 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Lakehouse.Demo;
 
@@ -25,105 +18,44 @@ internal sealed class RawgApiServer : IAsyncDisposable
     private const string JsonContentType = "application/json";
     private const int MaxPageSize = 40;
 
-    private readonly WebApplication app;
-    private readonly TimeProvider time;
     private readonly RawgSampleGenerator games;
-    private readonly Lock requestsLock = new();
-    private readonly List<RecordedRequest> requests = [];
-    private Func<HttpContext, Task<bool>>? intercept;
-    private int disposed;
+    private LoopbackApiHost host = null!;
 
-    private RawgApiServer(WebApplication app, RawgSampleGenerator games, TimeProvider time)
-    {
-        this.app = app;
-        this.games = games;
-        this.time = time;
-    }
+    private RawgApiServer(RawgSampleGenerator games) => this.games = games;
 
     /// <summary>Where the server listens, with a trailing slash: <c>http://127.0.0.1:{port}/</c>.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => host.BaseAddress;
 
-    /// <summary>The only key accepted (others get 401); null accepts any key, but a key must be there.</summary>
+    /// <summary>The only key accepted; null accepts any non-empty key. A missing key is always a 401.</summary>
     public string? RequiredKey { get; set; }
 
-    /// <summary>
-    /// Called first for every request (after it is logged). Returning true means the hook wrote the answer (a 429,
-    /// a 500, a broken body) and the routes are not consulted.
-    /// </summary>
+    /// <inheritdoc cref="LoopbackApiHost.Intercept"/>
     public Func<HttpContext, Task<bool>>? Intercept
     {
-        get => Volatile.Read(ref intercept);
-        set => Volatile.Write(ref intercept, value);
+        get => host.Intercept;
+        set => host.Intercept = value;
     }
 
-    /// <summary>Every request received so far, oldest first (the query string as sent, key included).</summary>
-    public IReadOnlyList<RecordedRequest> Requests
-    {
-        get
-        {
-            lock (requestsLock)
-            {
-                return requests.ToArray();
-            }
-        }
-    }
+    /// <inheritdoc cref="LoopbackApiHost.Requests"/>
+    public IReadOnlyList<RecordedRequest> Requests => host.Requests;
 
-    public int RequestCount
-    {
-        get
-        {
-            lock (requestsLock)
-            {
-                return requests.Count;
-            }
-        }
-    }
+    public int RequestCount => host.RequestCount;
 
     public static async Task<RawgApiServer> StartAsync(RawgSampleGenerator games, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(games);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-
-        var app = builder.Build();
-        var server = new RawgApiServer(app, games, timeProvider ?? TimeProvider.System);
-        server.MapRoutes();
-        await app.StartAsync(cancellationToken);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("Kestrel reported no address for the local RAWG server.");
-        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var server = new RawgApiServer(games);
+        server.host = await LoopbackApiHost.StartAsync("RAWG", server.MapRoutes, timeProvider ?? TimeProvider.System, describeQuery: null, cancellationToken);
         return server;
     }
 
-    public void ClearRequests()
-    {
-        lock (requestsLock)
-        {
-            requests.Clear();
-        }
-    }
+    public void ClearRequests() => host.ClearRequests();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
-        {
-            return;
-        }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
-        await app.StopAsync(CancellationToken.None);
-        await app.DisposeAsync();
-    }
-
-    private void MapRoutes()
+    private void MapRoutes(WebApplication app)
     {
-        app.Use(RecordInterceptAndCheckKeyAsync);
+        app.Use(CheckKeyAsync);
         var catalogues = games.Catalogues;
         app.MapGet("/games", ListGames);
         app.MapGet("/games/{id}", Detail);
@@ -135,19 +67,8 @@ internal sealed class RawgApiServer : IAsyncDisposable
         app.MapFallback(context => Json(context, StatusCodes.Status404NotFound, """{"detail":"Not found."}"""u8.ToArray()));
     }
 
-    private async Task RecordInterceptAndCheckKeyAsync(HttpContext context, RequestDelegate next)
+    private async Task CheckKeyAsync(HttpContext context, RequestDelegate next)
     {
-        var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, string.Empty, time.GetUtcNow());
-        lock (requestsLock)
-        {
-            requests.Add(request);
-        }
-
-        if (Intercept is { } hook && await hook(context))
-        {
-            return;
-        }
-
         var key = context.Request.Query["key"].ToString();
         if (key.Length == 0)
         {
@@ -264,12 +185,5 @@ internal sealed class RawgApiServer : IAsyncDisposable
         context.Response.ContentType = JsonContentType;
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
-    }
-
-    private sealed class EmbeddedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

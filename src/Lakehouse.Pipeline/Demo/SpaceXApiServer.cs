@@ -1,49 +1,27 @@
 using System.IO.Pipelines;
-using System.Net;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Lakehouse.Demo;
-
-/// <summary>One request as the server received it.</summary>
-internal sealed record RecordedRequest(string Method, string Path, string QueryString, string Body, DateTimeOffset ReceivedAt);
 
 /// <summary>
 /// The SpaceX API's read routes served from a <see cref="SpaceXCatalog"/> by an in-process Kestrel on
 /// <c>127.0.0.1</c> and a free port: what <c>lakehouse demo</c> runs the pipeline against, and what tests replay the
-/// recorded fixtures through. It logs every request and lets a test answer any request itself (<see cref="Intercept"/>)
-/// to play rate limits, outages and broken bodies.
+/// recorded fixtures through. The hosting, the request log and the fault hook are <see cref="LoopbackApiHost"/>'s.
 /// </summary>
 internal sealed class SpaceXApiServer : IAsyncDisposable
 {
     private const string JsonContentType = "application/json; charset=utf-8";
     private const int FlushEvery = 64 * 1024;
 
-    private readonly WebApplication app;
-    private readonly TimeProvider time;
-    private readonly Lock requestsLock = new();
-    private readonly List<RecordedRequest> requests = [];
+    private LoopbackApiHost host = null!;
     private SpaceXCatalog catalog;
-    private Func<HttpContext, Task<bool>>? intercept;
-    private int disposed;
 
-    private SpaceXApiServer(WebApplication app, SpaceXCatalog catalog, TimeProvider time)
-    {
-        this.app = app;
-        this.catalog = catalog;
-        this.time = time;
-    }
+    private SpaceXApiServer(SpaceXCatalog catalog) => this.catalog = catalog;
 
     /// <summary>Where the server listens, with a trailing slash: <c>http://127.0.0.1:{port}/</c>.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => host.BaseAddress;
 
     /// <summary>What the server answers from. Swapping it takes effect for the next request; one request sees one catalog.</summary>
     public SpaceXCatalog Catalog
@@ -52,83 +30,29 @@ internal sealed class SpaceXApiServer : IAsyncDisposable
         set => Volatile.Write(ref catalog, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
-    /// <summary>
-    /// Called first for every request (after it is logged). Returning true means the hook wrote the answer (a 429
-    /// with Retry-After, a 500, a slow or truncated body, an HTML error page) and the catalog is not consulted.
-    /// </summary>
+    /// <inheritdoc cref="LoopbackApiHost.Intercept"/>
     public Func<HttpContext, Task<bool>>? Intercept
     {
-        get => Volatile.Read(ref intercept);
-        set => Volatile.Write(ref intercept, value);
+        get => host.Intercept;
+        set => host.Intercept = value;
     }
 
-    /// <summary>Every request received so far, oldest first.</summary>
-    public IReadOnlyList<RecordedRequest> Requests
-    {
-        get
-        {
-            lock (requestsLock)
-            {
-                return requests.ToArray();
-            }
-        }
-    }
+    /// <inheritdoc cref="LoopbackApiHost.Requests"/>
+    public IReadOnlyList<RecordedRequest> Requests => host.Requests;
 
-    public int RequestCount
-    {
-        get
-        {
-            lock (requestsLock)
-            {
-                return requests.Count;
-            }
-        }
-    }
+    public int RequestCount => host.RequestCount;
 
     public static async Task<SpaceXApiServer> StartAsync(SpaceXCatalog catalog, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            // No file watcher on appsettings.json: a server per test would each hold one.
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-
-        // The host's console lifetime would take over Ctrl-C and SIGTERM from the CLI that embeds this server.
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-
-        var app = builder.Build();
-        var server = new SpaceXApiServer(app, catalog, timeProvider ?? TimeProvider.System);
-        server.MapRoutes();
-        await app.StartAsync(cancellationToken);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("Kestrel reported no address for the local SpaceX server.");
-        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var server = new SpaceXApiServer(catalog);
+        server.host = await LoopbackApiHost.StartAsync("SpaceX", server.MapRoutes, timeProvider ?? TimeProvider.System, describeQuery: null, cancellationToken);
         return server;
     }
 
-    public void ClearRequests()
-    {
-        lock (requestsLock)
-        {
-            requests.Clear();
-        }
-    }
+    public void ClearRequests() => host.ClearRequests();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await app.StopAsync(CancellationToken.None);
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private static ReadOnlyMemory<byte> Shape(int version, string resource, ReadOnlyMemory<byte> element) =>
         version == 4 && resource == SpaceXCatalog.Launches ? LaunchCrewShape.ToV4(element) : element;
@@ -197,10 +121,8 @@ internal sealed class SpaceXApiServer : IAsyncDisposable
         return buffer.ToArray();
     }
 
-    private void MapRoutes()
+    private void MapRoutes(WebApplication app)
     {
-        app.Use(RecordAndInterceptAsync);
-
         foreach (var version in (ReadOnlySpan<int>)[4, 5])
         {
             var prefix = version == 4 ? "/v4/launches" : "/v5/launches";
@@ -220,28 +142,6 @@ internal sealed class SpaceXApiServer : IAsyncDisposable
     }
 
     private static string Resource(HttpContext context) => context.GetRouteValue("resource") as string ?? string.Empty;
-
-    private async Task RecordAndInterceptAsync(HttpContext context, RequestDelegate next)
-    {
-        context.Request.EnableBuffering();
-        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true))
-        {
-            var body = await reader.ReadToEndAsync(context.RequestAborted);
-            context.Request.Body.Position = 0;
-            var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, body, time.GetUtcNow());
-            lock (requestsLock)
-            {
-                requests.Add(request);
-            }
-        }
-
-        if (Intercept is { } hook && await hook(context))
-        {
-            return;
-        }
-
-        await next(context);
-    }
 
     private Task List(HttpContext context, int version, string resource)
     {
@@ -315,12 +215,5 @@ internal sealed class SpaceXApiServer : IAsyncDisposable
         var docs = matching.Skip((int)Math.Min(skip, int.MaxValue)).Take((int)Math.Min(take, int.MaxValue))
             .Select(doc => Shape(version, resource, doc));
         await Json(context, SpaceXQueryPage.Build(docs, info));
-    }
-
-    private sealed class EmbeddedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
