@@ -171,7 +171,7 @@ internal static class ReadOnlySql
     /// </summary>
     private static Parsed Parse(DuckDBConnection connection, string sql)
     {
-        var serialized = connection.Scalar("SELECT json_serialize_sql($1)", sql) as string ?? string.Empty;
+        var serialized = connection.Scalar("SELECT json_serialize_sql($1::VARCHAR)", sql) as string ?? string.Empty;
         using var json = JsonDocument.Parse(serialized);
         var root = json.RootElement;
         if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.True)
