@@ -185,8 +185,10 @@ internal static class ReadOnlySql
 
     private static string Describe(string word) => word switch
     {
-        "COPY" or "EXPORT" => $"a {word}, which writes files",
-        "ATTACH" or "DETACH" => $"an {word}",
+        "COPY" => "a COPY, which writes files",
+        "EXPORT" => "an EXPORT, which writes files",
+        "ATTACH" => "an ATTACH",
+        "DETACH" => "a DETACH",
         "INSTALL" or "LOAD" or "FORCE" => "an extension INSTALL or LOAD",
         "SET" or "RESET" => "a SET, which changes settings",
         "USE" => "a USE, which changes the default database",

@@ -47,7 +47,7 @@ public sealed class CsvResultWriterTests : IDisposable
         }
 
         var oracle = work.Combine("duckdb.csv");
-        using (var connection = DuckDbTestConnections.OpenFile(database, "Access Mode=read_only"))
+        using (var connection = DuckDbTestConnections.OpenFile(database, readOnly: true))
         using (var command = connection.CreateCommand())
         {
             command.CommandText = $"SET TimeZone = 'UTC'; COPY (SELECT * FROM t ORDER BY id) TO '{oracle}' (FORMAT csv, HEADER)";
