@@ -252,7 +252,7 @@ public sealed class QueryCommandTests : IDisposable
 
     [Theory]
     [InlineData("csv", "id,name\n")]
-    [InlineData("json", "[]")]
+    [InlineData("json", "[]\n")]
     public async Task A_result_of_no_rows_is_still_a_whole_document(string format, string expected)
     {
         var result = await CliRunner.RunAsync("query", "SELECT id, name FROM t WHERE false", "--db", database, "--format", format);
