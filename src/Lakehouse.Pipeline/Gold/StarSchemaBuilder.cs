@@ -78,7 +78,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         using var interrupter = connection.CreateCommand();
         IReadOnlyDictionary<string, long> rows;
         IReadOnlyDictionary<string, GoldModelMode> modes;
-        using (ct.Register(interrupter.Cancel))
+        using (interrupter.InterruptOn(ct))
         {
             try
             {

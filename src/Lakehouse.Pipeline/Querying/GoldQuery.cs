@@ -88,9 +88,10 @@ internal sealed class GoldQuery(TimeProvider time)
         command.UseStreamingMode = true;
 
         // DuckDB.NET's async methods block, and it ignores CommandTimeout: Cancel is what interrupts DuckDB.
-        await using var registration = cancellationToken.Register(command.Cancel);
+        using var interrupt = command.InterruptOn(cancellationToken);
 
         // A signal that came before the statement started would interrupt nothing: DuckDB clears the flag per query.
+        // (One that comes while it is being prepared is repeated until it lands: see InterruptOn.)
         cancellationToken.ThrowIfCancellationRequested();
         if (format == ResultFormat.Arrow)
         {
@@ -119,7 +120,7 @@ internal sealed class GoldQuery(TimeProvider time)
         command.CommandText = string.Create(
             CultureInfo.InvariantCulture,
             $"COPY (\n{statement.AsQuery}\n) TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet, COMPRESSION zstd)");
-        using var registration = cancellationToken.Register(command.Cancel);
+        using var interrupt = command.InterruptOn(cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         return command.ExecuteNonQuery();
     }

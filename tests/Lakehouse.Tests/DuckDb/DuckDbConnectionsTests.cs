@@ -121,8 +121,8 @@ public sealed class DuckDbConnectionsTests : IDisposable
 
         // When the token is cancelled while it runs
         cancellation.CancelAfter(TimeSpan.FromMilliseconds(300));
-        var run = Task.Run(() => connection.Execute(
-            "CREATE TEMP TABLE slow AS SELECT count(*) FROM range(100000000000) t(i) WHERE md5(i::VARCHAR) = 'x'", cancellation.Token));
+        var run = Task.Run(() => Lakehouse.DuckDb.DuckDbCommands.Execute(
+            connection, "CREATE TEMP TABLE slow AS SELECT count(*) FROM range(100000000000) t(i) WHERE md5(i::VARCHAR) = 'x'", cancellation.Token));
 
         // Then DuckDB stops it within moments, and the connection runs the next statement
         await Should.ThrowAsync<OperationCanceledException>(run);

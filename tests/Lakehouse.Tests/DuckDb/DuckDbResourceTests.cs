@@ -120,7 +120,7 @@ public sealed class DuckDbResourceTests : IDisposable
                     Should.Throw<DuckDBException>(() => connection.Scalar("SELEC 1"));
                     break;
                 case 4:
-                    Should.Throw<DuckDBException>(() => connection.Scalar("SELECT 1; SELECT error('no')"));
+                    Should.Throw<DuckDBException>(() => connection.Execute("SELECT 1; SELECT error('no')"));
                     break;
                 default:
                     Lakehouse.DuckDb.DuckDbCommands.Query(connection, "SELECT l, st FROM t WHERE i < 10", r => r.GetValue(1)).Count.ShouldBe(10);
