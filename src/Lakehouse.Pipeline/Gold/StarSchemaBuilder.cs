@@ -109,8 +109,9 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
                 LogStep(logger, "attach", attachMs);
                 (rows, modes) = Publish(connection, models, changedTables, ct);
             }
-            catch (DuckDBException ex) when (ct.IsCancellationRequested)
+            catch (Exception ex) when (ct.IsCancellationRequested && ex is DuckDBException or GoldBuildException)
             {
+                // The interrupt reaches whichever statement is running, and the steps name their own failures.
                 throw new OperationCanceledException("The gold build was cancelled; the previous gold is kept.", ex, ct);
             }
         }

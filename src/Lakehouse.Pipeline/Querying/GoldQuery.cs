@@ -23,8 +23,16 @@ internal sealed class GoldQuery(TimeProvider time)
         }
 
         await using var connection = await GoldDatabase.OpenReadOnlyAsync(databasePath, LockWait, time, cancellationToken);
-        var last = RunAllButLast(connection, sql, cancellationToken);
-        return await WriteResultAsync(connection, last, format, output, options, cancellationToken);
+        try
+        {
+            var last = RunAllButLast(connection, sql, cancellationToken);
+            return await WriteResultAsync(connection, last, format, output, options, cancellationToken);
+        }
+        catch (DuckDBException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // An interrupt can surface as DuckDB's "INTERRUPT Error" from whichever step was running.
+            throw new OperationCanceledException("The query was interrupted.", ex, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -59,6 +67,10 @@ internal sealed class GoldQuery(TimeProvider time)
 
             File.Move(partial, target, overwrite: true);
             return rows;
+        }
+        catch (DuckDBException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The query was interrupted.", ex, cancellationToken);
         }
         finally
         {

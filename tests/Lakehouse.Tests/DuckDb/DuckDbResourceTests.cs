@@ -32,9 +32,10 @@ public sealed class DuckDbResourceTests : IDisposable
         // When ten thousand queries run: scalars, readers abandoned half-way, nested types, Arrow streams, failures
         RunMixedQueries(connection, 10_000);
 
-        // Then no descriptor was left open, and the process did not grow
+        // Then no descriptor was left open (a leak would be thousands; tests of other classes may open or close a
+        // few meanwhile), and the process did not grow
         var (descriptorsAfter, residentAfter) = Settled();
-        descriptorsAfter.ShouldBe(descriptors);
+        descriptorsAfter.ShouldBeLessThan(descriptors + 20);
         (residentAfter - resident).ShouldBeLessThan(50L << 20, $"resident memory grew from {resident >> 20} MiB to {residentAfter >> 20} MiB");
     }
 
@@ -56,9 +57,10 @@ public sealed class DuckDbResourceTests : IDisposable
         // refusals and SQL errors among them
         await RunQueriesAsync(query, gold, 1_000);
 
-        // Then the database was closed every time, and the process did not grow
+        // Then the database was closed every time (a leak would be a thousand descriptors or more; tests of other
+        // classes may open or close a few meanwhile), and the process did not grow
         var (descriptorsAfter, residentAfter) = Settled();
-        descriptorsAfter.ShouldBe(descriptors);
+        descriptorsAfter.ShouldBeLessThan(descriptors + 20);
         (residentAfter - resident).ShouldBeLessThan(50L << 20, $"resident memory grew from {resident >> 20} MiB to {residentAfter >> 20} MiB");
     }
 
