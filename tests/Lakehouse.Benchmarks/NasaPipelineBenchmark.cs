@@ -119,10 +119,10 @@ internal static class NasaPipelineBenchmark
         // ~130-145 objects a day: 10 years make about half a million close approaches, as the issue has it.
         var generator = new NasaSampleGenerator(42, 130, 145);
         var store = new FileSystemObjectStore(lake);
-        var lander = new BronzeLander(store, NullLogger<BronzeLander>.Instance);
+        var lander = new BronzeLander(store, new BronzeVerifier(store), NullLogger<BronzeLander>.Instance);
         var run = RunId.New(TimeProvider.System);
         var dataset = new DatasetName("nasa", "neo_feed");
-        foreach (var (week, body) in generator.FeedWeeks(from, to, SourceRequest.Redacted))
+        foreach (var (week, body) in generator.FeedWeeks(from, to, SecretRedactor.Marker))
         {
             await lander.LandAsync(dataset, week, run, One(week, body), new LandingOptions(AdvanceCursor: false, TimeProvider.System.GetUtcNow()), CancellationToken.None);
         }
@@ -131,12 +131,8 @@ internal static class NasaPipelineBenchmark
     private static async IAsyncEnumerable<SourceExchange> One(Partition week, byte[] body, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        var request = SourceRequest.Get($"neo/rest/v1/feed?start_date={Text(week.Start!.Value)}&end_date={Text(week.End!.Value)}");
-        yield return new SourceExchange(request, new SourceResponse
-        {
-            StatusCode = 200, Body = body, ContentType = "application/json", Attempts = 1,
-            FetchedAt = TimeProvider.System.GetUtcNow(), Elapsed = TimeSpan.Zero,
-        });
+        yield return new SourceExchange(SourceResponse.Recorded(
+            $"GET /neo/rest/v1/feed?start_date={Text(week.Start!.Value)}&end_date={Text(week.End!.Value)}", body, TimeProvider.System.GetUtcNow()));
         await Task.Yield();
     }
 

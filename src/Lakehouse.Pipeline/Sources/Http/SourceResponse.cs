@@ -43,6 +43,22 @@ internal sealed class SourceResponse
     /// <summary>The whole call: rate-limit waits, every attempt and the delays between them.</summary>
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>
+    /// A response that did not come over HTTP: bodies generated or recorded elsewhere (benchmarks, tests) landed as
+    /// if fetched once with <paramref name="request"/>.
+    /// </summary>
+    public static SourceResponse Recorded(string request, byte[] body, DateTimeOffset fetchedAt, byte[]? requestBody = null) => new()
+    {
+        Request = request,
+        RequestIdentity = IdentityOf(request, requestBody ?? []),
+        StatusCode = 200,
+        Body = body,
+        ContentType = "application/json",
+        Attempts = 1,
+        FetchedAt = fetchedAt,
+        Elapsed = TimeSpan.Zero,
+    };
+
     /// <summary>The identity of a request described as <paramref name="request"/> that sent <paramref name="requestBody"/>.</summary>
     public static string IdentityOf(string request, ReadOnlySpan<byte> requestBody) =>
         $"{request} sha256:{Convert.ToHexStringLower(SHA256.HashData(requestBody))}";

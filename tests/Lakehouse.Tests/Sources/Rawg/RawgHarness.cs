@@ -75,7 +75,7 @@ internal sealed class RawgHarness : IDisposable
     {
         var cursor = (await LakeJson.ReadAsync<DatasetState>(Store, LakeKeys.DatasetState(dataset), CancellationToken.None))?.Cursor;
         var total = LandingResult.Nothing;
-        foreach (var partition in Source.PlanIncremental(Dataset(dataset), cursor, DateOnly.FromDateTime(Now.UtcDateTime)))
+        foreach (var partition in Source.PlanIncremental(Dataset(dataset), cursor, DateOnly.FromDateTime(Now.UtcDateTime), fullRefresh: true))
         {
             total += await LandAsync(dataset, partition);
         }
