@@ -136,18 +136,20 @@ internal sealed partial class LakehousePipeline(
             // job) stops at an unchanged probe as a run of the whole source does. Bronze found damaged is fetched again
             // whatever the probe says.
             var last = state.For(dataset.Name.Name);
-            var damaged = await verifier.DamagedPartitionsAsync(dataset.Name, ct);
-            var refreshDue = last.LastFullRefreshAt is not { } lastFull || now - lastFull >= source.FullRefreshInterval;
-            if (probe.Answer is not null && probe.Answer == last.Probe && !refreshDue && damaged.Count == 0)
-            {
-                results[dataset.Name] = new DatasetLanding(null, 0, "early exit: the source's change probe answered as last time") { EarlyExit = true };
-                continue;
-            }
-
-            var full = refreshDue || probe.Answer is null || damaged.Count > 0;
+            IReadOnlyList<string> damaged;
             IReadOnlyList<Partition> partitions;
+            bool full;
             try
             {
+                damaged = await verifier.DamagedPartitionsAsync(dataset.Name, ct);
+                var refreshDue = last.LastFullRefreshAt is not { } lastFull || now - lastFull >= source.FullRefreshInterval;
+                if (probe.Answer is not null && probe.Answer == last.Probe && !refreshDue && damaged.Count == 0)
+                {
+                    results[dataset.Name] = new DatasetLanding(null, 0, "early exit: the source's change probe answered as last time") { EarlyExit = true };
+                    continue;
+                }
+
+                full = refreshDue || probe.Answer is null || damaged.Count > 0;
                 var cursor = (await LakeJson.ReadAsync<DatasetState>(store, LakeKeys.DatasetState(dataset.Name), ct))?.Cursor;
                 partitions = WithDamaged(source.PlanIncremental(dataset, cursor, options.Today, full), damaged);
             }
@@ -163,7 +165,7 @@ internal sealed partial class LakehousePipeline(
             stopped = landing.StopsSource;
             if (!landing.Failed)
             {
-                await verifier.ClearAsync(dataset.Name, damaged, ct);
+                await ClearDamageAsync(dataset, damaged, ct);
 
                 // Remembered only when the dataset was read through: otherwise the next run would stop at the probe
                 // and never retry what failed.
@@ -174,7 +176,7 @@ internal sealed partial class LakehousePipeline(
             }
         }
 
-        if (probe.Answer is not null && results.Values.Any(r => !r.EarlyExit))
+        if (probe.Answer is not null && results.Values.Any(r => !r.EarlyExit && !r.Failed))
         {
             await LakeJson.WriteAsync(store, LakeKeys.SourceState(source.Name), state with { Datasets = seen }, ct);
         }
@@ -185,6 +187,19 @@ internal sealed partial class LakehousePipeline(
         }
 
         return new SourceLanding(results, probe.ApiCalls, EarlyExit: results.Count > 0 && results.Values.All(r => r.EarlyExit));
+    }
+
+    /// <summary>Forgets damage that a landing fetched again; best effort, as the next run would only fetch it once more.</summary>
+    private async Task ClearDamageAsync(SourceDataset dataset, IReadOnlyList<string> damaged, CancellationToken ct)
+    {
+        try
+        {
+            await verifier.ClearAsync(dataset.Name, damaged, ct);
+        }
+        catch (ObjectStoreException e)
+        {
+            LogDatasetFailed(e, dataset.Name.ToString(), "record its healed bronze", e.Message);
+        }
     }
 
     /// <summary>The planned partitions, preceded by those holding damaged bronze that the plan does not fetch anyway.</summary>

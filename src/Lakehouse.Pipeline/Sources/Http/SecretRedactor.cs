@@ -115,54 +115,59 @@ internal sealed class SecretRedactor
     /// <summary>How many bytes at <paramref name="start"/> spell <paramref name="secret"/>; 0 when they do not.</summary>
     private static int MatchAt(ReadOnlySpan<byte> body, int start, string secret)
     {
-        var at = start;
-        for (var i = 0; i < secret.Length; i++)
-        {
-            var rune = Rune.GetRuneAt(secret, i);
-            if (rune.IsBmp is false)
-            {
-                i++; // the low surrogate
-            }
-
-            var length = MatchRune(body[at..], rune);
-            if (length == 0)
-            {
-                return 0;
-            }
-
-            at += length;
-        }
-
-        return at - start;
+        var end = MatchFrom(body, start, secret, 0);
+        return end < 0 ? 0 : end - start;
     }
 
-    /// <summary>One character in any of its spellings: UTF-8, percent-encoded UTF-8, <c>+</c> for a space, a JSON escape.</summary>
-    private static int MatchRune(ReadOnlySpan<byte> text, Rune rune)
+    /// <summary>
+    /// Where the spelling of <paramref name="secret"/> from its character <paramref name="index"/> on ends, when it
+    /// starts at <paramref name="at"/>; -1 when it does not. A character can have two spellings that both start there
+    /// (a backslash as itself, or as the escape <c>\</c>), so each is tried in turn.
+    /// </summary>
+    private static int MatchFrom(ReadOnlySpan<byte> body, int at, string secret, int index)
     {
-        if (text.IsEmpty)
+        if (index >= secret.Length)
         {
-            return 0;
+            return at;
         }
 
+        var rune = Rune.GetRuneAt(secret, index);
+        var next = index + rune.Utf16SequenceLength;
+        var text = body[at..];
         Span<byte> utf8 = stackalloc byte[4];
-        var utf8Length = rune.EncodeToUtf8(utf8);
-        utf8 = utf8[..utf8Length];
+        utf8 = utf8[..rune.EncodeToUtf8(utf8)];
+        Span<int> lengths = stackalloc int[4];
+        var count = 0;
         if (text.StartsWith(utf8))
         {
-            return utf8Length;
+            lengths[count++] = utf8.Length;
         }
 
-        if (text[0] == (byte)'+' && rune.Value == ' ')
+        if (!text.IsEmpty && text[0] == (byte)'+' && rune.Value == ' ')
         {
-            return 1;
+            lengths[count++] = 1;
         }
 
-        if (text[0] == (byte)'%')
+        if (!text.IsEmpty && text[0] == (byte)'%' && MatchPercentEncoded(text, utf8) is > 0 and var percent)
         {
-            return MatchPercentEncoded(text, utf8);
+            lengths[count++] = percent;
         }
 
-        return text[0] == (byte)'\\' ? MatchJsonEscape(text, rune) : 0;
+        if (!text.IsEmpty && text[0] == (byte)'\\' && MatchJsonEscape(text, rune) is > 0 and var escape)
+        {
+            lengths[count++] = escape;
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            var end = MatchFrom(body, at + lengths[k], secret, next);
+            if (end >= 0)
+            {
+                return end;
+            }
+        }
+
+        return -1;
     }
 
     private static int MatchPercentEncoded(ReadOnlySpan<byte> text, ReadOnlySpan<byte> utf8)

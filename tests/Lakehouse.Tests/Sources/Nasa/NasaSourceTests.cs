@@ -117,7 +117,7 @@ public sealed class NasaSourceTests
         using (var entry = JsonDocument.Parse(await File.ReadAllTextAsync(manifest)))
         {
             entry.RootElement.GetProperty("secretsReplaced").GetBoolean().ShouldBeTrue();
-            entry.RootElement.GetProperty("request").GetString().ShouldBe("GET neo/rest/v1/feed?start_date=2024-03-11&end_date=2024-03-16&api_key=REDACTED");
+            entry.RootElement.GetProperty("request").GetString().ShouldBe("GET /neo/rest/v1/feed?start_date=2024-03-11&end_date=2024-03-16&api_key=REDACTED");
         }
 
         // And nothing logged mentions it

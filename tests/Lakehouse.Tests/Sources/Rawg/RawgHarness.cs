@@ -44,6 +44,7 @@ internal sealed class RawgHarness : IDisposable
         collection.AddSingleton<TimeProvider>(new FixedTimeProvider(now));
         collection.AddSingleton<IObjectStore>(Store);
         collection.AddSingleton(new LakehouseSecrets { RawgApiKey = key });
+        collection.AddSingleton<BronzeVerifier>();
         collection.AddSingleton<BronzeLander>();
         collection.AddRawg(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services = collection.BuildServiceProvider();

@@ -160,7 +160,7 @@ public sealed class RawgSourceTests : IAsyncLifetime, IDisposable
         // Then it asked for updated=2024-08-06 (one day of overlap) to today, newest first, to the last page
         // python3 -c "import json;d=json.load(open('games-page1.json'))['results'];m=[g['updated'] for g in d if g['updated'][:10]>='2024-08-06'];print(len(m),max(m))"
         //   → 18 2024-08-10T17:43:58, so 4 pages of 5
-        server.Requests.ShouldAllBe(r => r.QueryString.Contains("updated=2024-08-06,2024-08-12") && r.QueryString.Contains("ordering=-updated"));
+        server.Requests.ShouldAllBe(r => r.QueryString.Contains("updated=2024-08-06%2C2024-08-12") && r.QueryString.Contains("ordering=-updated"));
         result.ApiCalls.ShouldBe(4);
         result.Cursor.ShouldBe("2024-08-10T17:43:58");
     }
@@ -201,7 +201,7 @@ public sealed class RawgSourceTests : IAsyncLifetime, IDisposable
 
         // Then the first month set no cursor, was not asked for again, and the last month set one no later than now
         first.Cursor.ShouldBeNull();
-        api.Requests.Skip(before).ShouldNotContain(r => r.QueryString.Contains("dates=2024-01-01,2024-01-31"));
+        api.Requests.Skip(before).ShouldNotContain(r => r.QueryString.Contains("dates=2024-01-01%2C2024-01-31"));
         rest.Cursor.ShouldNotBeNull();
         string.CompareOrdinal(rest.Cursor, "2024-08-12T12:00:00").ShouldBeLessThanOrEqualTo(0);
     }
