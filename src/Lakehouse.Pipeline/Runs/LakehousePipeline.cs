@@ -178,7 +178,15 @@ internal sealed partial class LakehousePipeline(
 
         if (probe.Answer is not null && results.Values.Any(r => !r.EarlyExit && !r.Failed))
         {
-            await LakeJson.WriteAsync(store, LakeKeys.SourceState(source.Name), state with { Datasets = seen }, ct);
+            try
+            {
+                await LakeJson.WriteAsync(store, LakeKeys.SourceState(source.Name), state with { Datasets = seen }, ct);
+            }
+            catch (ObjectStoreException e)
+            {
+                // Not remembered, the next run reads these datasets again: safe, only slower.
+                LogDatasetFailed(e, source.Name, "record its change probe", e.Message);
+            }
         }
 
         if (results.Values.All(r => r.EarlyExit))
