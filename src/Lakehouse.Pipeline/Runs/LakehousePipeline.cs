@@ -315,6 +315,11 @@ internal sealed partial class LakehousePipeline(
         try
         {
             var result = await silver.TransformAsync(dataset.Name, rebuild: false, ct);
+            if (landing.Transformed is { } early)
+            {
+                result = early + result;
+            }
+
             run = run with
             {
                 RowsTransformed = result.RowsTransformed,
@@ -462,6 +467,9 @@ internal sealed partial class LakehousePipeline(
 
         /// <summary>Nothing was fetched: the source's change probe answered as when the dataset was last read.</summary>
         public bool EarlyExit { get; init; }
+
+        /// <summary>What was already transformed while landing (a backfill's finished segments).</summary>
+        public SilverResult? Transformed { get; init; }
     }
 
     internal sealed record SourceLanding(Dictionary<DatasetName, DatasetLanding> Datasets, int ProbeCalls, bool EarlyExit);

@@ -16,10 +16,10 @@ namespace Lakehouse.Silver;
 internal sealed partial class SilverStage(
     IObjectStore store, SilverTransform transform, BronzeVerifier verifier, PipelineOptions options, ILogger<SilverStage> logger)
 {
-    /// <summary>Transforms what is pending for <paramref name="dataset"/>.</summary>
-    public async Task<SilverResult> TransformAsync(DatasetName dataset, bool rebuild, CancellationToken ct)
+    /// <summary>Transforms what is pending for <paramref name="dataset"/> (of one landing run only, when given).</summary>
+    public async Task<SilverResult> TransformAsync(DatasetName dataset, bool rebuild, CancellationToken ct, RunId? landingRun = null)
     {
-        var groups = await PendingGroupsAsync(dataset, rebuild, ct);
+        var groups = (await PendingGroupsAsync(dataset, rebuild, ct)).Where(g => landingRun is null || g.Run == landingRun).ToList();
         var result = SilverResult.Nothing;
         foreach (var group in groups)
         {
