@@ -266,14 +266,14 @@ internal sealed partial class Backfill(
     private partial void LogIncomplete(string dataset, int landed, int total, string reason);
 
     /// <summary>
-    /// The landing runs of a backfill's segments: the partitions in order, cut into about eight segments of at least
+    /// The landing runs of a backfill's segments: the partitions in order, cut into about sixteen segments of at least
     /// <see cref="MinSegment"/> partitions (a short backfill is one segment, under the run's own id). Each segment
     /// gets its run id when its first partition starts, so ids follow the landing order.
     /// </summary>
     private sealed class Segments(int partitions, RunId first, TimeProvider time)
     {
         private const int MinSegment = 32;
-        private readonly int size = Math.Max(MinSegment, (int)Math.Ceiling(partitions / 8.0));
+        private readonly int size = Math.Max(MinSegment, (int)Math.Ceiling(partitions / 16.0));
         private readonly Dictionary<int, RunId> runs = new() { [0] = first };
         private readonly Dictionary<int, int> left = [];
 

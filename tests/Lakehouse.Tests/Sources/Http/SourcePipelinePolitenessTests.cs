@@ -6,7 +6,7 @@ using Lakehouse.Tests.Support;
 namespace Lakehouse.Tests.Sources.Http;
 
 /// <summary>The client spaces its requests and backs off when the API says its quota is spent.</summary>
-public sealed class SourceClientPolitenessTests : IAsyncLifetime
+public sealed class SourcePipelinePolitenessTests : IAsyncLifetime
 {
     private ScriptedHttpServer server = null!;
 

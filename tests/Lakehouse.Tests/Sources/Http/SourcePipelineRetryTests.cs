@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Lakehouse.Tests.Sources.Http;
 
 /// <summary>What is retried, what is not, and what a failure says: against a real local HTTP server.</summary>
-public sealed class SourceClientRetryTests : IAsyncLifetime
+public sealed class SourcePipelineRetryTests : IAsyncLifetime
 {
     private const string Rockets = "/v5/launches/latest";
 
