@@ -267,19 +267,44 @@ internal sealed partial class Backfill(
 
     /// <summary>
     /// The landing runs of a backfill's segments: the partitions in order, cut into about sixteen segments of at least
-    /// <see cref="MinSegment"/> partitions (a short backfill is one segment, under the run's own id). Each segment
-    /// gets its run id when its first partition starts, so ids follow the landing order.
+    /// <see cref="MinSegment"/> partitions, and a short last one of <see cref="Tail"/>, so that little is left to
+    /// transform once the last answer is in. A short backfill is one segment, under the run's own id. Each segment gets
+    /// its run id when its first partition starts, so ids follow the landing order.
     /// </summary>
-    private sealed class Segments(int partitions, RunId first, TimeProvider time)
+    private sealed class Segments
     {
         private const int MinSegment = 32;
-        private readonly int size = Math.Max(MinSegment, (int)Math.Ceiling(partitions / 16.0));
-        private readonly Dictionary<int, RunId> runs = new() { [0] = first };
-        private readonly Dictionary<int, int> left = [];
+        private const int Tail = 8;
+        private readonly int[] segmentOf;
+        private readonly int[] left;
+        private readonly Dictionary<int, RunId> runs;
+        private readonly TimeProvider time;
+
+        public Segments(int partitions, RunId first, TimeProvider time)
+        {
+            this.time = time;
+            runs = new() { [0] = first };
+            segmentOf = new int[partitions];
+            if (partitions > 2 * MinSegment)
+            {
+                var bulk = partitions - Tail;
+                var size = Math.Max(MinSegment, (int)Math.Ceiling(bulk / 16.0));
+                for (var i = 0; i < partitions; i++)
+                {
+                    segmentOf[i] = i < bulk ? i / size : ((bulk - 1) / size) + 1;
+                }
+            }
+
+            left = new int[partitions == 0 ? 0 : segmentOf[^1] + 1];
+            foreach (var segment in segmentOf)
+            {
+                left[segment]++;
+            }
+        }
 
         public RunId RunOf(int index)
         {
-            var segment = index / size;
+            var segment = segmentOf[index];
             lock (runs)
             {
                 if (!runs.TryGetValue(segment, out var id))
@@ -294,12 +319,10 @@ internal sealed partial class Backfill(
         /// <summary>Counts a finished partition; returns its segment's run when that was the segment's last.</summary>
         public RunId? Finish(int index)
         {
-            var segment = index / size;
+            var segment = segmentOf[index];
             lock (runs)
             {
-                var remaining = left.TryGetValue(segment, out var n) ? n - 1 : Math.Min(size, partitions - (segment * size)) - 1;
-                left[segment] = remaining;
-                return remaining == 0 ? runs[segment] : null;
+                return --left[segment] == 0 ? runs[segment] : null;
             }
         }
     }
