@@ -44,6 +44,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSpaceX(configuration.Root);
         services.AddNasa(configuration.Root);
         services.AddRawg(configuration.Root);
+        services.AddSingleton<BronzeVerifier>();
         services.AddSingleton<BronzeLander>();
         services.AddSingleton<SilverTransform>();
         services.AddSingleton<SilverStage>();

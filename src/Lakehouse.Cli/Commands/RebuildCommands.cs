@@ -23,6 +23,7 @@ internal static class RebuildCommands
             var pipeline = services.GetRequiredService<LakehousePipeline>();
             var silver = services.GetRequiredService<SilverStage>();
             var leases = services.GetRequiredService<Lake.LakeLeases>();
+            var damaged = 0;
             foreach (var dataset in pipeline.Sources.SelectMany(s => s.Datasets))
             {
                 // Never beside a run of the same dataset (a scheduled one) that transforms it too.
@@ -30,6 +31,17 @@ internal static class RebuildCommands
                 var result = await silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), ct);
                 await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{dataset.Name}: {result.Groups} landing runs transformed, {result.RowsTransformed:N0} rows, {result.RowsQuarantined:N0} quarantined"));
+                if (result.Damaged.Count > 0)
+                {
+                    damaged += result.Damaged.Count;
+                    await console.Error.WriteLineAsync($"{dataset.Name}: {LakehousePipeline.DamagedMessage(result.Damaged)} ('lakehouse run').");
+                }
+            }
+
+            if (damaged > 0)
+            {
+                await console.Error.WriteLineAsync("Silver is up to date except for the damaged bronze above. Run 'lakehouse run' to fetch it again, then 'lakehouse model'.");
+                return ExitCodes.Failure;
             }
 
             await console.Error.WriteLineAsync("Silver is up to date. Run 'lakehouse model' to rebuild gold from it.");

@@ -33,6 +33,9 @@ internal static class LakeKeys
 
     public static string PartitionStatePrefix(DatasetName dataset) => $"_meta/partitions/{dataset.Source}/{dataset.Name}/";
 
+    /// <summary>The bronze objects of a dataset that failed their manifest check, so the next run fetches them again.</summary>
+    public static ObjectKey DamagedBronze(DatasetName dataset) => ObjectKey.Combine("_meta", "damaged", dataset.Source, $"{dataset.Name}.json");
+
     /// <summary>A source's own state (SpaceX: the last <c>/latest</c> probe and the last full refresh).</summary>
     public static ObjectKey SourceState(string source) => ObjectKey.Combine("_meta", "state", source, "_source.json");
 
