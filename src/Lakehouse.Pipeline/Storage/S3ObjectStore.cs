@@ -210,6 +210,7 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
         var temp = Path.Combine(folder, ObjectKey.ReservedTempMarker + Guid.NewGuid().ToString("N"));
         try
         {
+            Directory.CreateDirectory(folder);
             await Call("GetObject", key.Value, async c =>
             {
                 await client.GetObjectAsync(

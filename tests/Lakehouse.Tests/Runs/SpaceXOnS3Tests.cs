@@ -224,9 +224,9 @@ public sealed class SpaceXOnS3Tests(MotoFixture moto) : IAsyncLifetime, IDisposa
         query.ExitCode.ShouldBe(0, query.Stderr);
         query.Stdout.ReplaceLineEndings("\n").ShouldBe($"launches,mass\n{Launches},{PayloadMassKg.ToString("0.00", CultureInfo.InvariantCulture)}\n");
 
-        // And the lake is the bucket: bronze, silver, gold and the lake's state are there, and not in a local folder
+        // And the lake is the bucket: bronze, silver and the lake's state are there, and not in a local folder
         using var lake = new S3ObjectStore(S3Options(moto, bucket));
-        foreach (var layer in new[] { "bronze/spacex/", "silver/spacex/", "gold/", "_meta/runs/" })
+        foreach (var layer in new[] { "bronze/spacex/", "silver/spacex/", "_meta/runs/", "_meta/state/spacex/" })
         {
             (await lake.ListAllAsync(layer, CancellationToken.None)).ShouldNotBeEmpty(layer);
         }

@@ -367,6 +367,19 @@ public abstract class ObjectStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public async Task Downloading_into_a_folder_that_does_not_exist_creates_it()
+    {
+        var store = await CreateStoreAsync();
+        var key = ObjectKey.Parse("bronze/spacex/launches/all/x.json");
+        await store.PutBytesAsync(key, "[1]"u8.ToArray(), Ct);
+        var target = Local.Combine("work", "silver", "spacex", "x.json");
+
+        await store.DownloadToFileAsync(key, target, Ct);
+
+        (await File.ReadAllBytesAsync(target, Ct)).ShouldBe("[1]"u8.ToArray());
+    }
+
+    [SkippableFact]
     public async Task Downloading_a_missing_object_throws_and_leaves_the_local_file_untouched()
     {
         var store = await CreateStoreAsync();
