@@ -523,6 +523,29 @@ internal sealed class LakeLease : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> under this lease: it is cancelled when the lease is lost, no write of it reaches
+    /// the lake after that (<see cref="WriteFence"/>), and it ends with <see cref="LakeLeaseLostException"/>.
+    /// </summary>
+    public async Task<T> GuardAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, Lost);
+        using (WriteFence.Enter(ThrowIfLost))
+        {
+            try
+            {
+                var result = await work(linked.Token);
+                ThrowIfLost();
+                return result;
+            }
+            catch (OperationCanceledException e) when (e is not LakeLeaseLostException && IsLost && !ct.IsCancellationRequested)
+            {
+                throw LostException();
+            }
+        }
+    }
+
     /// <summary>The exception that says this lease was lost.</summary>
     public LakeLeaseLostException LostException()
     {

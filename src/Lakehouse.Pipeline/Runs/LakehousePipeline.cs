@@ -301,19 +301,7 @@ internal sealed partial class LakehousePipeline(
             GoldBuildResult? built;
             await using (var lease = await leases.AcquireAsync(GoldLease, $"gold build of run {record.RunId}", leases.Options.GoldWait, ct))
             {
-                using var building = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
-                using (WriteFence.Enter(lease.ThrowIfLost))
-                {
-                    try
-                    {
-                        built = await gold.ModelAsync(rebuild: false, building.Token);
-                        lease.ThrowIfLost();
-                    }
-                    catch (OperationCanceledException) when (lease.IsLost && !ct.IsCancellationRequested)
-                    {
-                        throw lease.LostException();
-                    }
-                }
+                built = await lease.GuardAsync(c => gold.ModelAsync(rebuild: false, c), ct);
             }
 
             return built is null ? record : record with { GoldRows = built.RowsPerTable };

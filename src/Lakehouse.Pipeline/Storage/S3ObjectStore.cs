@@ -222,12 +222,6 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
             File.Move(temp, target, overwrite: true);
         }
-        catch (LocalWriteException e)
-        {
-            throw new ObjectStoreException(
-                $"Could not copy object \"{key}\" from {Describe} to local file {localPath}: {e.InnerException!.Message}",
-                "Download", key.Value, isTransient: false, e.InnerException);
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ObjectStoreException(
@@ -422,6 +416,13 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
         var code = (e as MinioException)?.Response?.Code;
         var check = $"Check {S3ObjectStoreOptions.SectionName}:ServiceUrl and that the server is running.";
 
+        if (e is LocalWriteException local)
+        {
+            return new ObjectStoreException(
+                $"Could not write the local copy{subject} from {Describe}: {local.Message} Check that the local folder (or the temp folder) is writable and has space.",
+                operation, key, isTransient: false, local.InnerException);
+        }
+
         if (e is MinioObjectNotFoundException && key is not null)
         {
             return new ObjectNotFoundException(Describe, operation, key, e);
@@ -524,13 +525,35 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
             }
 
             // Large: move to a temp file that disappears when the caller disposes the stream.
-            var spill = new FileStream(
-                Path.Combine(Path.GetTempPath(), $"lakehouse-s3-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.ReadWrite,
-                FileShare.None, bufferSize: 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-            memory.Position = 0;
-            await memory.CopyToAsync(spill, ct);
-            await spill.WriteAsync(buffer.AsMemory(0, read), ct);
-            await body.CopyToAsync(spill, ct);
+            FileStream spill;
+            try
+            {
+                spill = new FileStream(
+                    Path.Combine(Path.GetTempPath(), $"lakehouse-s3-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.ReadWrite,
+                    FileShare.None, bufferSize: 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+                memory.Position = 0;
+                await memory.CopyToAsync(spill, ct);
+                await spill.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LocalWriteException(e);
+            }
+
+            // Reading the rest may fail on the network side (retried); writing it, on the local side (not).
+            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                try
+                {
+                    await spill.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+                catch (IOException e)
+                {
+                    await spill.DisposeAsync();
+                    throw new LocalWriteException(e);
+                }
+            }
+
             return spill;
         }
 

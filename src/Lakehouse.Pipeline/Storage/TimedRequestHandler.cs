@@ -48,7 +48,7 @@ internal sealed class TimedRequestHandler : DelegatingHandler
                 async (state, ct) =>
                 {
                     var sent = await state.Handler.SendBaseAsync(state.Request, ct);
-                    if (sent.Content.Headers.ContentLength is <= BufferedBodyLimit || !sent.IsSuccessStatusCode)
+                    if (sent.Content.Headers.ContentLength is <= BufferedBodyLimit || !sent.IsSuccessStatusCode || state.Request.Method == HttpMethod.Head)
                     {
                         // Small, or an error: read now, inside the deadline. (The Minio client reads these
                         // synchronously, where a hung server could not be timed out any more.)
@@ -60,7 +60,7 @@ internal sealed class TimedRequestHandler : DelegatingHandler
                 (Handler: this, Request: request),
                 cancellationToken);
 
-            if (response.Content.Headers.ContentLength is not <= BufferedBodyLimit && response.IsSuccessStatusCode)
+            if (response.Content.Headers.ContentLength is not <= BufferedBodyLimit && response.IsSuccessStatusCode && request.Method != HttpMethod.Head)
             {
                 response.Content = await IdleTimeoutContent.WrapAsync(response.Content, timeout, time, cancellationToken);
             }
