@@ -196,6 +196,19 @@ public sealed class LakeLeasesTests : IDisposable
     }
 
     [Fact]
+    public async Task Of_many_processes_whose_requests_interleave_in_every_order_exactly_one_gets_the_lease()
+    {
+        // Each contender's store calls wait a random moment first, so that a contender can be overtaken anywhere in
+        // the protocol (this is what catches a protocol without its doorway: two contenders then both win now and then).
+        var store = new FileSystemObjectStore(temp.Path);
+        for (var round = 0; round < 40; round++)
+        {
+            var stores = Enumerable.Range(0, 16).Select(i => (IObjectStore)new JitteredStore(store, (round * 100) + i, TimeSpan.FromMilliseconds(15))).ToList();
+            (await Contend(stores, "_gold")).ShouldBe(1, $"round {round}");
+        }
+    }
+
+    [Fact]
     public async Task A_run_while_another_process_lands_the_dataset_stops_naming_it_and_touches_nothing()
     {
         // Given another process landing spacex.launches (its lease held), and a run that waits 300 ms for it
