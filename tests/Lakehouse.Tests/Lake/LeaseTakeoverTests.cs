@@ -95,6 +95,50 @@ public sealed class LeaseTakeoverTests(MotoFixture moto) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_scheduler_frozen_past_its_lease_while_another_takes_the_lake_stops_when_it_resumes()
+    {
+        // Given a scheduler on a folder lake with 3 s leases (its one job fires in 2099), frozen with SIGSTOP
+        var settings = ScheduleSettings.For(temp.Path, new Uri("http://127.0.0.1:9/"), ScheduleSettings.Jobs(("spacex.launches", "0 0 0 1 1 ? 2099")));
+        LakehouseProcess.WriteConfig(temp.Path, settings);
+        await using var first = LakehouseProcess.Start(temp.Path, null, "schedule");
+        await first.WaitForLogAsync("started (in memory)", TimeSpan.FromSeconds(30));
+        Signal("STOP", first.Id);
+        try
+        {
+            // When a second scheduler starts once the first one's lease has run out (by its claim's own expiry)
+            var claim = Directory.GetFiles(Path.Combine(temp.Path, "lake", "_meta", "leases", "_scheduler"), "ticket-*").ShouldHaveSingleItem();
+            using (var record = JsonDocument.Parse(await File.ReadAllTextAsync(claim)))
+            {
+                var expires = record.RootElement.GetProperty("expiresAt").GetDateTimeOffset();
+                var left = expires - TimeProvider.System.GetUtcNow() + TimeSpan.FromMilliseconds(200);
+                if (left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left);
+                }
+            }
+
+            await using var second = LakehouseProcess.Start(temp.Path, null, "schedule");
+            await second.WaitForLogAsync("started (in memory)", TimeSpan.FromSeconds(30));
+
+            // And the first one resumes
+            Signal("CONT", first.Id);
+
+            // Then the first one stops by itself, exit 1, saying it lost the lake; the second one keeps it
+            (await first.WaitForExitAsync(TimeSpan.FromSeconds(30))).ShouldBe(1, first.Error);
+            first.Error.ShouldContain("The lake's scheduler lease was lost by lakehouse schedule on ");
+            var (exitCode, _, stderr) = await LakehouseProcess.RunAsync(temp.Path, "schedule");
+            exitCode.ShouldBe(2, stderr);
+            stderr.ShouldContain($"pid {second.Id}");
+            await second.TerminateAsync();
+            (await second.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(0, second.Error);
+        }
+        finally
+        {
+            Signal("CONT", first.Id);
+        }
+    }
+
     private string Node(string name)
     {
         var folder = temp.Combine(name);
