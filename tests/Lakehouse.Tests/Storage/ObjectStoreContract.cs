@@ -367,6 +367,28 @@ public abstract class ObjectStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_fence_that_cancels_the_write_reaches_the_caller_as_its_own_cancellation()
+    {
+        // A lost lease cancels; on S3 the refusal passes through HttpClient, which would make any cancellation a timeout.
+        var store = await CreateStoreAsync();
+        FenceCancelledException? caught = null;
+        using (WriteFence.Enter(() => throw new FenceCancelledException()))
+        {
+            try
+            {
+                await store.PutBytesAsync(ObjectKey.Parse("_meta/cursors/x.json"), [1], Ct);
+            }
+            catch (FenceCancelledException e)
+            {
+                caught = e;
+            }
+        }
+
+        caught.ShouldNotBeNull();
+        (await store.ExistsAsync(ObjectKey.Parse("_meta/cursors/x.json"), Ct)).ShouldBeFalse();
+    }
+
+    [SkippableFact]
     public async Task Downloading_into_a_folder_that_does_not_exist_creates_it()
     {
         var store = await CreateStoreAsync();
@@ -430,6 +452,8 @@ public abstract class ObjectStoreContract : IDisposable
     private static string Sha256(byte[] content) => Convert.ToHexString(SHA256.HashData(content));
 
     private sealed class FenceClosedException : Exception;
+
+    private sealed class FenceCancelledException() : OperationCanceledException("The fence cancelled this write.");
 
     /// <summary>A stream that can only be read forward, like an HTTP response body.</summary>
     internal sealed class OneWayStream(byte[] content) : MemoryStream(content, writable: false)
