@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Minio;
@@ -374,12 +373,6 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            throw;
-        }
-        catch (WriteRefusedException refused)
-        {
-            // The fence's own exception (a lost lease), as if the store had checked it itself.
-            ExceptionDispatchInfo.Capture(refused.InnerException!).Throw();
             throw;
         }
         catch (Exception e) when (Translate(operation, key, e) is { } translated)

@@ -38,16 +38,7 @@ internal sealed class TimedRequestHandler : DelegatingHandler
     {
         if (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head)
         {
-            try
-            {
-                WriteFence.Check();
-            }
-            catch (Exception e)
-            {
-                // Carried through HttpClient and the Minio client as it is (HttpClient would turn a cancellation into
-                // a timeout); the store unwraps it.
-                throw new WriteRefusedException(e);
-            }
+            WriteFence.Check();
         }
 
         HttpResponseMessage? response = null;
@@ -202,6 +193,3 @@ internal sealed class TimedRequestHandler : DelegatingHandler
         }
     }
 }
-
-/// <summary>The <see cref="WriteFence"/> refused a request; <see cref="Exception.InnerException"/> says why.</summary>
-internal sealed class WriteRefusedException(Exception reason) : Exception(reason.Message, reason);
