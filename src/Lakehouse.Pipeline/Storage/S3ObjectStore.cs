@@ -7,6 +7,7 @@ using Minio;
 using Minio.DataModel.Args;
 using Minio.Exceptions;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 using MinioObjectNotFoundException = Minio.Exceptions.ObjectNotFoundException;
@@ -36,6 +37,9 @@ namespace Lakehouse.Storage;
 /// </remarks>
 internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
 {
+    /// <summary>Polly's shortest break and sampling window.</summary>
+    private static readonly TimeSpan MinimumBreak = TimeSpan.FromSeconds(0.5);
+
     /// <summary>Objects read into memory up to this size; larger ones are spooled to a temp file.</summary>
     private const int InMemoryReadLimit = 8 * 1024 * 1024;
 
@@ -337,6 +341,12 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
     private string FullKey(ObjectKey key) => keyPrefix + key.Value;
 
+    /// <summary>
+    /// The operation's pipeline: bounded retries of transient failures, around a circuit breaker that stops sending
+    /// once most recent requests went unanswered (timed out, refused), so that a run whose store went away mid-way
+    /// fails its remaining steps at once instead of waiting out the budget for each. After
+    /// <see cref="S3ObjectStoreOptions.RequestTimeout"/> one request is let through again to see if the server is back.
+    /// </summary>
     private ResiliencePipeline BuildRetries(TimeProvider time)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
@@ -358,7 +368,20 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
             });
         }
 
-        return builder.Build();
+        var pause = options.RequestTimeout < MinimumBreak ? MinimumBreak : options.RequestTimeout;
+        return builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            FailureRatio = 0.5,
+            MinimumThroughput = 3,
+            SamplingDuration = pause * 3,
+            BreakDuration = pause,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsUnanswered(e)),
+            OnOpened = args =>
+            {
+                LogCircuitOpened(endpoint, args.BreakDuration.TotalSeconds);
+                return default;
+            },
+        }).Build();
     }
 
     /// <summary>
@@ -392,6 +415,15 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
         MinioException minio => IsTransientResponse(minio),
         HttpRequestException or SocketException => true,
         LocalWriteException => false,
+        IOException => true,
+        _ => false,
+    };
+
+    /// <summary>The server did not answer at all: a timeout, a refused or broken connection.</summary>
+    private static bool IsUnanswered(Exception e) => e switch
+    {
+        TimeoutException or TimeoutRejectedException or ConnectionException or HttpRequestException or SocketException => true,
+        OperationCanceledException or LocalWriteException or MinioException => false,
         IOException => true,
         _ => false,
     };
@@ -440,6 +472,14 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
                 $"{where} refused the credentials for {operation}{subject}{(code is null ? "" : $" ({code})")}. Check the access key " +
                 "and secret key in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and that this user may use the bucket.",
                 operation, key, isTransient: false, e);
+        }
+
+        if (e is BrokenCircuitException)
+        {
+            return new ObjectStoreException(
+                $"{where} is not answering: most of its recent requests timed out or were refused, so {operation}{subject} " +
+                $"was not sent (the next request goes out within {(options.RequestTimeout < MinimumBreak ? MinimumBreak : options.RequestTimeout).TotalSeconds:0.#} s). {check}",
+                operation, key, isTransient: true, e);
         }
 
         if (e is TimeoutException or TimeoutRejectedException)
@@ -624,6 +664,9 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
         { Kind: DateTimeKind.Unspecified } unspecified => new DateTimeOffset(unspecified, TimeSpan.Zero),
         { } known => new DateTimeOffset(known.ToUniversalTime(), TimeSpan.Zero),
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "S3 endpoint {Endpoint} is not answering: no requests are sent for {BreakSeconds} s")]
+    private partial void LogCircuitOpened(string endpoint, double breakSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "S3 endpoint {Endpoint}: attempt {Attempt} of {MaxAttempts} in {DelaySeconds:0.##} s after: {Reason}")]
     private partial void LogRetrying(string endpoint, int attempt, int maxAttempts, double delaySeconds, string reason);
