@@ -46,7 +46,7 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
     private readonly S3ObjectStoreOptions options;
     private readonly HttpClient http;
     private readonly IMinioClient client;
-    private readonly ResiliencePipeline retries;
+    private readonly ResiliencePipeline resilience;
     private readonly ILogger logger;
     private readonly string keyPrefix;
     private readonly string endpoint;
@@ -81,7 +81,7 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
         // Build() sets the client's own timeout to 30 minutes; the handler enforces the real, per-request ones.
         http.Timeout = Timeout.InfiniteTimeSpan;
-        retries = BuildRetries(time);
+        resilience = BuildResilience(time);
     }
 
     /// <inheritdoc />
@@ -347,7 +347,7 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
     /// fails its remaining steps at once instead of waiting out the budget for each. After
     /// <see cref="S3ObjectStoreOptions.RequestTimeout"/> one request is let through again to see if the server is back.
     /// </summary>
-    private ResiliencePipeline BuildRetries(TimeProvider time)
+    private ResiliencePipeline BuildResilience(TimeProvider time)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (options.MaxAttempts > 1)
@@ -385,14 +385,14 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <summary>
-    /// Runs one store operation in the retry pipeline and turns its final failure into an
+    /// Runs one store operation in the resilience pipeline and turns its final failure into an
     /// <see cref="ObjectStoreException"/> that says what to check.
     /// </summary>
     private async Task<T> Call<T>(string operation, string? key, Func<CancellationToken, Task<T>> call, CancellationToken ct)
     {
         try
         {
-            return await retries.ExecuteAsync(static async (call, c) => await call(c), call, ct);
+            return await resilience.ExecuteAsync(static async (call, c) => await call(c), call, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
