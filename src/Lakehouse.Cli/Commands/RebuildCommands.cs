@@ -28,7 +28,7 @@ internal static class RebuildCommands
             {
                 // Never beside a run of the same dataset (a scheduled one) that transforms it too.
                 await using var held = await leases.AcquireAsync(dataset.Name.ToString(), "lakehouse transform", leases.Options.DatasetWait, ct);
-                var result = await silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), ct);
+                var result = await held.GuardAsync(c => silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), c), ct);
                 await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{dataset.Name}: {result.Groups} landing runs transformed, {result.RowsTransformed:N0} rows, {result.RowsQuarantined:N0} quarantined"));
                 if (result.Damaged.Count > 0)
@@ -62,9 +62,9 @@ internal static class RebuildCommands
             GoldBuildResult? built;
 
             // One gold build at a time, also against a scheduled run's model step.
-            await using (await leases.AcquireAsync(LakehousePipeline.GoldLease, "lakehouse model", leases.Options.GoldWait, ct))
+            await using (var lease = await leases.AcquireAsync(LakehousePipeline.GoldLease, "lakehouse model", leases.Options.GoldWait, ct))
             {
-                built = await gold.ModelAsync(parseResult.GetValue(rebuild), ct);
+                built = await lease.GuardAsync(c => gold.ModelAsync(parseResult.GetValue(rebuild), c), ct);
             }
 
             if (built is null)

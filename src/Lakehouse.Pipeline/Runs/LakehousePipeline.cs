@@ -58,44 +58,61 @@ internal sealed partial class LakehousePipeline(
         // then this run stops, naming it, before it has written anything.
         await using var held = await leases.AcquireAllAsync(
             selected.SelectMany(s => s.Datasets).Select(d => d.Name.ToString()), $"run {run} ({trigger})", leases.Options.DatasetWait, ct);
+
+        // Losing a lease (this process stalled past it) cancels the run, and no write under it goes out any more.
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, held.Lost);
         var record = new RunRecord { RunId = run.Value, Trigger = trigger, StartedAt = time.GetUtcNow(), ScheduledFor = fire?.ScheduledFor, Node = fire?.Node };
-        await SaveAsync(record, ct);
         var names = string.Join(", ", selected.SelectMany(s => s.Datasets).Select(d => d.Name));
-        LogStarted(run, names);
 
         var datasets = new List<DatasetRun>();
         var probeCalls = 0;
         var earlyExit = false;
         try
         {
-            foreach (var (source, chosen) in selected)
+            using (WriteFence.Enter(held.ThrowIfLost))
             {
-                SourceLanding landed;
-                using (logger.BeginScope(new Dictionary<string, object> { ["Source"] = source.Name }))
+                await SaveAsync(record, work.Token);
+                LogStarted(run, names);
+                foreach (var (source, chosen) in selected)
                 {
-                    landed = await landSource(source, chosen, run, ct);
+                    SourceLanding landed;
+                    using (logger.BeginScope(new Dictionary<string, object> { ["Source"] = source.Name }))
+                    {
+                        landed = await landSource(source, chosen, run, work.Token);
+                    }
+
+                    probeCalls += landed.ProbeCalls;
+                    earlyExit |= landed.EarlyExit;
+                    foreach (var dataset in chosen)
+                    {
+                        var landing = landed.Datasets[dataset.Name];
+                        datasets.Add(await TransformDatasetAsync(dataset, landing, work.Token));
+                    }
                 }
 
-                probeCalls += landed.ProbeCalls;
-                earlyExit |= landed.EarlyExit;
-                foreach (var dataset in chosen)
-                {
-                    var landing = landed.Datasets[dataset.Name];
-                    datasets.Add(await TransformDatasetAsync(dataset, landing, ct));
-                }
+                record = record with { Datasets = datasets, ProbeCalls = probeCalls, EarlyExit = earlyExit };
+                record = await ModelAsync(record with { Status = StatusOf(datasets) }, clock, work.Token);
+
+                // A stage that reports failures as values (a DuckDB interrupt) must not hide a lost lease.
+                held.ThrowIfLost();
             }
-
-            record = record with { Datasets = datasets, ProbeCalls = probeCalls, EarlyExit = earlyExit };
-            record = await ModelAsync(record with { Status = StatusOf(datasets) }, clock, ct);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
+            // Recorded outside the fence: the run's own record, which nobody else writes, says how it ended.
+            var lost = e as LakeLeaseLostException ?? held.LostLease?.LostException();
             record = record with
             {
                 Datasets = datasets, ProbeCalls = probeCalls, Status = RunStatus.Failed,
-                GoldError = "interrupted", FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds,
+                GoldError = lost is null ? "interrupted" : $"interrupted: {lost.Message}",
+                FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds,
             };
             await TrySaveAsync(record);
+            if (lost is not null && !ct.IsCancellationRequested)
+            {
+                throw lost;
+            }
+
             throw;
         }
 
@@ -355,9 +372,9 @@ internal sealed partial class LakehousePipeline(
             // step) must be in the lake first.
             await SaveAsync(record with { DurationMs = clock.ElapsedMilliseconds }, ct);
             GoldBuildResult? built;
-            await using (await leases.AcquireAsync(GoldLease, $"gold build of run {record.RunId}", leases.Options.GoldWait, ct))
+            await using (var lease = await leases.AcquireAsync(GoldLease, $"gold build of run {record.RunId}", leases.Options.GoldWait, ct))
             {
-                built = await gold.ModelAsync(rebuild: false, ct);
+                built = await lease.GuardAsync(c => gold.ModelAsync(rebuild: false, c), ct);
             }
 
             return built is null ? record : record with { GoldRows = built.RowsPerTable };
