@@ -100,7 +100,7 @@ internal static class LakehouseCli
     {
         ConfigurationException or UsageException or Querying.QueryRefusedException or Runs.UnknownDatasetException or Runs.BackfillRefusedException => ExitCodes.UsageOrConfiguration,
         Scheduling.ScheduleRefusedException => ExitCodes.UsageOrConfiguration,
-        Lake.LakeLeaseHeldException => ExitCodes.Failure,
+        Lake.LakeLeaseHeldException or Lake.LakeLeaseLostException => ExitCodes.Failure,
         Querying.GoldDatabaseException { IsMissing: true } => ExitCodes.UsageOrConfiguration,
         OperationCanceledException => ExitCodes.Interrupted,
         DuckDB.NET.Data.DuckDBException { ErrorType: DuckDB.NET.Native.DuckDBErrorType.Interrupt } => ExitCodes.Interrupted,

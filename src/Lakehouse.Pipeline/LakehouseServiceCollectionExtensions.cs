@@ -28,6 +28,13 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration.Root, StorageOptions.Section);
+
+        // S3 credentials come from the environment only; set before validation, so a missing one is named at start.
+        services.PostConfigure<StorageOptions>(storage =>
+        {
+            storage.S3.AccessKey ??= configuration.Secrets.S3AccessKey;
+            storage.S3.SecretKey ??= configuration.Secrets.S3SecretKey;
+        });
         services.AddValidatedOptions<GoldOptions, GoldOptionsValidator>(configuration.Root, GoldOptions.Section);
         services.AddValidatedOptions<LoggingOptions, LoggingOptionsValidator>(configuration.Root, LoggingOptions.Section);
 
@@ -35,7 +42,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton<ILoggerProvider>(sp => new SerilogLoggerProvider(sp.GetRequiredService<Serilog.Core.Logger>(), dispose: true));
 
-        services.AddSingleton(sp => CreateObjectStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, configuration.Secrets));
+        services.AddSingleton(sp => CreateObjectStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp));
 
         // The flow: sources → bronze → silver → gold, and the run that strings them together.
         services.AddOptions<PipelineOptions>().Bind(configuration.Root.GetSection(PipelineOptions.Section));
@@ -44,6 +51,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSpaceX(configuration.Root);
         services.AddNasa(configuration.Root);
         services.AddRawg(configuration.Root);
+        services.AddSingleton<BronzeVerifier>();
         services.AddSingleton<BronzeLander>();
         services.AddSingleton<SilverTransform>();
         services.AddSingleton<SilverStage>();
@@ -94,17 +102,14 @@ internal static class LakehouseServiceCollectionExtensions
         SilverTransform.Datasets.Any(d => d.StartsWith(source + ".", StringComparison.Ordinal));
 
     /// <summary>The lake's store: the seam between the embedded folder and an S3-protocol bucket.</summary>
-    private static IObjectStore CreateObjectStore(StorageOptions options, LakehouseSecrets secrets)
+    private static IObjectStore CreateObjectStore(StorageOptions options, IServiceProvider services)
     {
         if (options.Kind == StorageKind.FileSystem)
         {
             return new FileSystemObjectStore(Path.GetFullPath(options.Root));
         }
 
-        var s3 = options.S3;
-        s3.AccessKey ??= secrets.S3AccessKey;
-        s3.SecretKey ??= secrets.S3SecretKey;
-        return new S3ObjectStore(s3);
+        return new S3ObjectStore(options.S3, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<S3ObjectStore>>());
     }
 
     private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string section)

@@ -51,6 +51,7 @@ internal static class NasaPipelineBenchmark
                 ["Burst"] = "1",
             });
 
+            var startedAt = TimeProvider.System.GetUtcNow();
             var clock = Stopwatch.StartNew();
             var peak = Measure.RunCli(["backfill", "--source", "nasa", "--dataset", "neo_feed", "--from", Text(from), "--to", Text(to), "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--config", config]);
             var total = clock.Elapsed.TotalSeconds;
@@ -58,13 +59,18 @@ internal static class NasaPipelineBenchmark
             var landing = (requests[^1].ReceivedAt - requests[0].ReceivedAt).TotalSeconds + (latencyMs / 1000.0);
             totals.Add(total);
             landings.Add(landing);
+
+            // Where the rest goes: before the first request reaches the server (start-up, plan, leases), and after the
+            // last one is answered (what is left to transform, the model, exit).
+            var before = (requests[0].ReceivedAt - startedAt).TotalSeconds;
+            var after = total - before - landing;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  round {round}: {requests.Count} requests; whole command {total:0.0} s ({total / bound.TotalSeconds:0.00}× the bound), landing {landing:0.0} s ({landing / bound.TotalSeconds:0.00}×), peak RSS {peak / 1048576.0:0} MiB"));
+                $"  round {round}: {requests.Count} requests; whole command {total:0.0} s ({total / bound.TotalSeconds:0.000}× the bound), landing {landing:0.0} s ({landing / bound.TotalSeconds:0.000}×); before the first request {before:0.0} s, after the last answer {after:0.0} s; peak RSS {peak / 1048576.0:0} MiB"));
             Reset(work);
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  median: whole command {Measure.Median(totals):0.0} s = {Measure.Median(totals) / bound.TotalSeconds:0.00}× the bound; landing {Measure.Median(landings):0.0} s = {Measure.Median(landings) / bound.TotalSeconds:0.00}× (target ≤ 1.2×)"));
+            $"  median: whole command {Measure.Median(totals):0.0} s = {Measure.Median(totals) / bound.TotalSeconds:0.000}× the bound (target ≤ 1.05×); landing {Measure.Median(landings):0.0} s = {Measure.Median(landings) / bound.TotalSeconds:0.000}×"));
     }
 
     public static async Task TransformAsync(int weeks, int runs)
@@ -119,10 +125,10 @@ internal static class NasaPipelineBenchmark
         // ~130-145 objects a day: 10 years make about half a million close approaches, as the issue has it.
         var generator = new NasaSampleGenerator(42, 130, 145);
         var store = new FileSystemObjectStore(lake);
-        var lander = new BronzeLander(store, NullLogger<BronzeLander>.Instance);
+        var lander = new BronzeLander(store, new BronzeVerifier(store), NullLogger<BronzeLander>.Instance);
         var run = RunId.New(TimeProvider.System);
         var dataset = new DatasetName("nasa", "neo_feed");
-        foreach (var (week, body) in generator.FeedWeeks(from, to, SourceRequest.Redacted))
+        foreach (var (week, body) in generator.FeedWeeks(from, to, SecretRedactor.Marker))
         {
             await lander.LandAsync(dataset, week, run, One(week, body), new LandingOptions(AdvanceCursor: false, TimeProvider.System.GetUtcNow()), CancellationToken.None);
         }
@@ -131,12 +137,8 @@ internal static class NasaPipelineBenchmark
     private static async IAsyncEnumerable<SourceExchange> One(Partition week, byte[] body, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        var request = SourceRequest.Get($"neo/rest/v1/feed?start_date={Text(week.Start!.Value)}&end_date={Text(week.End!.Value)}");
-        yield return new SourceExchange(request, new SourceResponse
-        {
-            StatusCode = 200, Body = body, ContentType = "application/json", Attempts = 1,
-            FetchedAt = TimeProvider.System.GetUtcNow(), Elapsed = TimeSpan.Zero,
-        });
+        yield return new SourceExchange(SourceResponse.Recorded(
+            $"GET /neo/rest/v1/feed?start_date={Text(week.Start!.Value)}&end_date={Text(week.End!.Value)}", body, TimeProvider.System.GetUtcNow()));
         await Task.Yield();
     }
 

@@ -169,7 +169,7 @@ internal static class RawgPipelineBenchmark
         var random = new Random(seed);
         var ids = count == games ? Enumerable.Range(1, games) : Enumerable.Range(0, count).Select(_ => random.Next(1, games + 1)).Distinct();
         var store = new FileSystemObjectStore(lake);
-        var lander = new BronzeLander(store, NullLogger<BronzeLander>.Instance);
+        var lander = new BronzeLander(store, new BronzeVerifier(store), NullLogger<BronzeLander>.Instance);
         var run = RunId.New(TimeProvider.System);
         var pages = ids.Chunk(PageSize).Select((chunk, i) => (Page: i + 1, Body: writer.Page(chunk, count, i + 1, revision: count == games ? 0 : 1)));
         await lander.LandAsync(
@@ -181,11 +181,7 @@ internal static class RawgPipelineBenchmark
         foreach (var (page, body) in pages)
         {
             ct.ThrowIfCancellationRequested();
-            yield return new SourceExchange(SourceRequest.Get($"games?page={page}&page_size={PageSize}"), new SourceResponse
-            {
-                StatusCode = 200, Body = body, ContentType = "application/json", Attempts = 1,
-                FetchedAt = TimeProvider.System.GetUtcNow(), Elapsed = TimeSpan.Zero,
-            });
+            yield return new SourceExchange(SourceResponse.Recorded($"GET /games?page={page}&page_size={PageSize}", body, TimeProvider.System.GetUtcNow()));
             await Task.Yield();
         }
     }

@@ -156,7 +156,7 @@ internal static class SpaceXPipelineBenchmark
     {
         var generator = new SpaceXSampleGenerator(42, scale);
         var store = new FileSystemObjectStore(lake);
-        var lander = new BronzeLander(store, NullLogger<BronzeLander>.Instance);
+        var lander = new BronzeLander(store, new BronzeVerifier(store), NullLogger<BronzeLander>.Instance);
         var run = RunId.New(TimeProvider.System);
         foreach (var resource in SpaceXCatalog.ResourceNames)
         {
@@ -173,12 +173,8 @@ internal static class SpaceXPipelineBenchmark
         {
             ct.ThrowIfCancellationRequested();
             page++;
-            var request = SourceRequest.PostJson($"{route}/query", System.Text.Encoding.UTF8.GetBytes($"{{\"options\":{{\"page\":{page},\"limit\":{PageSize}}}}}"));
-            yield return new SourceExchange(request, new SourceResponse
-            {
-                StatusCode = 200, Body = body, ContentType = "application/json", Attempts = 1,
-                FetchedAt = TimeProvider.System.GetUtcNow(), Elapsed = TimeSpan.Zero,
-            });
+            var query = System.Text.Encoding.UTF8.GetBytes($"{{\"options\":{{\"page\":{page},\"limit\":{PageSize}}}}}");
+            yield return new SourceExchange(SourceResponse.Recorded($"POST /{route}/query", body, TimeProvider.System.GetUtcNow(), query));
             await Task.Yield();
         }
     }

@@ -23,13 +23,25 @@ internal static class RebuildCommands
             var pipeline = services.GetRequiredService<LakehousePipeline>();
             var silver = services.GetRequiredService<SilverStage>();
             var leases = services.GetRequiredService<Lake.LakeLeases>();
+            var damaged = 0;
             foreach (var dataset in pipeline.Sources.SelectMany(s => s.Datasets))
             {
                 // Never beside a run of the same dataset (a scheduled one) that transforms it too.
                 await using var held = await leases.AcquireAsync(dataset.Name.ToString(), "lakehouse transform", leases.Options.DatasetWait, ct);
-                var result = await silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), ct);
+                var result = await held.GuardAsync(c => silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), c), ct);
                 await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{dataset.Name}: {result.Groups} landing runs transformed, {result.RowsTransformed:N0} rows, {result.RowsQuarantined:N0} quarantined"));
+                if (result.Damaged.Count > 0)
+                {
+                    damaged += result.Damaged.Count;
+                    await console.Error.WriteLineAsync($"{dataset.Name}: {LakehousePipeline.DamagedMessage(result.Damaged)} ('lakehouse run').");
+                }
+            }
+
+            if (damaged > 0)
+            {
+                await console.Error.WriteLineAsync("Silver is up to date except for the damaged bronze above. Run 'lakehouse run' to fetch it again, then 'lakehouse model'.");
+                return ExitCodes.Failure;
             }
 
             await console.Error.WriteLineAsync("Silver is up to date. Run 'lakehouse model' to rebuild gold from it.");
@@ -50,9 +62,9 @@ internal static class RebuildCommands
             GoldBuildResult? built;
 
             // One gold build at a time, also against a scheduled run's model step.
-            await using (await leases.AcquireAsync(LakehousePipeline.GoldLease, "lakehouse model", leases.Options.GoldWait, ct))
+            await using (var lease = await leases.AcquireAsync(LakehousePipeline.GoldLease, "lakehouse model", leases.Options.GoldWait, ct))
             {
-                built = await gold.ModelAsync(parseResult.GetValue(rebuild), ct);
+                built = await lease.GuardAsync(c => gold.ModelAsync(parseResult.GetValue(rebuild), c), ct);
             }
 
             if (built is null)

@@ -11,10 +11,12 @@ namespace Lakehouse.Bronze;
 
 /// <summary>
 /// Lands responses: each becomes one immutable bronze object holding the body exactly as received, then its manifest
-/// entry, then the dataset's state. That order is what keeps promise 2: the state (cursor) only ever names objects
+/// entry, then the dataset's state. A response identical to the last one landed for the same request is not landed
+/// again, but only when the object that landing wrote is still intact in the store (checked, not trusted: a damaged
+/// object is landed anew). That order is what keeps promise 2: the state (cursor) only ever names objects
 /// that are already durable, and a crash in between costs at most one identical re-landing, never a gap.
 /// </summary>
-internal sealed partial class BronzeLander(IObjectStore store, ILogger<BronzeLander> logger)
+internal sealed partial class BronzeLander(IObjectStore store, BronzeVerifier verifier, ILogger<BronzeLander> logger)
 {
     // Partitions of one dataset may land side by side (a backfill); the dataset's own state is shared by them.
     private readonly ConcurrentDictionary<DatasetName, SemaphoreSlim> datasetLocks = new();
@@ -41,16 +43,17 @@ internal sealed partial class BronzeLander(IObjectStore store, ILogger<BronzeLan
         string? cursor = null;
         DateTimeOffset? lastLandedAt = null;
 
-        await foreach (var (request, response, exchangeCursor) in responses.WithCancellation(ct))
+        await foreach (var (response, exchangeCursor) in responses.WithCancellation(ct))
         {
             calls++;
-            var body = request.RedactBody(response.Body, out var secretsReplaced);
+            var body = response.Body;
             var sha = Convert.ToHexStringLower(SHA256.HashData(body));
-            if (state.Requests.TryGetValue(request.RequestIdentity, out var last) && last.Sha256 == sha)
+            if (state.Requests.TryGetValue(response.RequestIdentity, out var last) && last.Sha256 == sha
+                && await verifier.IsIntactAsync(ObjectKey.Parse(last.BronzeKey), sha, body.Length, ct))
             {
                 unchanged++;
                 cursor = Later(cursor, exchangeCursor);
-                LogUnchanged(dataset, request);
+                LogUnchanged(dataset, response.Request);
                 continue;
             }
 
@@ -66,19 +69,19 @@ internal sealed partial class BronzeLander(IObjectStore store, ILogger<BronzeLan
                 Partition = partition.Name,
                 RunId = run.Value,
                 Seq = seq,
-                Request = request.Describe(),
-                RequestIdentity = request.RequestIdentity,
+                Request = response.Request,
+                RequestIdentity = response.RequestIdentity,
                 Status = response.StatusCode,
                 FetchedAt = response.FetchedAt,
                 Sha256 = sha,
                 Size = body.Length,
                 ContentType = response.ContentType,
                 Attempts = response.Attempts,
-                SecretsReplaced = secretsReplaced,
+                SecretsReplaced = response.SecretsReplaced,
             };
             await LakeJson.WriteAsync(store, LakeKeys.Manifest(dataset, partition.Name, run, seq), entry, ct);
 
-            state.Requests[request.RequestIdentity] = new LastLanding(sha, key.Value, response.FetchedAt);
+            state.Requests[response.RequestIdentity] = new LastLanding(sha, key.Value, response.FetchedAt);
             await LakeJson.WriteAsync(store, stateKey, state, ct);
             landed.Add(key.Value);
             cursor = Later(cursor, exchangeCursor);
@@ -136,11 +139,11 @@ internal sealed partial class BronzeLander(IObjectStore store, ILogger<BronzeLan
     private partial void LogLanded(DatasetName dataset, string bronzeKey, long bytes);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Unchanged {Dataset}: {Request} answered as last time")]
-    private partial void LogUnchanged(DatasetName dataset, SourceRequest request);
+    private partial void LogUnchanged(DatasetName dataset, string request);
 }
 
-/// <summary>A request, the response it got, and the cursor its landing completes (if the source keeps one).</summary>
-internal sealed record SourceExchange(SourceRequest Request, SourceResponse Response, string? Cursor = null);
+/// <summary>A response (with the request it answered) and the cursor its landing completes (if the source keeps one).</summary>
+internal sealed record SourceExchange(SourceResponse Response, string? Cursor = null);
 
 /// <summary>What landing one dataset partition did.</summary>
 internal sealed record LandingResult(int ApiCalls, IReadOnlyList<string> Landed, int Unchanged)

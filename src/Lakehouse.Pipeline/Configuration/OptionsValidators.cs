@@ -1,3 +1,4 @@
+using Lakehouse.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Lakehouse.Configuration;
@@ -30,6 +31,10 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.Kind == StorageKind.FileSystem && string.IsNullOrWhiteSpace(options.Root))
         {
             failures.Add($"{ConfigurationKey.Describe($"{section}:Root")} is empty: give the lake's folder, e.g. \"lake\".");
+        }
+        else if (options.Kind == StorageKind.FileSystem && FileSystemObjectStore.FindRootProblem(options.Root) is { } problem)
+        {
+            failures.Add($"{ConfigurationKey.Describe($"{section}:Root")} is refused: {problem}");
         }
 
         if (options.Kind == StorageKind.S3)

@@ -33,6 +33,9 @@ internal static class LakeKeys
 
     public static string PartitionStatePrefix(DatasetName dataset) => $"_meta/partitions/{dataset.Source}/{dataset.Name}/";
 
+    /// <summary>The bronze objects of a dataset that failed their manifest check, so the next run fetches them again.</summary>
+    public static ObjectKey DamagedBronze(DatasetName dataset) => ObjectKey.Combine("_meta", "damaged", dataset.Source, $"{dataset.Name}.json");
+
     /// <summary>A source's own state (SpaceX: the last <c>/latest</c> probe and the last full refresh).</summary>
     public static ObjectKey SourceState(string source) => ObjectKey.Combine("_meta", "state", source, "_source.json");
 
@@ -76,21 +79,17 @@ internal static class LakeKeys
     public const string RunRecordPrefix = "_meta/runs/";
 
     /// <summary>
-    /// One generation of a lease on the lake: <c>_meta/leases/{name}/{generation}.json</c> (names: a dataset such as
-    /// <c>spacex.launches</c>, or <c>_gold</c>, <c>_scheduler</c>). Zero-padded so key order is generation order.
+    /// A contender's ticket for a lease on the lake: <c>_meta/leases/{name}/ticket-{number}-{owner}.json</c> (names: a
+    /// dataset such as <c>spacex.launches</c>, or <c>_gold</c>, <c>_scheduler</c>). Zero-padded, so that key order is
+    /// ticket order. See <see cref="LakeLeases"/>.
     /// </summary>
-    public static ObjectKey Lease(string name, long generation) =>
-        ObjectKey.Combine("_meta", "leases", name, $"{generation.ToString("D12", CultureInfo.InvariantCulture)}.json");
+    public static ObjectKey LeaseTicket(string name, long number, string owner) =>
+        ObjectKey.Combine("_meta", "leases", name, $"ticket-{number.ToString("D12", CultureInfo.InvariantCulture)}-{owner}.json");
+
+    /// <summary>A contender's announcement that it is choosing a ticket: <c>_meta/leases/{name}/entering-{owner}.json</c>.</summary>
+    public static ObjectKey LeaseEntering(string name, string owner) => ObjectKey.Combine("_meta", "leases", name, $"entering-{owner}.json");
 
     public static string LeasePrefix(string name) => $"_meta/leases/{name}/";
-
-    /// <summary>The generation a <see cref="Lease"/> key names.</summary>
-    public static long LeaseGeneration(ObjectKey key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var file = key.Value[(key.Value.LastIndexOf('/') + 1)..];
-        return long.Parse(file.AsSpan(0, file.Length - ".json".Length), NumberStyles.None, CultureInfo.InvariantCulture);
-    }
 
     private static string Seq(int value) => value.ToString("D4", CultureInfo.InvariantCulture);
 }

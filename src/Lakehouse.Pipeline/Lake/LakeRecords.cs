@@ -56,10 +56,31 @@ internal sealed record PartitionState
 
 internal sealed record LastLanding(string Sha256, string BronzeKey, DateTimeOffset LandedAt);
 
-/// <summary>A source's own state: its change probe and when everything was last re-read.</summary>
+/// <summary>
+/// A source's own state: per dataset, what its change probe answered when the dataset was last read and when it was
+/// last read in full. Per dataset, so that a run of one dataset (a scheduled job) uses the probe as a run of the
+/// whole source does.
+/// </summary>
 internal sealed record SourceState
 {
-    /// <summary>What the source's cheap "did anything change" call last answered (SpaceX: latest id and date).</summary>
+    /// <summary>What the probe answered when every dataset was last read (written before probes were per dataset).</summary>
+    public string? Probe { get; init; }
+
+    /// <summary>When every dataset was last read in full (written before probes were per dataset).</summary>
+    public DateTimeOffset? LastFullRefreshAt { get; init; }
+
+    /// <summary>By dataset name (<c>launches</c>).</summary>
+    public Dictionary<string, DatasetProbeState> Datasets { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>What <paramref name="dataset"/> last saw, falling back to the source-wide record of older lakes.</summary>
+    public DatasetProbeState For(string dataset) =>
+        Datasets.TryGetValue(dataset, out var state) ? state : new DatasetProbeState { Probe = Probe, LastFullRefreshAt = LastFullRefreshAt };
+}
+
+/// <summary>One dataset's view of its source's change probe.</summary>
+internal sealed record DatasetProbeState
+{
+    /// <summary>What the probe answered when the dataset was last read (SpaceX: latest launch's id and date).</summary>
     public string? Probe { get; init; }
 
     public DateTimeOffset? LastFullRefreshAt { get; init; }
@@ -83,6 +104,9 @@ internal sealed record SilverCommit
     public required IReadOnlyList<SilverCommitFile> Files { get; init; }
     public long RowsRead { get; init; }
     public long RowsQuarantined { get; init; }
+
+    /// <summary>Objects of this landing left out because they failed their manifest check.</summary>
+    public IReadOnlyList<Bronze.DamagedObject> Damaged { get; init; } = [];
     public IReadOnlyList<DriftEntry> Drift { get; init; } = [];
 }
 

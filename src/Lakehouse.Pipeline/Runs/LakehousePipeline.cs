@@ -19,6 +19,7 @@ internal sealed partial class LakehousePipeline(
     IObjectStore store,
     IEnumerable<ISource> sources,
     BronzeLander lander,
+    BronzeVerifier verifier,
     SilverStage silver,
     GoldStage gold,
     LakeLeases leases,
@@ -57,44 +58,61 @@ internal sealed partial class LakehousePipeline(
         // then this run stops, naming it, before it has written anything.
         await using var held = await leases.AcquireAllAsync(
             selected.SelectMany(s => s.Datasets).Select(d => d.Name.ToString()), $"run {run} ({trigger})", leases.Options.DatasetWait, ct);
+
+        // Losing a lease (this process stalled past it) cancels the run, and no write under it goes out any more.
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, held.Lost);
         var record = new RunRecord { RunId = run.Value, Trigger = trigger, StartedAt = time.GetUtcNow(), ScheduledFor = fire?.ScheduledFor, Node = fire?.Node };
-        await SaveAsync(record, ct);
         var names = string.Join(", ", selected.SelectMany(s => s.Datasets).Select(d => d.Name));
-        LogStarted(run, names);
 
         var datasets = new List<DatasetRun>();
         var probeCalls = 0;
         var earlyExit = false;
         try
         {
-            foreach (var (source, chosen) in selected)
+            using (WriteFence.Enter(held.ThrowIfLost))
             {
-                SourceLanding landed;
-                using (logger.BeginScope(new Dictionary<string, object> { ["Source"] = source.Name }))
+                await SaveAsync(record, work.Token);
+                LogStarted(run, names);
+                foreach (var (source, chosen) in selected)
                 {
-                    landed = await landSource(source, chosen, run, ct);
+                    SourceLanding landed;
+                    using (logger.BeginScope(new Dictionary<string, object> { ["Source"] = source.Name }))
+                    {
+                        landed = await landSource(source, chosen, run, work.Token);
+                    }
+
+                    probeCalls += landed.ProbeCalls;
+                    earlyExit |= landed.EarlyExit;
+                    foreach (var dataset in chosen)
+                    {
+                        var landing = landed.Datasets[dataset.Name];
+                        datasets.Add(await TransformDatasetAsync(dataset, landing, work.Token));
+                    }
                 }
 
-                probeCalls += landed.ProbeCalls;
-                earlyExit |= landed.EarlyExit;
-                foreach (var dataset in chosen)
-                {
-                    var landing = landed.Datasets[dataset.Name];
-                    datasets.Add(await TransformDatasetAsync(dataset, landing, ct));
-                }
+                record = record with { Datasets = datasets, ProbeCalls = probeCalls, EarlyExit = earlyExit };
+                record = await ModelAsync(record with { Status = StatusOf(datasets) }, clock, work.Token);
+
+                // A stage that reports failures as values (a DuckDB interrupt) must not hide a lost lease.
+                held.ThrowIfLost();
             }
-
-            record = record with { Datasets = datasets, ProbeCalls = probeCalls, EarlyExit = earlyExit };
-            record = await ModelAsync(record with { Status = StatusOf(datasets) }, clock, ct);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
+            // Recorded outside the fence: the run's own record, which nobody else writes, says how it ended.
+            var lost = e as LakeLeaseLostException ?? held.LostLease?.LostException();
             record = record with
             {
                 Datasets = datasets, ProbeCalls = probeCalls, Status = RunStatus.Failed,
-                GoldError = "interrupted", FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds,
+                GoldError = lost is null ? "interrupted" : $"interrupted: {lost.Message}",
+                FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds,
             };
             await TrySaveAsync(record);
+            if (lost is not null && !ct.IsCancellationRequested)
+            {
+                throw lost;
+            }
+
             throw;
         }
 
@@ -113,26 +131,15 @@ internal sealed partial class LakehousePipeline(
 
         var state = await LakeJson.ReadAsync<SourceState>(store, LakeKeys.SourceState(source.Name), ct) ?? new SourceState();
         var now = time.GetUtcNow();
-        var refreshDue = state.LastFullRefreshAt is not { } last || now - last >= source.FullRefreshInterval;
         var probe = await source.ProbeAsync(state, ct);
         if (probe.Failure is not null)
         {
             LogProbeFailed(source.Name, probe.Failure);
         }
 
-        var results = new Dictionary<DatasetName, DatasetLanding>();
-        if (probe.Answer is not null && probe.Answer == state.Probe && !refreshDue)
-        {
-            LogEarlyExit(source.Name, probe.Answer);
-            foreach (var dataset in chosen)
-            {
-                results[dataset.Name] = new DatasetLanding(null, 0, "early exit: the source's change probe answered as last time");
-            }
-
-            return new SourceLanding(results, probe.ApiCalls, EarlyExit: true);
-        }
-
         var options = new LandingOptions(AdvanceCursor: true, now);
+        var results = new Dictionary<DatasetName, DatasetLanding>();
+        var seen = new Dictionary<string, DatasetProbeState>(state.Datasets, StringComparer.Ordinal);
         string? stopped = null;
         foreach (var dataset in chosen)
         {
@@ -142,11 +149,26 @@ internal sealed partial class LakehousePipeline(
                 continue;
             }
 
+            // Each dataset remembers what the probe said when it was last read, so one dataset's run (a scheduled
+            // job) stops at an unchanged probe as a run of the whole source does. Bronze found damaged is fetched again
+            // whatever the probe says.
+            var last = state.For(dataset.Name.Name);
+            IReadOnlyList<string> damaged;
             IReadOnlyList<Partition> partitions;
+            bool full;
             try
             {
+                damaged = await verifier.DamagedPartitionsAsync(dataset.Name, ct);
+                var refreshDue = last.LastFullRefreshAt is not { } lastFull || now - lastFull >= source.FullRefreshInterval;
+                if (probe.Answer is not null && probe.Answer == last.Probe && !refreshDue && damaged.Count == 0)
+                {
+                    results[dataset.Name] = new DatasetLanding(null, 0, "early exit: the source's change probe answered as last time") { EarlyExit = true };
+                    continue;
+                }
+
+                full = refreshDue || probe.Answer is null || damaged.Count > 0;
                 var cursor = (await LakeJson.ReadAsync<DatasetState>(store, LakeKeys.DatasetState(dataset.Name), ct))?.Cursor;
-                partitions = source.PlanIncremental(dataset, cursor, options.Today);
+                partitions = WithDamaged(source.PlanIncremental(dataset, cursor, options.Today, full), damaged);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -158,17 +180,75 @@ internal sealed partial class LakehousePipeline(
             var landing = await LandPartitionsAsync(source, dataset, partitions, run, options, ct);
             results[dataset.Name] = landing;
             stopped = landing.StopsSource;
+            if (!landing.Failed)
+            {
+                await ClearDamageAsync(dataset, damaged, ct);
+
+                // Remembered only when the dataset was read through: otherwise the next run would stop at the probe
+                // and never retry what failed.
+                if (probe.Answer is not null)
+                {
+                    seen[dataset.Name.Name] = new DatasetProbeState { Probe = probe.Answer, LastFullRefreshAt = full ? now : last.LastFullRefreshAt };
+                }
+            }
         }
 
-        // The probe's answer is remembered only when every dataset of the source was read in full: otherwise the next
-        // run would stop at the probe and never retry what failed.
-        var complete = chosen.Count == source.Datasets.Count && results.Values.All(r => !r.Failed);
-        if (complete && probe.Answer is not null)
+        if (probe.Answer is not null && results.Values.Any(r => !r.EarlyExit && !r.Failed))
         {
-            await LakeJson.WriteAsync(store, LakeKeys.SourceState(source.Name), new SourceState { Probe = probe.Answer, LastFullRefreshAt = now }, ct);
+            try
+            {
+                await LakeJson.WriteAsync(store, LakeKeys.SourceState(source.Name), state with { Datasets = seen }, ct);
+            }
+            catch (ObjectStoreException e)
+            {
+                // Not remembered, the next run reads these datasets again: safe, only slower.
+                LogDatasetFailed(e, source.Name, "record its change probe", e.Message);
+            }
         }
 
-        return new SourceLanding(results, probe.ApiCalls, EarlyExit: false);
+        if (results.Values.All(r => r.EarlyExit))
+        {
+            LogEarlyExit(source.Name, probe.Answer!);
+        }
+
+        return new SourceLanding(results, probe.ApiCalls, EarlyExit: results.Count > 0 && results.Values.All(r => r.EarlyExit));
+    }
+
+    /// <summary>Forgets damage that a landing fetched again; best effort, as the next run would only fetch it once more.</summary>
+    private async Task ClearDamageAsync(SourceDataset dataset, IReadOnlyList<string> damaged, CancellationToken ct)
+    {
+        try
+        {
+            await verifier.ClearAsync(dataset.Name, damaged, ct);
+        }
+        catch (ObjectStoreException e)
+        {
+            LogDatasetFailed(e, dataset.Name.ToString(), "record its healed bronze", e.Message);
+        }
+    }
+
+    /// <summary>The planned partitions, preceded by those holding damaged bronze that the plan does not fetch anyway.</summary>
+    private static List<Partition> WithDamaged(IReadOnlyList<Partition> planned, IReadOnlyList<string> damaged)
+    {
+        var again = new List<Partition>();
+        foreach (var name in damaged)
+        {
+            if (planned.Any(p => p.Name == name))
+            {
+                continue;
+            }
+
+            try
+            {
+                again.Add(Partition.Parse(name));
+            }
+            catch (FormatException)
+            {
+                // A partition only an incremental run names (RAWG's updated windows): the next full read covers it.
+            }
+        }
+
+        return [.. again, .. planned];
     }
 
     /// <summary>A source that cannot run now (no key): its datasets are skipped, with one line saying why.</summary>
@@ -252,14 +332,24 @@ internal sealed partial class LakehousePipeline(
         try
         {
             var result = await silver.TransformAsync(dataset.Name, rebuild: false, ct);
+            if (landing.Transformed is { } early)
+            {
+                result = early + result;
+            }
+
             run = run with
             {
                 RowsTransformed = result.RowsTransformed,
                 RowsQuarantined = result.RowsQuarantined,
                 SchemaDrift = [.. result.Drift.Select(d => $"{d.Field} ({d.Occurrences})")],
-                Status = run.Status == DatasetStatus.Failed ? DatasetStatus.Failed
+                DamagedObjects = result.Damaged,
+                Status = run.Status == DatasetStatus.Failed || result.Damaged.Count > 0 ? DatasetStatus.Failed
                     : run.ObjectsLanded > 0 || result.Groups > 0 ? DatasetStatus.Succeeded : DatasetStatus.Unchanged,
             };
+            if (result.Damaged.Count > 0)
+            {
+                run = run with { Message = Join(run.Message, DamagedMessage(result.Damaged)) };
+            }
             foreach (var drift in result.Drift)
             {
                 LogDrift(dataset.Name.ToString(), drift.Field, drift.Occurrences);
@@ -282,9 +372,9 @@ internal sealed partial class LakehousePipeline(
             // step) must be in the lake first.
             await SaveAsync(record with { DurationMs = clock.ElapsedMilliseconds }, ct);
             GoldBuildResult? built;
-            await using (await leases.AcquireAsync(GoldLease, $"gold build of run {record.RunId}", leases.Options.GoldWait, ct))
+            await using (var lease = await leases.AcquireAsync(GoldLease, $"gold build of run {record.RunId}", leases.Options.GoldWait, ct))
             {
-                built = await gold.ModelAsync(rebuild: false, ct);
+                built = await lease.GuardAsync(c => gold.ModelAsync(rebuild: false, c), ct);
             }
 
             return built is null ? record : record with { GoldRows = built.RowsPerTable };
@@ -323,6 +413,10 @@ internal sealed partial class LakehousePipeline(
         : RunStatus.Partial;
 
     private static string Describe(Exception e) => e is AggregateException { InnerException: { } inner } ? inner.Message : e.Message;
+
+    /// <summary>The run summary's words for bronze that failed its manifest check.</summary>
+    internal static string DamagedMessage(IReadOnlyList<string> damaged) =>
+        $"{damaged.Count} bronze object{(damaged.Count == 1 ? " is" : "s are")} damaged and left out of silver: {string.Join("; ", damaged)}; the next run fetches {(damaged.Count == 1 ? "it" : "them")} again";
 
     private static string? Join(string? first, string second) => first is null ? second : $"{first}; {second}";
 
@@ -387,6 +481,12 @@ internal sealed partial class LakehousePipeline(
 
         /// <summary>Set when the failure refuses the whole source (a bad key): the message its other datasets get.</summary>
         public string? StopsSource { get; init; }
+
+        /// <summary>Nothing was fetched: the source's change probe answered as when the dataset was last read.</summary>
+        public bool EarlyExit { get; init; }
+
+        /// <summary>What was already transformed while landing (a backfill's finished segments).</summary>
+        public SilverResult? Transformed { get; init; }
     }
 
     internal sealed record SourceLanding(Dictionary<DatasetName, DatasetLanding> Datasets, int ProbeCalls, bool EarlyExit);

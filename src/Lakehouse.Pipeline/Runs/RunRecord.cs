@@ -68,6 +68,12 @@ internal sealed record DatasetRun
     /// <summary>Fields the API sent that the transform does not know yet.</summary>
     public IReadOnlyList<string> SchemaDrift { get; init; } = [];
 
+    /// <summary>
+    /// Bronze objects that failed their manifest check (size or SHA-256) and were left out of the transform, each
+    /// with what was wrong; the next run fetches their requests again.
+    /// </summary>
+    public IReadOnlyList<string> DamagedObjects { get; init; } = [];
+
     public long DurationMs { get; init; }
 
     /// <summary>What went wrong (or why it was skipped), in words a user can act on.</summary>

@@ -49,6 +49,10 @@ internal sealed partial class DatasetRunJob(
         {
             LogInterrupted(dataset);
         }
+        catch (LakeLeaseLostException e)
+        {
+            LogLeaseLost(dataset, e.Message);
+        }
         catch (LakeLeaseHeldException e)
         {
             LogBusy(dataset, e.Message);
@@ -72,6 +76,9 @@ internal sealed partial class DatasetRunJob(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled run of {Dataset} failed before it could record itself: {Reason}. The next fire tries again")]
     private partial void LogCrashed(Exception e, string dataset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled run of {Dataset} interrupted: {Reason}. The next fire tries again")]
+    private partial void LogLeaseLost(string dataset, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduled run of {Dataset} interrupted by shutdown after the grace period")]
     private partial void LogInterrupted(string dataset);

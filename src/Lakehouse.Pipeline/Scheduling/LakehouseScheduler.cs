@@ -33,6 +33,8 @@ internal sealed partial class LakehouseScheduler(
             await CheckDatabaseAsync(stopping);
         }
 
+        // A scheduler whose lease on the lake was lost (it stalled, and another one took over) stops firing.
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease?.Lost ?? CancellationToken.None);
         var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler(stopping);
         await ScheduleAsync(scheduler, plan, stopping);
         await scheduler.Start(stopping);
@@ -42,19 +44,23 @@ internal sealed partial class LakehouseScheduler(
         {
             if (options.Store == ScheduleStore.Postgres)
             {
-                await WatchDatabaseAsync(stopping);
+                await WatchDatabaseAsync(running.Token);
             }
             else
             {
-                await Task.Delay(Timeout.Infinite, stopping);
+                await Task.Delay(Timeout.Infinite, running.Token);
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (running.IsCancellationRequested)
         {
-            // SIGTERM or Ctrl-C: the normal way out.
+            // SIGTERM or Ctrl-C: the normal way out (or the lease was lost: below).
         }
 
         await StopAsync(scheduler);
+        if (lease is { IsLost: true } && !stopping.IsCancellationRequested)
+        {
+            throw lease.LostException();
+        }
     }
 
     /// <summary>Adds or updates each dataset's job and trigger; removes those whose entry was turned off.</summary>

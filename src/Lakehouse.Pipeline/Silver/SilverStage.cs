@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lakehouse.Bronze;
 using Lakehouse.Lake;
 using Lakehouse.Runs;
 using Lakehouse.Storage;
@@ -12,12 +13,13 @@ namespace Lakehouse.Silver;
 /// publishes them with one commit marker per landing run. Until the marker exists the files are not part of silver,
 /// so a transform killed half-way is simply done again, replacing the same files.
 /// </summary>
-internal sealed partial class SilverStage(IObjectStore store, SilverTransform transform, PipelineOptions options, ILogger<SilverStage> logger)
+internal sealed partial class SilverStage(
+    IObjectStore store, SilverTransform transform, BronzeVerifier verifier, PipelineOptions options, ILogger<SilverStage> logger)
 {
-    /// <summary>Transforms what is pending for <paramref name="dataset"/>.</summary>
-    public async Task<SilverResult> TransformAsync(DatasetName dataset, bool rebuild, CancellationToken ct)
+    /// <summary>Transforms what is pending for <paramref name="dataset"/> (of one landing run only, when given).</summary>
+    public async Task<SilverResult> TransformAsync(DatasetName dataset, bool rebuild, CancellationToken ct, RunId? landingRun = null)
     {
-        var groups = await PendingGroupsAsync(dataset, rebuild, ct);
+        var groups = (await PendingGroupsAsync(dataset, rebuild, ct)).Where(g => landingRun is null || g.Run == landingRun).ToList();
         var result = SilverResult.Nothing;
         foreach (var group in groups)
         {
@@ -64,7 +66,7 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
             // A marker covers the objects its run had landed when it was written; a run that landed more afterwards
             // (only possible if a transform ran while that run was still landing) is transformed again, whole.
             var commit = await LakeJson.ReadAsync<SilverCommit>(store, marker, ct);
-            if (commit is null || commit.BronzeKeys.Count != group.Manifests.Count)
+            if (commit is null || commit.BronzeKeys.Count + commit.Damaged.Count != group.Manifests.Count)
             {
                 pending.Add(group);
             }
@@ -91,21 +93,28 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
             var drift = new Dictionary<string, long>(StringComparer.Ordinal);
             long rowsRead = 0, rowsQuarantined = 0;
             var chunkIndex = 0;
+            var damaged = new List<DamagedObject>();
             foreach (var chunk in Chunk(entries, options.TransformChunkBytes))
             {
                 chunkIndex++;
                 var inputs = new List<BronzeInput>();
                 foreach (var entry in chunk)
                 {
-                    var key = ObjectKey.Parse(entry.BronzeKey);
-                    var local = store.LocalPathOf(key);
+                    // Checked against its manifest before it is read: a damaged object is left out and named, not
+                    // quarantined as a bad row, and the next run fetches it again.
+                    var (local, problem) = await verifier.LocalCopyAsync(entry, work, ct);
                     if (local is null)
                     {
-                        local = Path.Combine(work, "bronze", key.Name);
-                        await store.DownloadToFileAsync(key, local, ct);
+                        damaged.Add(new DamagedObject(entry.BronzeKey, entry.Partition, problem!));
+                        continue;
                     }
 
                     inputs.Add(new BronzeInput(local, entry.BronzeKey, entry.RunId, entry.FetchedAt));
+                }
+
+                if (inputs.Count == 0)
+                {
+                    continue;
                 }
 
                 var output = Path.Combine(work, "out-" + chunkIndex.ToString(CultureInfo.InvariantCulture));
@@ -136,15 +145,22 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
                 Partition = group.Partitions.Count == 1 ? group.Partitions[0] : $"{group.Partitions[0]}..{group.Partitions[^1]}",
                 Partitions = group.Partitions,
                 LandingRunId = group.Run.Value,
-                BronzeKeys = [.. entries.Select(e => e.BronzeKey)],
+                BronzeKeys = [.. entries.Select(e => e.BronzeKey).Where(k => damaged.TrueForAll(d => d.BronzeKey != k))],
+                Damaged = damaged,
                 Files = files,
                 RowsRead = rowsRead,
                 RowsQuarantined = rowsQuarantined,
                 Drift = [.. drift.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new DriftEntry(d.Key, d.Value))],
             };
+            await verifier.RecordAsync(dataset, damaged, ct);
             await LakeJson.WriteAsync(store, LakeKeys.SilverCommit(dataset, group.Run), commit, ct);
             LogTransformed(dataset, group.Run, entries.Count, rowsRead, rowsQuarantined);
-            return new SilverResult(rowsRead - rowsQuarantined, rowsQuarantined, commit.Drift, 1);
+            foreach (var d in damaged)
+            {
+                LogDamaged(dataset, d.BronzeKey, d.Problem);
+            }
+
+            return new SilverResult(rowsRead - rowsQuarantined, rowsQuarantined, commit.Drift, 1) { Damaged = [.. damaged.Select(d => d.ToString())] };
         }
         finally
         {
@@ -191,6 +207,9 @@ internal sealed partial class SilverStage(IObjectStore store, SilverTransform tr
     [LoggerMessage(Level = LogLevel.Information, Message = "Transformed {Dataset} landed by {LandingRunId}: {Objects} objects, {RowsRead} rows, {RowsQuarantined} quarantined")]
     private partial void LogTransformed(DatasetName dataset, RunId landingRunId, int objects, long rowsRead, long rowsQuarantined);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Dataset}: bronze object {BronzeKey} is damaged ({Problem}); left out of silver, the next run fetches it again")]
+    private partial void LogDamaged(DatasetName dataset, string bronzeKey, string problem);
+
     /// <summary>
     /// The bronze one run landed for a dataset, across all its partitions: the unit of transform and of publishing.
     /// A backfill lands hundreds of small windows in one run; transformed together they make a few compact files
@@ -227,11 +246,17 @@ internal sealed record SilverResult(long RowsTransformed, long RowsQuarantined, 
 {
     public static SilverResult Nothing { get; } = new(0, 0, [], 0);
 
+    /// <summary>Bronze objects left out because they failed their manifest check, each with what was wrong.</summary>
+    public IReadOnlyList<string> Damaged { get; init; } = [];
+
     public static SilverResult operator +(SilverResult left, SilverResult right) => new(
         left.RowsTransformed + right.RowsTransformed,
         left.RowsQuarantined + right.RowsQuarantined,
         [.. left.Drift.Concat(right.Drift).GroupBy(d => d.Field, StringComparer.Ordinal).Select(g => new DriftEntry(g.Key, g.Sum(d => d.Occurrences))).OrderBy(d => d.Field, StringComparer.Ordinal)],
-        left.Groups + right.Groups);
+        left.Groups + right.Groups)
+    {
+        Damaged = [.. left.Damaged, .. right.Damaged],
+    };
 }
 
 /// <summary>How silver table names map onto lake paths.</summary>

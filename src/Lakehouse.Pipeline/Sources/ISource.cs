@@ -35,7 +35,15 @@ internal interface ISource
     /// The partitions an incremental run (<c>run</c>, the scheduler) fetches, in order, given the dataset's cursor
     /// (null before its first landing). Date-windowed datasets usually answer <see cref="Partition.Incremental"/>.
     /// </summary>
-    IReadOnlyList<Partition> PlanIncremental(SourceDataset dataset, string? cursor, DateOnly today);
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="cursor">How far it was landed; null before its first landing.</param>
+    /// <param name="today">Today (UTC).</param>
+    /// <param name="fullRefresh">
+    /// True when everything must be read again (<see cref="FullRefreshInterval"/> is over, the probe failed, or an
+    /// object of the dataset was found damaged); a source that narrows its reads between full refreshes (SpaceX's
+    /// launches) does not narrow them then.
+    /// </param>
+    IReadOnlyList<Partition> PlanIncremental(SourceDataset dataset, string? cursor, DateOnly today, bool fullRefresh);
 
     /// <summary>
     /// The responses of one partition, fetched one at a time (the next request may depend on the last). A window

@@ -12,17 +12,67 @@ namespace Lakehouse.Storage;
 /// a concurrent transform) see whole objects only, and a crash leaves at most a temp file that listings ignore.
 /// Empty folders left by deletes are kept: removing them would race with a concurrent put into the same folder, and
 /// listings never return folders anyway.
+/// The store stays inside its root: keys cannot name a path outside it (<see cref="ObjectKey"/>), no read, write or
+/// listing follows a symbolic link below the root (a linked folder or object is an error naming it), and a root that
+/// is a file system's root or a system folder is refused at start. The root itself may be a link (a lake moved to
+/// another disk).
 /// </remarks>
 internal sealed class FileSystemObjectStore : IObjectStore
 {
     private readonly string rootWithSeparator;
 
     /// <param name="root">The lake folder; created on the first write if missing.</param>
+    /// <exception cref="ArgumentException">The root is a file system's root or a system folder (see <see cref="FindRootProblem"/>).</exception>
     public FileSystemObjectStore(string root)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        if (FindRootProblem(Root) is { } problem)
+        {
+            throw new ArgumentException($"The lake folder {Root} is refused: {problem}", nameof(root));
+        }
+
         rootWithSeparator = Path.EndsInDirectorySeparator(Root) ? Root : Root + Path.DirectorySeparatorChar;
+    }
+
+    /// <summary>
+    /// Why <paramref name="root"/> cannot be a lake folder, or null when it can. The lake writes <c>bronze/</c>,
+    /// <c>silver/</c>, <c>gold/</c> and <c>_meta/</c> straight into its root and lists everything below it, so a file
+    /// system's root, a system folder or a home folder itself is refused (a folder of its own below one is fine). A
+    /// root that is a link is judged by where it points too.
+    /// </summary>
+    public static string? FindRootProblem(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var candidates = new List<string> { full };
+        try
+        {
+            if (Directory.ResolveLinkTarget(full, returnFinalTarget: true) is { } target)
+            {
+                candidates.Add(Path.TrimEndingDirectorySeparator(target.FullName));
+            }
+        }
+        catch (IOException)
+        {
+            // A link that cannot be resolved fails at the first write, naming itself.
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Length <= 1
+                || (Path.GetPathRoot(candidate) is { } fsRoot && string.Equals(Path.TrimEndingDirectorySeparator(fsRoot), candidate, PathComparison)))
+            {
+                return $"{candidate} is the root of a file system. Give the lake a folder of its own, e.g. \"lake\" or /srv/lakehouse.";
+            }
+
+            if (SystemFolders.Value.Contains(candidate))
+            {
+                return $"{candidate} is a system folder (or a home folder itself). Give the lake a folder of its own below it, e.g. {Path.Join(candidate, "lakehouse")}.";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The lake folder, as a full path.</summary>
@@ -32,13 +82,14 @@ internal sealed class FileSystemObjectStore : IObjectStore
     public string Describe => $"folder {Root}";
 
     /// <inheritdoc />
-    public string? LocalPathOf(ObjectKey key) => PathFor(key);
+    /// <remarks>Checked like a read: DuckDB opens the path itself, and must not be led out of the lake by a link.</remarks>
+    public string? LocalPathOf(ObjectKey key) => ResolveInside("LocalPath", key);
 
     /// <inheritdoc />
     public async Task PutAsync(ObjectKey key, Stream content, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var path = PathFor(key);
+        var path = ResolveInside("Put", key);
 
         // A failure to read the caller's stream (a dropped HTTP response) is the caller's to see as it is, not a
         // failure of the store, so the copy notes which side failed.
@@ -68,7 +119,7 @@ internal sealed class FileSystemObjectStore : IObjectStore
 
                     await target.WriteAsync(buffer.AsMemory(0, read), c);
                 }
-            }, ct);
+            }, ct, WriteFence.Check);
         }
         catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && !sourceFailed)
         {
@@ -80,7 +131,7 @@ internal sealed class FileSystemObjectStore : IObjectStore
     public async Task PutFileAsync(ObjectKey key, string localPath, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(localPath);
-        var path = PathFor(key);
+        var path = ResolveInside("PutFile", key);
         FileStream source;
         try
         {
@@ -97,7 +148,7 @@ internal sealed class FileSystemObjectStore : IObjectStore
         {
             try
             {
-                await LocalFile.WriteAtomicallyAsync(path, source.CopyToAsync, ct);
+                await LocalFile.WriteAtomicallyAsync(path, source.CopyToAsync, ct, WriteFence.Check);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -140,7 +191,7 @@ internal sealed class FileSystemObjectStore : IObjectStore
     public Task<ObjectInfo?> GetInfoAsync(ObjectKey key, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var file = new FileInfo(PathFor(key));
+        var file = new FileInfo(ResolveInside("GetInfo", key));
 
         // FileInfo.Exists is false for a folder, which is what a key that is only a prefix of other keys maps to.
         return Task.FromResult(file.Exists ? new ObjectInfo(key, file.Length, ToUtc(file.LastWriteTimeUtc)) : null);
@@ -155,48 +206,15 @@ internal sealed class FileSystemObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// O_EXCL does the exclusion: of two processes creating the same file, exactly one succeeds, on a local disk and
-    /// on NFSv3+. The content follows in one write, so a reader may for a moment find the object empty; lease readers
-    /// treat an unreadable lease as held. (File.Move without overwrite would publish whole content, but on Unix it
-    /// checks and then renames, which is not exclusive.)
-    /// </remarks>
-    public async Task<bool> TryCreateAsync(ObjectKey key, byte[] content, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        ct.ThrowIfCancellationRequested();
-        var path = PathFor(key);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous);
-            await using (stream)
-            {
-                await stream.WriteAsync(content, ct);
-                stream.Flush(flushToDisk: true);
-            }
-
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return false;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw WriteFailed("TryCreate", key, path, e);
-        }
-    }
-
-    /// <inheritdoc />
     public Task DeleteAsync(ObjectKey key, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var path = PathFor(key);
+        var path = ResolveInside("Delete", key);
         try
         {
             if (File.Exists(path))
             {
+                WriteFence.Check();
                 File.Delete(path);
             }
         }
@@ -228,6 +246,39 @@ internal sealed class FileSystemObjectStore : IObjectStore
         return path;
     }
 
+    /// <summary>
+    /// <see cref="PathFor"/>, refusing a path that passes through a symbolic link below the root: a linked folder or
+    /// object could lead a read or a write anywhere on the machine.
+    /// </summary>
+    /// <exception cref="ObjectStoreException">A folder on the way, or the object itself, is a link; the message names it.</exception>
+    private string ResolveInside(string operation, ObjectKey key)
+    {
+        var path = PathFor(key);
+        var current = Root;
+        foreach (var segment in path[rootWithSeparator.Length..].Split(Path.DirectorySeparatorChar))
+        {
+            current = Path.Join(current, segment);
+            if (new FileInfo(current).LinkTarget is { } target)
+            {
+                throw LinkRefused(operation, key.Value, current, target);
+            }
+
+            if (!Directory.Exists(current))
+            {
+                // Nothing below a missing folder (or a file) can be a link.
+                break;
+            }
+        }
+
+        return path;
+    }
+
+    private ObjectStoreException LinkRefused(string operation, string key, string path, string target) => new(
+        $"{path} is a symbolic link (to {target}) inside the lake folder {Root}; the lake does not follow links below " +
+        "its root, so that no read or write can leave it. Replace the link with the folder or file itself " +
+        "(or link the whole lake folder instead).",
+        operation, key, isTransient: false);
+
     private async IAsyncEnumerable<ObjectInfo> ListValidatedAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         // A folder has no order across its subfolders that matches key order ("a.json" sorts before "a/x.json" but
@@ -244,7 +295,7 @@ internal sealed class FileSystemObjectStore : IObjectStore
     {
         // Only the folder named by the prefix's complete segments can hold matches: "bronze/spa" starts at "bronze/".
         var folderPart = prefix[..(prefix.LastIndexOf('/') + 1)];
-        var start = folderPart.Length == 0 ? Root : PathFor(ObjectKey.Parse(folderPart.TrimEnd('/')));
+        var start = folderPart.Length == 0 ? Root : ResolveInside("List", ObjectKey.Parse(folderPart.TrimEnd('/')));
         var found = new List<ObjectInfo>();
         if (!Directory.Exists(start))
         {
@@ -257,23 +308,37 @@ internal sealed class FileSystemObjectStore : IObjectStore
             IgnoreInaccessible = false,
 
             // Unix dot-files count as hidden in .NET and would be skipped by default, but ".gitkeep" is a valid key.
-            // Links are skipped: nothing the store writes is one, and following one could leave the root.
-            AttributesToSkip = FileAttributes.ReparsePoint,
+            AttributesToSkip = FileAttributes.None,
         };
-        var files = new FileSystemEnumerable<(string Path, long Length, DateTimeOffset Modified)>(
+        var files = new FileSystemEnumerable<(string Path, long Length, DateTimeOffset Modified, bool IsLink)>(
             start,
-            (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.Length, entry.LastWriteTimeUtc),
+            (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.Length, entry.LastWriteTimeUtc, (entry.Attributes & FileAttributes.ReparsePoint) != 0),
             options)
         {
+            // Links are reported (below), never entered: nothing the store writes is one, and following one could
+            // leave the root.
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
             ShouldIncludePredicate = (ref FileSystemEntry entry) =>
-                !entry.IsDirectory && !entry.FileName.StartsWith(ObjectKey.ReservedTempMarker, StringComparison.Ordinal),
+                ((entry.Attributes & FileAttributes.ReparsePoint) != 0 || !entry.IsDirectory)
+                && !entry.FileName.StartsWith(ObjectKey.ReservedTempMarker, StringComparison.Ordinal),
         };
 
         try
         {
-            foreach (var (path, length, modified) in files)
+            foreach (var (path, length, modified, isLink) in files)
             {
                 ct.ThrowIfCancellationRequested();
+                if (isLink)
+                {
+                    var relativeLink = path[rootWithSeparator.Length..].Replace(Path.DirectorySeparatorChar, '/');
+                    if (relativeLink.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(relativeLink + "/", StringComparison.Ordinal))
+                    {
+                        throw LinkRefused("List", prefix, path, new FileInfo(path).LinkTarget ?? "?");
+                    }
+
+                    continue;
+                }
+
                 var relative = path[rootWithSeparator.Length..].Replace(Path.DirectorySeparatorChar, '/');
 
                 // Files that are no valid key (put there by hand) are not objects of this lake.
@@ -295,7 +360,7 @@ internal sealed class FileSystemObjectStore : IObjectStore
 
     private FileStream OpenObject(string operation, ObjectKey key)
     {
-        var path = PathFor(key);
+        var path = ResolveInside(operation, key);
         try
         {
             return OpenShared(path);
@@ -341,6 +406,42 @@ internal sealed class FileSystemObjectStore : IObjectStore
             $"Could not write object \"{key}\" in {Describe} ({path}): {e.Message} Check that the folder is writable and has space.",
             operation, key.Value, isTransient: false, e);
     }
+
+    private static StringComparison PathComparison => OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
+    /// <summary>Folders that belong to the system or hold a whole user's files; the lake may live below them, not in them.</summary>
+    private static readonly Lazy<HashSet<string>> SystemFolders = new(() =>
+    {
+        var folders = new HashSet<string>(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        if (!OperatingSystem.IsWindows())
+        {
+            foreach (var unix in new[]
+            {
+                "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt", "/opt", "/proc",
+                "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/sbin",
+                "/usr/share", "/var", "/var/lib", "/var/log", "/var/tmp", "/Applications", "/Library", "/System", "/Users", "/Volumes",
+                "/private", "/private/tmp", "/private/var",
+            })
+            {
+                folders.Add(unix);
+            }
+        }
+
+        foreach (var special in new[]
+        {
+            Environment.SpecialFolder.Windows, Environment.SpecialFolder.System, Environment.SpecialFolder.ProgramFiles,
+            Environment.SpecialFolder.ProgramFilesX86, Environment.SpecialFolder.UserProfile, Environment.SpecialFolder.CommonApplicationData,
+        })
+        {
+            if (Environment.GetFolderPath(special) is { Length: > 0 } path)
+            {
+                folders.Add(Path.TrimEndingDirectorySeparator(path));
+            }
+        }
+
+        folders.Add(Path.TrimEndingDirectorySeparator(Path.GetTempPath()));
+        return folders;
+    });
 
     private static DateTimeOffset ToUtc(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeSpan.Zero);
 

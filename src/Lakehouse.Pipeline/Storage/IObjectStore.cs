@@ -7,7 +7,9 @@ namespace Lakehouse.Storage;
 /// </summary>
 /// <remarks>
 /// Promises every implementation keeps: a put is all-or-nothing (a reader sees the old object or the new one, never
-/// part of one); listing returns objects only (no folders, no in-flight writes); failures are
+/// part of one); a listing made after a write returns it (read-after-write and list-after-write consistency, which
+/// the lake's leases rely on: there is no create-if-absent); listing returns objects only (no folders, no in-flight
+/// writes); no write goes out while the <see cref="WriteFence"/> forbids it; failures are
 /// <see cref="ObjectStoreException"/>s whose message names the store, operation and key.
 /// </remarks>
 internal interface IObjectStore
@@ -55,14 +57,6 @@ internal interface IObjectStore
     /// a remote store, whose objects are read through <see cref="DownloadToFileAsync"/>.
     /// </summary>
     string? LocalPathOf(ObjectKey key);
-
-    /// <summary>
-    /// Creates the object only when no object has that key: true when this call created it, false when one was there
-    /// (leases on the lake are built on it). The folder store guarantees it with an exclusive create; S3 uses a
-    /// conditional write where the server honours one and otherwise reads the object back (see
-    /// <see cref="S3ObjectStore.TryCreateAsync"/> for what that can and cannot promise).
-    /// </summary>
-    Task<bool> TryCreateAsync(ObjectKey key, byte[] content, CancellationToken ct);
 
     /// <summary>Deletes the object; deleting one that does not exist is not an error.</summary>
     Task DeleteAsync(ObjectKey key, CancellationToken ct);

@@ -12,7 +12,12 @@ internal static class LocalFile
     /// The rename itself is durable only once the folder is synced too, which .NET cannot do portably; after a power
     /// loss the file may be the old version, but never a torn one.
     /// </remarks>
-    public static async Task WriteAtomicallyAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
+    /// <param name="path">The file to write.</param>
+    /// <param name="write">Writes the content.</param>
+    /// <param name="ct">Cancels the write; the old file stays.</param>
+    /// <param name="beforePublish">Called just before the rename; throwing from it keeps the old file.</param>
+    public static async Task WriteAtomicallyAsync(
+        string path, Func<Stream, CancellationToken, Task> write, CancellationToken ct, Action? beforePublish = null)
     {
         var folder = Path.GetDirectoryName(path) ?? throw new ArgumentException($"\"{path}\" has no folder.", nameof(path));
         Directory.CreateDirectory(folder);
@@ -27,6 +32,7 @@ internal static class LocalFile
                 stream.Flush(flushToDisk: true);
             }
 
+            beforePublish?.Invoke();
             File.Move(temp, path, overwrite: true);
         }
         catch

@@ -17,6 +17,9 @@ internal sealed class ObjectKey : IEquatable<ObjectKey>
     /// <summary>S3's limit for a whole key, in UTF-8 bytes.</summary>
     public const int MaxKeyBytes = 1024;
 
+    /// <summary>The Minio client's limit for a whole key, in characters (it refuses longer names before sending).</summary>
+    public const int MaxKeyLength = 512;
+
     /// <summary>The file-name limit of ext4, NTFS and APFS, in UTF-8 bytes, applied to every segment.</summary>
     public const int MaxSegmentBytes = 255;
 
@@ -112,6 +115,11 @@ internal sealed class ObjectKey : IEquatable<ObjectKey>
         if (byteCount > MaxKeyBytes)
         {
             return $"a key must be at most {MaxKeyBytes} UTF-8 bytes (this one has {byteCount})";
+        }
+
+        if (value.Length > MaxKeyLength)
+        {
+            return $"a key must be at most {MaxKeyLength} characters, the S3 client's limit (this one has {value.Length})";
         }
 
         foreach (var c in value)

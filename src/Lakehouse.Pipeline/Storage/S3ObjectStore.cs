@@ -1,32 +1,60 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using Amazon.Runtime;
-using Amazon.S3;
-using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Minio;
+using Minio.DataModel.Args;
+using Minio.Exceptions;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+using MinioObjectNotFoundException = Minio.Exceptions.ObjectNotFoundException;
 
 namespace Lakehouse.Storage;
 
 /// <summary>
-/// The lake in a bucket on an S3-protocol server: MinIO (several nodes share it) or, in tests, s3rver.
+/// The lake in a bucket on an S3-protocol server, through the Minio client: MinIO in production (several nodes share
+/// the bucket), moto and s3rver in tests.
 /// </summary>
 /// <remarks>
-/// Only plain object operations are used (no TransferUtility, CopyObject or conditional writes) because they are what
-/// every S3-protocol server implements the same way. A put is atomic on S3 itself: an object appears whole or not at
-/// all, and a multipart upload becomes visible only when it is completed.
+/// What Minio 7.0.0 gives and lacks, and how this store deals with it:
+/// <list type="bullet">
+/// <item>No retries of its own, and one 30-minute timeout per call: each operation here runs in a Polly retry
+/// pipeline (bounded attempts, exponential jittered backoff, transient failures only), and every HTTP request goes
+/// through <see cref="TimedRequestHandler"/>, which bounds how long the server may keep it waiting.</item>
+/// <item>ListObjects V1 stops after 1,000 keys: listings use V2 (continuation tokens).</item>
+/// <item>Ranged GETs fail (<c>PartialContentException</c>): objects are always read whole.</item>
+/// <item>No conditional writes (an <c>If-None-Match</c> header goes out as user metadata): nothing here relies on
+/// create-if-absent; leases on the lake are built on listing alone (see <c>LakeLeases</c>).</item>
+/// <item>Every GET is preceded by HEAD bucket and HEAD object (the client checks before it streams); a GET of a
+/// missing object therefore fails cleanly, before anything is written locally.</item>
+/// <item>Objects of 5 MiB and more go up as multipart uploads in 16 MiB parts; an upload becomes visible only when
+/// it is completed, so a put stays all-or-nothing. Parts of an upload that failed for good are left to the server's
+/// cleanup of stale uploads (MinIO: 24 hours by default).</item>
+/// </list>
 /// </remarks>
-internal sealed class S3ObjectStore : IObjectStore, IDisposable
+internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
 {
+    /// <summary>Polly's shortest break and sampling window.</summary>
+    private static readonly TimeSpan MinimumBreak = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Objects read into memory up to this size; larger ones are spooled to a temp file.</summary>
+    private const int InMemoryReadLimit = 8 * 1024 * 1024;
+
     private readonly S3ObjectStoreOptions options;
-    private readonly AmazonS3Client client;
+    private readonly HttpClient http;
+    private readonly IMinioClient client;
+    private readonly ResiliencePipeline resilience;
+    private readonly ILogger logger;
     private readonly string keyPrefix;
     private readonly string endpoint;
 
-    // Set once the bucket is known to exist, so that a 404 on HEAD can be told apart from a missing bucket cheaply.
-    private volatile bool bucketConfirmed;
-
     /// <param name="options">Validated here; every problem is named in one <see cref="ArgumentException"/>.</param>
-    public S3ObjectStore(S3ObjectStoreOptions options)
+    /// <param name="time">The clock for timeouts and backoff (tests may pass their own).</param>
+    /// <param name="logger">Where retries are reported.</param>
+    public S3ObjectStore(S3ObjectStoreOptions options, TimeProvider? time = null, ILogger<S3ObjectStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -36,48 +64,37 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         }
 
         this.options = options;
+        this.logger = logger ?? NullLogger<S3ObjectStore>.Instance;
+        time ??= TimeProvider.System;
         var serviceUrl = options.ServiceUrl!;
-        endpoint = serviceUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        endpoint = serviceUrl.GetLeftPart(UriPartial.Authority);
         keyPrefix = options.Prefix.Trim('/') is { Length: > 0 } prefix ? prefix + "/" : "";
 
-        var config = new AmazonS3Config
-        {
-            ServiceURL = serviceUrl.ToString(),
-            ForcePathStyle = options.ForcePathStyle,
-            AuthenticationRegion = options.Region,
+        http = new HttpClient(new TimedRequestHandler(options.RequestTimeout, time), disposeHandler: true);
+        client = new MinioClient()
+            .WithEndpoint(serviceUrl.Host, serviceUrl.Port)
+            .WithSSL(serviceUrl.Scheme == Uri.UriSchemeHttps)
+            .WithRegion(options.Region)
+            .WithCredentials(options.AccessKey, options.SecretKey)
+            .WithHttpClient(http)
+            .Build();
 
-            // MinIO and s3rver reject or mangle the CRC trailers that SDK v4 adds by default.
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = options.MaxAttempts - 1,
-
-            // Retry throttling would quietly skip retries after a burst of failures; the attempt count in our messages
-            // should be the truth, and the pipeline bounds its own retries above this.
-            ThrottleRetries = false,
-            Timeout = options.RequestTimeout,
-            ConnectTimeout = options.RequestTimeout,
-        };
-
-        // Anonymous rather than the SDK's default chain when no keys are given: the chain would probe profiles and the
-        // EC2 metadata endpoint, which takes seconds off-cloud and could pick up credentials meant for something else.
-        AWSCredentials credentials = string.IsNullOrEmpty(options.AccessKey)
-            ? new AnonymousAWSCredentials()
-            : new BasicAWSCredentials(options.AccessKey, options.SecretKey);
-        client = new AmazonS3Client(credentials, config);
+        // Build() sets the client's own timeout to 30 minutes; the handler enforces the real, per-request ones.
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        resilience = BuildResilience(time);
     }
-
-    /// <inheritdoc />
-    public string? LocalPathOf(ObjectKey key) => null;
 
     /// <inheritdoc />
     public string Describe => $"s3://{options.Bucket}/{keyPrefix} at {endpoint}";
 
-    /// <summary>Creates the bucket when it does not exist yet (for <c>init</c> and tests).</summary>
+    /// <inheritdoc />
+    public string? LocalPathOf(ObjectKey key) => null;
+
+    /// <summary>Creates the bucket when it does not exist yet (for tests, benchmarks and first set-ups).</summary>
     public async Task EnsureBucketAsync(CancellationToken ct)
     {
-        if (await BucketExistsAsync(ct))
+        var exists = await Call("HeadBucket", null, c => client.BucketExistsAsync(new BucketExistsArgs().WithBucket(options.Bucket), c), ct);
+        if (exists)
         {
             return;
         }
@@ -86,16 +103,15 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             try
             {
-                await client.PutBucketAsync(new PutBucketRequest { BucketName = options.Bucket }, c);
+                await client.MakeBucketAsync(new MakeBucketArgs().WithBucket(options.Bucket), c);
             }
-            catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+            catch (Exception e) when (IsAlreadyCreated(e))
             {
-                // Created concurrently (another node running init): the outcome asked for.
+                // Created concurrently (another node setting up): the outcome asked for.
             }
 
             return true;
         }, ct);
-        bucketConfirmed = true;
     }
 
     /// <inheritdoc />
@@ -105,20 +121,19 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         ArgumentNullException.ThrowIfNull(content);
         if (content.CanSeek)
         {
-            await PutSeekableAsync(key, content, ct);
+            await PutSeekableAsync(key, content, content.Position, content.Length - content.Position, ct);
             return;
         }
 
-        // The SDK must know the length up front and rewind to retry, so a one-way stream is spooled to a local temp
-        // file first (not memory: it may be large).
+        // The client must know the length up front, and a retry must start the body again: a one-way stream (an HTTP
+        // response being landed) is spooled to a local temp file first (not memory: it may be large).
         var spool = new FileStream(
             Path.Combine(Path.GetTempPath(), $"lakehouse-s3-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.ReadWrite,
             FileShare.None, bufferSize: 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
         await using (spool)
         {
             await content.CopyToAsync(spool, ct);
-            spool.Position = 0;
-            await PutSeekableAsync(key, spool, ct);
+            await PutSeekableAsync(key, spool, 0, spool.Length, ct);
         }
     }
 
@@ -141,45 +156,85 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
 
         await using (file)
         {
-            await PutSeekableAsync(key, file, ct);
+            await PutSeekableAsync(key, file, 0, file.Length, ct);
         }
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The Minio client hands a body to a callback only while its response is open, so the object is read whole
+    /// first: into memory, or into a temp file (deleted on close) beyond <see cref="InMemoryReadLimit"/>.
+    /// </remarks>
     public async Task<Stream> OpenReadAsync(ObjectKey key, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var response = await Call(
-            "GetObject", key.Value,
-            c => client.GetObjectAsync(new GetObjectRequest { BucketName = options.Bucket, Key = FullKey(key) }, c),
-            ct);
+        return await Call("GetObject", key.Value, async c =>
+        {
+            Stream? copy = null;
+            try
+            {
+                await client.GetObjectAsync(
+                    new GetObjectArgs().WithBucket(options.Bucket).WithObject(FullKey(key)).WithCallbackStream(async (body, c2) =>
+                    {
+                        // A retry of the same GET calls back again: start over.
+                        if (copy is not null)
+                        {
+                            await copy.DisposeAsync();
+                        }
 
-        // Disposing the response stream releases the HTTP response (and its connection) too.
-        return response.ResponseStream;
+                        copy = await ReadWholeAsync(body, c2);
+                    }),
+                    c);
+                var result = copy ?? new MemoryStream([], writable: false);
+                result.Position = 0;
+                return result;
+            }
+            catch
+            {
+                if (copy is not null)
+                {
+                    await copy.DisposeAsync();
+                }
+
+                throw;
+            }
+        }, ct);
     }
 
     /// <inheritdoc />
     public async Task DownloadToFileAsync(ObjectKey key, string localPath, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentException.ThrowIfNullOrEmpty(localPath);
+        var target = Path.GetFullPath(localPath);
+        var folder = Path.GetDirectoryName(target)!;
 
-        // Opened before the target is touched, so a missing object leaves localPath as it was.
-        await using var source = await OpenReadAsync(key, ct);
+        // The body goes to a temp file, renamed over the target only once the whole GET has succeeded: the client
+        // hands an error response's body to the callback too, before it throws.
+        var temp = Path.Combine(folder, ObjectKey.ReservedTempMarker + Guid.NewGuid().ToString("N"));
         try
         {
-            await LocalFile.WriteAtomicallyAsync(Path.GetFullPath(localPath), source.CopyToAsync, ct);
-        }
-        catch (HttpIOException e)
-        {
-            throw new ObjectStoreException(
-                $"S3 endpoint {endpoint} (bucket {options.Bucket}) broke off sending \"{key}\": {e.Message}",
-                "GetObject", key.Value, isTransient: true, e);
+            Directory.CreateDirectory(folder);
+            await Call("GetObject", key.Value, async c =>
+            {
+                await client.GetObjectAsync(
+                    new GetObjectArgs().WithBucket(options.Bucket).WithObject(FullKey(key)).WithCallbackStream(
+                        (body, c2) => CopyToLocalFileAsync(body, temp, c2)),
+                    c);
+                return true;
+            }, ct);
+
+            File.Move(temp, target, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ObjectStoreException(
                 $"Could not copy object \"{key}\" from {Describe} to local file {localPath}: {e.Message}",
                 "Download", key.Value, isTransient: false, e);
+        }
+        finally
+        {
+            TryDelete(temp);
         }
     }
 
@@ -190,27 +245,20 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
     public async Task<ObjectInfo?> GetInfoAsync(ObjectKey key, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var info = await Call("HeadObject", key.Value, async c =>
+
+        // The client asks HEAD bucket before HEAD object, so a missing bucket is told apart from a missing key.
+        return await Call<ObjectInfo?>("HeadObject", key.Value, async c =>
         {
             try
             {
-                var head = await client.GetObjectMetadataAsync(
-                    new GetObjectMetadataRequest { BucketName = options.Bucket, Key = FullKey(key) }, c);
-                return new ObjectInfo(key, head.ContentLength, ToUtc(head.LastModified));
+                var stat = await client.StatObjectAsync(new StatObjectArgs().WithBucket(options.Bucket).WithObject(FullKey(key)), c);
+                return new ObjectInfo(key, stat.Size, ToUtc(stat.LastModified));
             }
-            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            catch (MinioObjectNotFoundException)
             {
                 return null;
             }
         }, ct);
-
-        // A HEAD response has no body, so a missing key and a missing bucket look the same (404); ask once.
-        if (info is null && !bucketConfirmed && !await BucketExistsAsync(ct))
-        {
-            throw MissingBucket("HeadObject", key.Value);
-        }
-
-        return info;
     }
 
     /// <inheritdoc />
@@ -221,290 +269,246 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         return ListValidatedAsync(prefix, ct);
     }
 
-    /// <summary>
-    /// Creates the object only when the key is free: a HEAD first, then a PUT with <c>If-None-Match: *</c> (MinIO and
-    /// AWS answer 412 when another writer got there first), then, after <see cref="S3ObjectStoreOptions.CreateSettle"/>,
-    /// a read-back that must find this call's own bytes.
-    /// </summary>
-    /// <remarks>
-    /// On a server that honours the conditional PUT this is exact. On one that ignores it (s3rver does), two writers
-    /// racing for a free key overwrite each other and the read-back decides: the last writer wins, and the earlier one
-    /// sees foreign bytes and backs off, provided its read-back comes after the later write, i.e. provided the two
-    /// PUTs land within the settle time of each other's HEAD. A writer stalled longer than that between its HEAD and
-    /// its PUT can still believe it won: that is the honest limit of a store without conditional writes.
-    /// </remarks>
-    public async Task<bool> TryCreateAsync(ObjectKey key, byte[] content, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(content);
-        if (await GetInfoAsync(key, ct) is not null)
-        {
-            return false;
-        }
-
-        var created = await Call("PutObject", key.Value, async c =>
-        {
-            try
-            {
-                using var body = new MemoryStream(content, writable: false);
-                await client.PutObjectAsync(new PutObjectRequest
-                {
-                    BucketName = options.Bucket,
-                    Key = FullKey(key),
-                    InputStream = body,
-                    AutoCloseStream = false,
-                    UseChunkEncoding = false,
-                    IfNoneMatch = "*",
-                }, c);
-                return true;
-            }
-            catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
-            {
-                return false;
-            }
-        }, ct);
-        if (!created)
-        {
-            return false;
-        }
-
-        await Task.Delay(options.CreateSettle, ct);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var stream = await OpenReadAsync(key, ct);
-                using var buffer = new MemoryStream();
-                await stream.CopyToAsync(buffer, ct);
-                return buffer.ToArray().AsSpan().SequenceEqual(content);
-            }
-            catch (ObjectNotFoundException)
-            {
-                // Deleted at once by someone who saw it as theirs to release: not ours either way.
-                return false;
-            }
-            catch (AmazonClientException e) when (attempt < 5 && e.Message.Contains("hash", StringComparison.OrdinalIgnoreCase))
-            {
-                // The read crossed another writer's PUT of the same key (a server that ignores If-None-Match lets it
-                // overwrite): read again once that write has landed; its final bytes decide.
-                await Task.Delay(options.CreateSettle / 5, ct);
-            }
-        }
-    }
-
     /// <inheritdoc />
     public async Task DeleteAsync(ObjectKey key, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
 
         // S3 answers 204 for a key that does not exist, which is the "no error" the contract asks for.
-        await Call(
-            "DeleteObject", key.Value,
-            c => client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = options.Bucket, Key = FullKey(key) }, c),
-            ct);
+        await Call("DeleteObject", key.Value, async c =>
+        {
+            await client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(options.Bucket).WithObject(FullKey(key)), c);
+            return true;
+        }, ct);
     }
 
     /// <inheritdoc />
-    public void Dispose() => client.Dispose();
+    public void Dispose()
+    {
+        client.Dispose();
+        http.Dispose();
+    }
 
     private async IAsyncEnumerable<ObjectInfo> ListValidatedAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
-        string? continuation = null;
-        do
+        // Collected whole inside one attempt, so that a retry after a failed page starts the listing again rather
+        // than yield some keys twice.
+        var found = await Call("ListObjectsV2", prefix, async c =>
         {
-            var request = new ListObjectsV2Request
+            var listed = new List<ObjectInfo>();
+            var args = new ListObjectsArgs().WithBucket(options.Bucket).WithPrefix(keyPrefix + prefix).WithRecursive(true);
+            await foreach (var item in client.ListObjectsEnumAsync(args, c))
             {
-                BucketName = options.Bucket,
-                Prefix = keyPrefix + prefix,
-                MaxKeys = options.MaxKeysPerPage,
-                ContinuationToken = continuation,
-            };
-            var page = await Call("ListObjectsV2", prefix, c => client.ListObjectsV2Async(request, c), ct);
-
-            // S3 returns keys in UTF-8 byte order, which is ordinal order for the lake's ASCII keys.
-            foreach (var item in page.S3Objects ?? [])
-            {
-                // Objects that are no valid lake key (folder markers "x/", files put there by other tools) are skipped,
-                // as the folder store skips stray files.
-                if (item.Key.StartsWith(keyPrefix, StringComparison.Ordinal)
+                // Objects that are no valid lake key (folder markers "x/", files put there by other tools, keys with
+                // "..", "\" or a leading "/") are skipped, as the folder store skips stray files.
+                if (!item.IsDir && item.Key.StartsWith(keyPrefix, StringComparison.Ordinal)
                     && ObjectKey.TryParse(item.Key[keyPrefix.Length..], out var key))
                 {
-                    yield return new ObjectInfo(key, item.Size ?? 0, ToUtc(item.LastModified));
+                    listed.Add(new ObjectInfo(key, (long)item.Size, ToUtc(item.LastModifiedDateTime)));
                 }
             }
 
-            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
-        }
-        while (continuation is not null);
-    }
-
-    private async Task PutSeekableAsync(ObjectKey key, Stream content, CancellationToken ct)
-    {
-        var start = content.Position;
-        var length = content.Length - start;
-        if (length > options.MultipartThreshold)
-        {
-            await PutMultipartAsync(key, content, start, length, ct);
-            return;
-        }
-
-        using var body = new StreamSlice(content, start, length);
-        await Call("PutObject", key.Value, c => client.PutObjectAsync(
-            new PutObjectRequest
-            {
-                BucketName = options.Bucket,
-                Key = FullKey(key),
-                InputStream = body,
-                AutoCloseStream = false,
-
-                // Without this, s3rver stores the aws-chunked framing as the object's content: silent corruption.
-                UseChunkEncoding = false,
-            }, c), ct);
-    }
-
-    private async Task PutMultipartAsync(ObjectKey key, Stream content, long start, long length, CancellationToken ct)
-    {
-        var upload = await Call("CreateMultipartUpload", key.Value, c => client.InitiateMultipartUploadAsync(
-            new InitiateMultipartUploadRequest { BucketName = options.Bucket, Key = FullKey(key) }, c), ct);
-        try
-        {
-            var parts = new List<PartETag>();
-            var partNumber = 1;
-            for (long offset = 0; offset < length; offset += options.MultipartPartSize, partNumber++)
-            {
-                var size = Math.Min(options.MultipartPartSize, length - offset);
-                using var part = new StreamSlice(content, start + offset, size);
-                var number = partNumber;
-                var uploaded = await Call("UploadPart", key.Value, c => client.UploadPartAsync(
-                    new UploadPartRequest
-                    {
-                        BucketName = options.Bucket,
-                        Key = FullKey(key),
-                        UploadId = upload.UploadId,
-                        PartNumber = number,
-                        InputStream = part,
-                        PartSize = size,
-                        IsLastPart = offset + size == length,
-                        UseChunkEncoding = false,
-                    }, c), ct);
-                parts.Add(new PartETag(number, uploaded.ETag));
-            }
-
-            await Call("CompleteMultipartUpload", key.Value, c => client.CompleteMultipartUploadAsync(
-                new CompleteMultipartUploadRequest
-                {
-                    BucketName = options.Bucket,
-                    Key = FullKey(key),
-                    UploadId = upload.UploadId,
-                    PartETags = parts,
-                }, c), ct);
-        }
-        catch
-        {
-            await AbortQuietlyAsync(key, upload.UploadId);
-            throw;
-        }
-    }
-
-    /// <summary>Frees the parts of a failed upload; if that fails too, MinIO's lifecycle cleanup gets them later.</summary>
-    private async Task AbortQuietlyAsync(ObjectKey key, string uploadId)
-    {
-        try
-        {
-            // Not the caller's token: a cancelled upload should still be cleaned up.
-            using var timeout = new CancellationTokenSource(options.RequestTimeout);
-            await client.AbortMultipartUploadAsync(
-                new AbortMultipartUploadRequest { BucketName = options.Bucket, Key = FullKey(key), UploadId = uploadId },
-                timeout.Token);
-        }
-#pragma warning disable CA1031 // Best effort on a path that is already failing; the original error is what matters.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
-
-    private async Task<bool> BucketExistsAsync(CancellationToken ct)
-    {
-        var exists = await Call("HeadBucket", null, async c =>
-        {
-            try
-            {
-                await client.HeadBucketAsync(new HeadBucketRequest { BucketName = options.Bucket }, c);
-                return true;
-            }
-            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                return false;
-            }
+            // S3 lists in UTF-8 byte order; the contract is ordinal (UTF-16) order, which differs above U+FFFF.
+            listed.Sort((a, b) => string.CompareOrdinal(a.Key.Value, b.Key.Value));
+            return listed;
         }, ct);
-        bucketConfirmed = exists;
-        return exists;
+
+        foreach (var info in found)
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return info;
+        }
+    }
+
+    private async Task PutSeekableAsync(ObjectKey key, Stream content, long start, long length, CancellationToken ct)
+    {
+        await Call("PutObject", key.Value, async c =>
+        {
+            // A fresh window on the caller's stream for every attempt: a retry sends the same bytes from the start,
+            // and the caller's stream stays open.
+            using var body = new StreamSlice(content, start, length);
+            await client.PutObjectAsync(
+                new PutObjectArgs()
+                    .WithBucket(options.Bucket)
+                    .WithObject(FullKey(key))
+                    .WithStreamData(body)
+                    .WithObjectSize(length)
+                    .WithContentType("application/octet-stream"),
+                c);
+            return true;
+        }, ct);
     }
 
     private string FullKey(ObjectKey key) => keyPrefix + key.Value;
 
-    /// <summary>Runs one SDK call and turns its failures into <see cref="ObjectStoreException"/>s that say what to check.</summary>
+    /// <summary>
+    /// The operation's pipeline: bounded retries of transient failures, around a circuit breaker that stops sending
+    /// once most recent requests went unanswered (timed out, refused), so that a run whose store went away mid-way
+    /// fails its remaining steps at once instead of waiting out the budget for each. After
+    /// <see cref="S3ObjectStoreOptions.RequestTimeout"/> one request is let through again to see if the server is back.
+    /// </summary>
+    private ResiliencePipeline BuildResilience(TimeProvider time)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.MaxRetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
+                OnRetry = args =>
+                {
+                    LogRetrying(endpoint, args.AttemptNumber + 1, options.MaxAttempts, args.RetryDelay.TotalSeconds, Reason(args.Outcome.Exception!));
+                    return default;
+                },
+            });
+        }
+
+        var pause = options.RequestTimeout < MinimumBreak ? MinimumBreak : options.RequestTimeout;
+        return builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            FailureRatio = 0.5,
+            MinimumThroughput = 3,
+            SamplingDuration = pause * 3,
+            BreakDuration = pause,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsUnanswered(e)),
+            OnOpened = args =>
+            {
+                LogCircuitOpened(endpoint, args.BreakDuration.TotalSeconds);
+                return default;
+            },
+        }).Build();
+    }
+
+    /// <summary>
+    /// Runs one store operation in the resilience pipeline and turns its final failure into an
+    /// <see cref="ObjectStoreException"/> that says what to check.
+    /// </summary>
     private async Task<T> Call<T>(string operation, string? key, Func<CancellationToken, Task<T>> call, CancellationToken ct)
     {
         try
         {
-            return await call(ct);
+            return await resilience.ExecuteAsync(static async (call, c) => await call(c), call, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             throw;
         }
-        catch (Exception e) when (e is not ObjectStoreException && Translate(operation, key, e) is { } translated)
+        catch (Exception e) when (Translate(operation, key, e) is { } translated)
         {
             throw translated;
         }
     }
 
+    /// <summary>
+    /// Whether trying again may help: the server could not be reached or did not answer in time, a connection broke,
+    /// or it answered 5xx or "slow down". Credentials, a missing bucket or key, a refused request: no.
+    /// </summary>
+    internal static bool IsTransient(Exception e) => e switch
+    {
+        TimeoutException or TimeoutRejectedException => true,
+        OperationCanceledException => false,
+        MinioException minio => IsTransientResponse(minio),
+        HttpRequestException or SocketException => true,
+        LocalWriteException => false,
+        IOException => true,
+        _ => false,
+    };
+
+    /// <summary>The server did not answer at all: a timeout, a refused or broken connection.</summary>
+    private static bool IsUnanswered(Exception e) => e switch
+    {
+        TimeoutException or TimeoutRejectedException or ConnectionException or HttpRequestException or SocketException => true,
+        OperationCanceledException or LocalWriteException or MinioException => false,
+        IOException => true,
+        _ => false,
+    };
+
+    private static bool IsTransientResponse(MinioException e)
+    {
+        if (e is ConnectionException)
+        {
+            return true;
+        }
+
+        var status = (int)(e.ServerResponse?.StatusCode ?? 0);
+        return status >= 500 || status == (int)HttpStatusCode.TooManyRequests
+            || e.Response?.Code is "SlowDown" or "InternalError" or "ServiceUnavailable" or "RequestTimeout" or "Throttling";
+    }
+
     private ObjectStoreException? Translate(string operation, string? key, Exception e)
     {
         var where = $"S3 endpoint {endpoint} (bucket {options.Bucket})";
-        var attempts = options.MaxAttempts == 1 ? "1 attempt" : $"{options.MaxAttempts} attempts";
         var subject = key is null ? "" : $" of \"{key}\"";
+        var status = (e as MinioException)?.ServerResponse?.StatusCode;
+        var code = (e as MinioException)?.Response?.Code;
+        var check = $"Check {S3ObjectStoreOptions.SectionName}:ServiceUrl and that the server is running.";
 
-        if (e is AmazonServiceException { StatusCode: not 0 } service)
-        {
-            var code = string.IsNullOrEmpty(service.ErrorCode) ? ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : service.ErrorCode;
-            return code switch
-            {
-                "NoSuchKey" when key is not null => new ObjectNotFoundException(Describe, operation, key, e),
-                "NoSuchBucket" => MissingBucket(operation, key, e),
-                "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidToken" or "ExpiredToken" =>
-                    new ObjectStoreException(
-                        $"{where} refused {operation}{subject}: {code}. Check the S3 access key and secret key given " +
-                        "through the environment, and that they may use this bucket.",
-                        operation, key, isTransient: false, e),
-                _ when (int)service.StatusCode >= 500 || service.StatusCode == HttpStatusCode.TooManyRequests || code == "SlowDown" =>
-                    new ObjectStoreException(
-                        $"{where} failed {operation}{subject} after {attempts}: {code} {service.Message}. The server is " +
-                        "overloaded or failing; try again later.",
-                        operation, key, isTransient: true, e),
-                _ => new ObjectStoreException(
-                    $"{where} refused {operation}{subject}: {code} {service.Message}",
-                    operation, key, isTransient: false, e),
-            };
-        }
-
-        if (e is OperationCanceledException or TimeoutException)
+        if (e is LocalWriteException local)
         {
             return new ObjectStoreException(
-                $"{where} did not answer {operation}{subject} within {options.RequestTimeout.TotalSeconds:0.#} s, " +
-                $"after {attempts}. Check {S3ObjectStoreOptions.SectionName}:ServiceUrl, that the server is running, " +
-                $"and {S3ObjectStoreOptions.SectionName}:RequestTimeout for slow links.",
+                $"Could not write the local copy{subject} from {Describe}: {local.Message} Check that the local folder (or the temp folder) is writable and has space.",
+                operation, key, isTransient: false, local.InnerException);
+        }
+
+        if (e is MinioObjectNotFoundException && key is not null)
+        {
+            return new ObjectNotFoundException(Describe, operation, key, e);
+        }
+
+        if (e is BucketNotFoundException || code == "NoSuchBucket")
+        {
+            return MissingBucket(operation, key, e);
+        }
+
+        if (status == HttpStatusCode.Forbidden || code is "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch"
+            || (e is AuthorizationException or AccessDeniedException or ForbiddenException && !IsTransient(e)))
+        {
+            return new ObjectStoreException(
+                $"{where} refused the credentials for {operation}{subject}{(code is null ? "" : $" ({code})")}. Check the access key " +
+                "and secret key in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and that this user may use the bucket.",
+                operation, key, isTransient: false, e);
+        }
+
+        if (e is BrokenCircuitException)
+        {
+            return new ObjectStoreException(
+                $"{where} is not answering: most of its recent requests timed out or were refused, so {operation}{subject} " +
+                $"was not sent (the next request goes out within {(options.RequestTimeout < MinimumBreak ? MinimumBreak : options.RequestTimeout).TotalSeconds:0.#} s). {check}",
                 operation, key, isTransient: true, e);
         }
 
-        if (e is HttpRequestException or IOException or SocketException or AmazonClientException)
+        if (e is TimeoutException or TimeoutRejectedException)
         {
             return new ObjectStoreException(
-                $"{where} did not answer {operation}{subject} after {attempts}: {Reason(e)}. " +
-                $"Check {S3ObjectStoreOptions.SectionName}:ServiceUrl and that the server is running.",
+                $"{where} did not answer {operation}{subject} in time; {options.DescribeBudget()}. {check}",
                 operation, key, isTransient: true, e);
+        }
+
+        if (e is MinioException minio && IsTransientResponse(minio) && e is not ConnectionException)
+        {
+            return new ObjectStoreException(
+                $"{where} failed {operation}{subject}: {code ?? $"HTTP {(int)(status ?? 0)}"}; {options.DescribeBudget()}. " +
+                "The server is overloaded or failing; try again later.",
+                operation, key, isTransient: true, e);
+        }
+
+        if (IsTransient(e))
+        {
+            return new ObjectStoreException(
+                $"{where} could not be reached for {operation}{subject}: {Reason(e)}; {options.DescribeBudget()}. {check}",
+                operation, key, isTransient: true, e);
+        }
+
+        if (e is MinioException other)
+        {
+            return new ObjectStoreException(
+                $"{where} refused {operation}{subject}: {code ?? other.ServerMessage ?? other.Message}",
+                operation, key, isTransient: false, e);
         }
 
         return null;
@@ -512,10 +516,15 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
 
     private ObjectStoreException MissingBucket(string operation, string? key, Exception? inner = null) =>
         new($"Bucket \"{options.Bucket}\" does not exist at S3 endpoint {endpoint} ({operation} failed). Create it " +
-            $"(lakehouse init) or check {S3ObjectStoreOptions.SectionName}:Bucket.",
+            $"(MinIO: mc mb ALIAS/{options.Bucket}; docker-compose.yml's minio-init service does it) or correct " +
+            $"{S3ObjectStoreOptions.SectionName}:Bucket.",
             operation, key, isTransient: false, inner);
 
-    /// <summary>The innermost message, e.g. the socket's "Connection refused", without the SDK's wrapping.</summary>
+    private static bool IsAlreadyCreated(Exception e) =>
+        (e is ArgumentException && e.Message.StartsWith("Bucket already owned by you", StringComparison.Ordinal))
+        || (e is MinioException { Response.Code: "BucketAlreadyOwnedByYou" or "BucketAlreadyExists" });
+
+    /// <summary>The innermost message, e.g. the socket's "Connection refused", without the clients' wrapping.</summary>
     private static string Reason(Exception e)
     {
         var socket = e as SocketException;
@@ -524,13 +533,129 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
             socket = inner as SocketException;
         }
 
-        var innermost = e;
-        while (innermost.InnerException is not null)
+        if (socket is not null)
         {
-            innermost = innermost.InnerException;
+            return socket.Message.TrimEnd('.');
         }
 
-        return (socket?.Message ?? innermost.Message).TrimEnd('.');
+        return (e is TimeoutException or MinioException ? e : Innermost(e)).Message.TrimEnd('.');
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+
+    private static async Task<Stream> ReadWholeAsync(Stream body, CancellationToken ct)
+    {
+        var memory = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (memory.Length + read <= InMemoryReadLimit)
+            {
+                memory.Write(buffer, 0, read);
+                continue;
+            }
+
+            // Large: move to a temp file that disappears when the caller disposes the stream.
+            FileStream spill;
+            try
+            {
+                spill = new FileStream(
+                    Path.Combine(Path.GetTempPath(), $"lakehouse-s3-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.ReadWrite,
+                    FileShare.None, bufferSize: 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+                memory.Position = 0;
+                await memory.CopyToAsync(spill, ct);
+                await spill.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LocalWriteException(e);
+            }
+
+            // Reading the rest may fail on the network side (retried); writing it, on the local side (not).
+            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                try
+                {
+                    await spill.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+                catch (IOException e)
+                {
+                    await spill.DisposeAsync();
+                    throw new LocalWriteException(e);
+                }
+            }
+
+            return spill;
+        }
+
+        return memory;
+    }
+
+    /// <summary>Copies a response body to a local file; a failure of the local side is marked, so it is not retried.</summary>
+    private static async Task CopyToLocalFileAsync(Stream body, string path, CancellationToken ct)
+    {
+        FileStream file;
+        try
+        {
+            // Create, not CreateNew: a retry of the GET writes the file again from its start.
+            file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 81920, FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LocalWriteException(e);
+        }
+
+        await using (file)
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                try
+                {
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+                catch (IOException e)
+                {
+                    throw new LocalWriteException(e);
+                }
+            }
+
+            try
+            {
+                await file.FlushAsync(ct);
+                file.Flush(flushToDisk: true);
+            }
+            catch (IOException e)
+            {
+                throw new LocalWriteException(e);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp file is harmless, listings skip it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
     }
 
     private static DateTimeOffset ToUtc(DateTime? value) => value switch
@@ -539,4 +664,13 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         { Kind: DateTimeKind.Unspecified } unspecified => new DateTimeOffset(unspecified, TimeSpan.Zero),
         { } known => new DateTimeOffset(known.ToUniversalTime(), TimeSpan.Zero),
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "S3 endpoint {Endpoint} is not answering: no requests are sent for {BreakSeconds} s")]
+    private partial void LogCircuitOpened(string endpoint, double breakSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "S3 endpoint {Endpoint}: attempt {Attempt} of {MaxAttempts} in {DelaySeconds:0.##} s after: {Reason}")]
+    private partial void LogRetrying(string endpoint, int attempt, int maxAttempts, double delaySeconds, string reason);
+
+    /// <summary>Writing the local copy failed (disk full, no permission): not the server's fault, and not retried.</summary>
+    private sealed class LocalWriteException(Exception inner) : Exception(inner.Message, inner);
 }

@@ -1,18 +1,16 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Lakehouse.Storage;
 
 /// <summary>
-/// How to reach the lake's bucket on an S3-protocol server (MinIO in production, s3rver in tests).
+/// How to reach the lake's bucket on an S3-protocol server (MinIO in production; moto and s3rver in tests).
 /// Bound from <see cref="SectionName"/>; the credentials come from the environment and are passed in by the caller.
 /// </summary>
 internal sealed partial class S3ObjectStoreOptions
 {
     /// <summary>The configuration section these options are read from; messages name keys under it.</summary>
     public const string SectionName = "Lakehouse:Storage:S3";
-
-    /// <summary>S3's (and MinIO's) smallest part of a multipart upload, except the last one.</summary>
-    public const long MinPartSize = 5 * 1024 * 1024;
 
     /// <summary>The server, e.g. <c>http://localhost:9000</c>. Required.</summary>
     public Uri? ServiceUrl { get; set; }
@@ -23,51 +21,43 @@ internal sealed partial class S3ObjectStoreOptions
     /// <summary>An optional folder inside the bucket, e.g. <c>prod</c>, so that several lakes can share one bucket.</summary>
     public string Prefix { get; set; } = "";
 
-    /// <summary>The signing region; MinIO and s3rver accept the default.</summary>
+    /// <summary>
+    /// The signing region. Set rather than looked up: the Minio client would otherwise ask the server for each
+    /// bucket's location first. MinIO and the test servers accept the default.
+    /// </summary>
     public string Region { get; set; } = "us-east-1";
 
-    /// <summary>
-    /// Path-style addressing (<c>http://host/bucket/key</c>). On by default because MinIO and s3rver are addressed by
-    /// IP or a single host name, where virtual-host style (<c>bucket.host</c>) does not resolve.
-    /// </summary>
-    public bool ForcePathStyle { get; set; } = true;
-
-    /// <summary>The access key; from the environment, never from a committed file.</summary>
+    /// <summary>The access key; from the environment (<c>AWS_ACCESS_KEY_ID</c>), never from a committed file.</summary>
     public string? AccessKey { get; set; }
 
-    /// <summary>The secret key; from the environment, never from a committed file.</summary>
+    /// <summary>The secret key; from the environment (<c>AWS_SECRET_ACCESS_KEY</c>), never from a committed file.</summary>
     public string? SecretKey { get; set; }
 
     /// <summary>
-    /// Attempts per request, including the first (the SDK retries with exponential backoff and jitter). Bounded so
-    /// that an endpoint that is down fails a run within seconds, with a message, instead of hanging it.
+    /// Attempts per store operation, the first included. Transient failures (connection refused or reset, a request
+    /// that timed out, 5xx, throttling) are tried again after an exponential, jittered delay; anything else fails at
+    /// once. The Minio client retries nothing by itself.
     /// </summary>
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>
-    /// How long one HTTP request may take, connection included. It also bounds each upload request, so it must cover
-    /// <see cref="MultipartPartSize"/> (and a single put below <see cref="MultipartThreshold"/>) at the slowest
-    /// expected bandwidth: the defaults need about 1.6 MB/s.
+    /// How long one HTTP request may wait for the server: for its response to start, and then between any two reads of
+    /// its body (so a large download may take longer, as long as bytes keep coming). Without it the Minio client
+    /// waits 30 minutes on a server that accepts a connection and never answers.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Objects larger than this go up in parts. Kept small (not S3's 5 GB limit) so that no single request carries
-    /// more than <see cref="RequestTimeout"/> can cover, and a failed request costs one part, not the file.
-    /// </summary>
-    public long MultipartThreshold { get; set; } = 16 * 1024 * 1024;
+    /// <summary>The delay before the second attempt; it doubles for each further one (with jitter).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The size of each part but the last; at least 5 MiB (<see cref="MinPartSize"/>).</summary>
-    public long MultipartPartSize { get; set; } = 8 * 1024 * 1024;
+    /// <summary>The longest pause between two attempts: the last nominal delay, doubled to leave room for jitter.</summary>
+    public TimeSpan MaxRetryDelay => RetryBaseDelay * Math.Pow(2, Math.Max(0, MaxAttempts - 1));
 
     /// <summary>
-    /// How long a create-if-absent (a lease on the lake) waits before reading its object back, on servers that
-    /// ignore conditional writes: racing writers whose PUTs land within this time of each other are told apart.
+    /// The longest one operation can take against a server that accepts connections and never answers: every attempt
+    /// waiting out <see cref="RequestTimeout"/>, plus the pauses between attempts at their largest.
     /// </summary>
-    public TimeSpan CreateSettle { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Keys per ListObjectsV2 page, at most 1,000 (S3's limit). Tests lower it to exercise paging.</summary>
-    public int MaxKeysPerPage { get; set; } = 1000;
+    public TimeSpan FailureBudget => (RequestTimeout * MaxAttempts) + (MaxRetryDelay * (MaxAttempts - 1));
 
     /// <summary>The problems with these options, each naming its configuration key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -85,6 +75,12 @@ internal sealed partial class S3ObjectStoreOptions
         {
             // Not echoed: the user info is probably a credential.
             problems.Add($"{SectionName}:ServiceUrl must not contain credentials; pass them through the environment instead.");
+        }
+        else if (ServiceUrl.AbsolutePath != "/")
+        {
+            // The Minio client addresses a server, not a path on it: a path would be silently dropped.
+            problems.Add($"{SectionName}:ServiceUrl must be the server alone (scheme, host and port), not \"{ServiceUrl}\"; " +
+                         $"put a folder inside the bucket in {SectionName}:Prefix.");
         }
 
         if (!BucketName().IsMatch(Bucket) || Bucket.Contains("..", StringComparison.Ordinal))
@@ -109,9 +105,11 @@ internal sealed partial class S3ObjectStoreOptions
             problems.Add($"{SectionName}:Region must not be empty (MinIO accepts us-east-1).");
         }
 
-        if (string.IsNullOrEmpty(AccessKey) != string.IsNullOrEmpty(SecretKey))
+        if (string.IsNullOrEmpty(AccessKey) || string.IsNullOrEmpty(SecretKey))
         {
-            problems.Add("S3 credentials need both the access key and the secret key; only one of them is set.");
+            problems.Add(string.IsNullOrEmpty(AccessKey) && string.IsNullOrEmpty(SecretKey)
+                ? "S3 storage needs credentials: set the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (MinIO: a user's access key and secret key)."
+                : "S3 credentials need both the access key and the secret key (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); only one of them is set.");
         }
 
         if (MaxAttempts is < 1 or > 20)
@@ -124,23 +122,22 @@ internal sealed partial class S3ObjectStoreOptions
             problems.Add($"{SectionName}:RequestTimeout must be positive and at most an hour, not {RequestTimeout}.");
         }
 
-        if (MultipartPartSize < MinPartSize)
+        if (RetryBaseDelay < TimeSpan.Zero || RetryBaseDelay > TimeSpan.FromMinutes(1))
         {
-            problems.Add($"{SectionName}:MultipartPartSize must be at least {MinPartSize} bytes (5 MiB, S3's minimum), not {MultipartPartSize}.");
-        }
-
-        if (MultipartThreshold < MultipartPartSize)
-        {
-            problems.Add($"{SectionName}:MultipartThreshold must be at least MultipartPartSize ({MultipartPartSize}), not {MultipartThreshold}.");
-        }
-
-        if (MaxKeysPerPage is < 1 or > 1000)
-        {
-            problems.Add($"{SectionName}:MaxKeysPerPage must be between 1 and 1000, not {MaxKeysPerPage}.");
+            problems.Add($"{SectionName}:RetryBaseDelay must be between 0 and a minute, not {RetryBaseDelay}.");
         }
 
         return problems;
     }
+
+    /// <summary>
+    /// The attempts in words, naming their keys, e.g. <c>tried 3 times, each with a 10 s timeout
+    /// (Lakehouse:Storage:S3:MaxAttempts, Lakehouse:Storage:S3:RequestTimeout)</c>.
+    /// </summary>
+    internal string DescribeBudget() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{(MaxAttempts == 1 ? "tried once" : $"tried {MaxAttempts} times")}, each with a {RequestTimeout.TotalSeconds:0.###} s timeout " +
+            $"({SectionName}:MaxAttempts, {SectionName}:RequestTimeout)");
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
     private static partial Regex BucketName();

@@ -1,10 +1,9 @@
 namespace Lakehouse.Storage;
 
 /// <summary>
-/// A read-only, seekable window onto part of another stream, which it does not close. The S3 SDK rewinds a request's
-/// stream to retry it and measures it for Content-Length, and may dispose it afterwards; a slice gives each request
-/// (a put from the caller's current position, each part of a multipart upload) exactly its bytes, and keeps the
-/// caller's stream open.
+/// A read-only, seekable window onto part of another stream, which it does not close. The S3 store hands the Minio
+/// client a fresh slice for every attempt of a put: each attempt reads exactly the bytes from the caller's position
+/// to the end, from their start, and the caller's stream stays open.
 /// </summary>
 internal sealed class StreamSlice : Stream
 {

@@ -36,6 +36,8 @@ public sealed class LakehouseConfigurationTests : IDisposable
         environment["Lakehouse__Storage__Kind"] = "S3";
         environment["Lakehouse__Storage__S3__ServiceUrl"] = "http://127.0.0.1:9000";
         environment["Lakehouse__Storage__S3__Bucket"] = "other-lake";
+        environment["AWS_ACCESS_KEY_ID"] = "access-key-from-env";
+        environment["AWS_SECRET_ACCESS_KEY"] = "secret-key-from-env";
 
         var storage = Options<StorageOptions>(Build());
 
@@ -127,6 +129,31 @@ public sealed class LakehouseConfigurationTests : IDisposable
 
         error.Message.ShouldContain(key);
         error.Message.ShouldContain(variable);
+    }
+
+    [Fact]
+    public void An_s3_lake_without_credentials_is_refused_at_start_naming_the_variables()
+    {
+        environment["Lakehouse__Storage__Kind"] = "S3";
+
+        var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
+
+        error.Message.ShouldContain("S3 storage needs credentials: set the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/etc")]
+    [InlineData("/usr/")]
+    public void A_lake_folder_that_is_the_file_system_root_or_a_system_folder_is_refused_at_start(string root)
+    {
+        environment["Lakehouse__Storage__Root"] = root;
+
+        var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
+
+        error.Message.ShouldContain("Lakehouse:Storage:Root");
+        error.Message.ShouldContain("Lakehouse__Storage__Root");
+        error.Message.ShouldContain("is refused");
     }
 
     [Fact]

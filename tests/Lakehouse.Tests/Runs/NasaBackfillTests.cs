@@ -136,6 +136,41 @@ public sealed class NasaBackfillTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_long_backfill_transforms_its_segments_while_landing_and_gold_holds_every_close_approach_landed()
+    {
+        // Given two years of weeks: 105 partitions, landed as segments of up to 32 and a last one of 8 (five in all)
+        var root = temp.Combine("long");
+
+        // When they are backfilled
+        var result = await RunAsync(root, "--from", "2023-01-02", "--to", "2024-12-31");
+
+        // Then the run succeeded, silver was published per segment (each under its own landing run), and gold holds
+        // every distinct (asteroid, approach) of the landed bodies, counted here from bronze itself
+        result.ExitCode.ShouldBe(0, result.Error);
+        var lake = Path.Combine(root, "lake");
+        Directory.GetFiles(Path.Combine(lake, "_meta", "silver", "nasa", "neo_feed")).Length.ShouldBe(5);
+        var approaches = new HashSet<(string, long)>();
+        foreach (var body in Directory.EnumerateFiles(Path.Combine(lake, "bronze", "nasa", "neo_feed"), "*.json", SearchOption.AllDirectories))
+        {
+            using var feed = JsonDocument.Parse(File.ReadAllBytes(body));
+            foreach (var day in feed.RootElement.GetProperty("near_earth_objects").EnumerateObject())
+            {
+                foreach (var neo in day.Value.EnumerateArray())
+                {
+                    foreach (var approach in neo.GetProperty("close_approach_data").EnumerateArray())
+                    {
+                        approaches.Add((neo.GetProperty("id").GetString()!, approach.GetProperty("epoch_date_close_approach").GetInt64()));
+                    }
+                }
+            }
+        }
+
+        using var gold = DuckDbTestConnections.OpenFile(Path.Combine(lake, "gold", "lakehouse.duckdb"), readOnly: true);
+        approaches.Count.ShouldBeGreaterThan(0);
+        Scalar<long>(gold, "SELECT count(*) FROM fact_close_approach").ShouldBe(approaches.Count);
+    }
+
     private static T Scalar<T>(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

@@ -164,6 +164,109 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         error.IsTransient.ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task A_lake_folder_that_links_outside_the_root_is_refused_for_reads_writes_and_listings_naming_the_link()
+    {
+        // Given a folder outside the lake with a file in it, and a lake folder that is a link to it
+        var outside = sandbox.Combine("outside");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllTextAsync(Path.Combine(outside, "secret.json"), "not the lake's", Ct);
+        await store.PutBytesAsync(ObjectKey.Parse("bronze/nasa/apod/a.json"), [1], Ct);
+        var link = Path.Combine(store.Root, "bronze", "spacex");
+        Directory.CreateSymbolicLink(link, outside);
+
+        // When the lake is read, written and listed through it
+        var errors = new[]
+        {
+            await Should.ThrowAsync<ObjectStoreException>(() => store.PutBytesAsync(ObjectKey.Parse("bronze/spacex/new.json"), [1], Ct)),
+            await Should.ThrowAsync<ObjectStoreException>(() => store.ReadAllBytesAsync(ObjectKey.Parse("bronze/spacex/secret.json"), Ct)),
+            await Should.ThrowAsync<ObjectStoreException>(() => store.GetInfoAsync(ObjectKey.Parse("bronze/spacex/secret.json"), Ct)),
+            await Should.ThrowAsync<ObjectStoreException>(() => store.DeleteAsync(ObjectKey.Parse("bronze/spacex/secret.json"), Ct)),
+            await Should.ThrowAsync<ObjectStoreException>(() => store.ListAllAsync("bronze/spacex/", Ct)),
+            await Should.ThrowAsync<ObjectStoreException>(() => store.ListAllAsync("", Ct)),
+            Should.Throw<ObjectStoreException>(() => store.LocalPathOf(ObjectKey.Parse("bronze/spacex/secret.json"))),
+        };
+
+        // Then each is refused, naming the link and where it points, and nothing outside was touched
+        foreach (var error in errors)
+        {
+            error.Message.ShouldStartWith($"{link} is a symbolic link (to {outside}) inside the lake folder {store.Root}");
+            error.IsTransient.ShouldBeFalse();
+        }
+
+        Directory.GetFiles(outside).ShouldBe([Path.Combine(outside, "secret.json")]);
+        (await File.ReadAllTextAsync(Path.Combine(outside, "secret.json"), Ct)).ShouldBe("not the lake's");
+
+        // While the rest of the lake works as before
+        (await store.ListAllAsync("bronze/nasa/", Ct)).Select(o => o.Key.Value).ShouldBe(["bronze/nasa/apod/a.json"]);
+    }
+
+    [Fact]
+    public async Task A_bronze_object_that_is_a_link_to_a_file_outside_the_root_is_refused_naming_it()
+    {
+        var outside = sandbox.Combine("passwd-like");
+        await File.WriteAllTextAsync(outside, "root:x:0:0", Ct);
+        await store.PutBytesAsync(ObjectKey.Parse("bronze/spacex/launches/all/real.json"), [1], Ct);
+        var link = Path.Combine(store.Root, "bronze", "spacex", "launches", "all", "linked.json");
+        File.CreateSymbolicLink(link, outside);
+        var key = ObjectKey.Parse("bronze/spacex/launches/all/linked.json");
+
+        var read = await Should.ThrowAsync<ObjectStoreException>(() => store.ReadAllBytesAsync(key, Ct));
+        var download = await Should.ThrowAsync<ObjectStoreException>(() => store.DownloadToFileAsync(key, sandbox.Combine("copy.json"), Ct));
+        var overwrite = await Should.ThrowAsync<ObjectStoreException>(() => store.PutBytesAsync(key, [2], Ct));
+        var listing = await Should.ThrowAsync<ObjectStoreException>(() => store.ListAllAsync("bronze/spacex/launches/", Ct));
+
+        foreach (var error in new[] { read, download, overwrite, listing })
+        {
+            error.Message.ShouldStartWith($"{link} is a symbolic link (to {outside})");
+        }
+
+        (await File.ReadAllTextAsync(outside, Ct)).ShouldBe("root:x:0:0");
+        File.Exists(sandbox.Combine("copy.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task The_lake_folder_itself_may_be_a_link_to_another_disk()
+    {
+        var real = sandbox.Combine("big-disk", "lake");
+        Directory.CreateDirectory(real);
+        var linked = sandbox.Combine("linked-lake");
+        Directory.CreateSymbolicLink(linked, real);
+        var viaLink = new FileSystemObjectStore(linked);
+
+        await viaLink.PutBytesAsync(ObjectKey.Parse("bronze/a.json"), [7], Ct);
+
+        (await File.ReadAllBytesAsync(Path.Combine(real, "bronze", "a.json"), Ct)).ShouldBe(new byte[] { 7 });
+        (await viaLink.ListAllAsync("", Ct)).Select(o => o.Key.Value).ShouldBe(["bronze/a.json"]);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/etc")]
+    [InlineData("/usr/")]
+    [InlineData("/var/lib")]
+    [InlineData("/tmp")]
+    public void A_root_that_is_the_file_system_root_or_a_system_folder_is_refused(string root)
+    {
+        var error = Should.Throw<ArgumentException>(() => new FileSystemObjectStore(root));
+
+        var shown = root == "/" ? "/" : root.TrimEnd('/');
+        error.Message.ShouldContain($"The lake folder {shown} is refused");
+        FileSystemObjectStore.FindRootProblem(root).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void A_root_that_links_to_a_system_folder_is_refused_and_the_home_folder_itself_too()
+    {
+        var link = sandbox.Combine("innocent-name");
+        Directory.CreateSymbolicLink(link, "/etc");
+
+        FileSystemObjectStore.FindRootProblem(link).ShouldNotBeNull().ShouldContain("/etc is a system folder");
+        FileSystemObjectStore.FindRootProblem(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)).ShouldNotBeNull();
+        FileSystemObjectStore.FindRootProblem(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "lake")).ShouldBeNull();
+        FileSystemObjectStore.FindRootProblem("/srv/lakehouse").ShouldBeNull();
+    }
+
     private static string[] Keys(IEnumerable<ObjectInfo> listed) => listed.Select(info => info.Key.Value).ToArray();
 
     /// <summary>A source that breaks off part-way, like a dropped HTTP response.</summary>

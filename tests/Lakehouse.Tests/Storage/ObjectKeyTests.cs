@@ -68,12 +68,23 @@ public sealed class ObjectKeyTests
     }
 
     [Fact]
+    public void A_key_of_exactly_512_characters_is_accepted_and_one_more_character_is_not()
+    {
+        // Segments of 200, 200 and 110 characters and two slashes: 512 (the Minio client refuses longer names).
+        var exactly512 = string.Join('/', new string('a', 200), new string('a', 200), new string('b', 110));
+
+        ObjectKey.Parse(exactly512).Value.Length.ShouldBe(512);
+        Should.Throw<InvalidObjectKeyException>(() => ObjectKey.Parse(exactly512 + "c")).Message.ShouldContain("512 characters");
+    }
+
+    [Fact]
     public void A_key_of_exactly_1024_utf8_bytes_is_accepted_and_one_more_byte_is_not()
     {
-        // 255 + 255 + 255 + 254 + 1 bytes of segments and 4 slashes: 1024.
-        var exactly1024 = string.Join('/', new string('a', 255), new string('a', 255), new string('a', 255), new string('a', 254), "b");
+        // Segments of 255, 255, 255, 254 and 1 bytes ("€" is 3 bytes) and 4 slashes: 1,024 bytes in 346 characters.
+        var exactly1024 = string.Join('/', new string('€', 85), new string('€', 85), new string('€', 85), new string('€', 84) + "bb", "b");
 
-        ObjectKey.Parse(exactly1024).Value.Length.ShouldBe(1024);
+        System.Text.Encoding.UTF8.GetByteCount(exactly1024).ShouldBe(1024);
+        ObjectKey.Parse(exactly1024);
         Should.Throw<InvalidObjectKeyException>(() => ObjectKey.Parse(exactly1024 + "c")).Message.ShouldContain("1024");
     }
 

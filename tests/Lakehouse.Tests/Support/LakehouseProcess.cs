@@ -67,12 +67,20 @@ internal sealed class LakehouseProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a command to its end.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, null, args);
+
+    /// <summary>Runs a command to its end with <paramref name="environment"/> added to the process's environment.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        await using var lakehouse = Start(workingDirectory, null, args);
-        var exitCode = await lakehouse.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        await using var lakehouse = Start(workingDirectory, environment, args);
+        var exitCode = await lakehouse.WaitForExitAsync(TimeSpan.FromMinutes(2));
         return (exitCode, await lakehouse.stdout, lakehouse.Error);
     }
+
+    /// <summary>What the process wrote to standard output, once it has exited.</summary>
+    public Task<string> OutputAsync() => stdout;
 
     /// <summary>Waits until standard error has a line containing <paramref name="text"/>.</summary>
     public async Task WaitForLogAsync(string text, TimeSpan timeout)

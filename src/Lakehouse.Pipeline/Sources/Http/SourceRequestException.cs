@@ -17,7 +17,7 @@ internal sealed class SourceRequestException : Exception
         IsTransient = isTransient;
     }
 
-    /// <summary>The request as <see cref="SourceRequest.Describe"/> wrote it: secrets redacted.</summary>
+    /// <summary>The request as <see cref="SourceResponse.Request"/> writes it: secrets redacted.</summary>
     public string Request { get; }
 
     /// <summary>The last HTTP status received; null when the last attempt got no response (timeout, connection).</summary>

@@ -10,20 +10,20 @@ namespace Lakehouse.Sources.Nasa;
 internal static class NasaServiceCollectionExtensions
 {
     /// <summary>
-    /// The NASA source: its HTTP client and settings under <c>Lakehouse:Sources:Nasa</c>. Where the configuration
+    /// The NASA source: its Refit client (<see cref="INasaApi"/>) and settings under <c>Lakehouse:Sources:Nasa</c>. Where the configuration
     /// sets no limits, the gateway's own apply: with a key 1,000 requests an hour; with <c>DEMO_KEY</c> 30 an hour
     /// and 50 a day.
     /// </summary>
     public static IServiceCollection AddNasa(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(NasaOptions.Section);
-        services.AddSourceClient(NasaSource.SourceName, section)
+        services.AddSourceApi<INasaApi>(NasaSource.SourceName, section, sp => [sp.GetRequiredService<LakehouseSecrets>().NasaApiKey ?? NasaSource.DemoKey])
             .PostConfigure<LakehouseSecrets>((o, secrets) => ApplyGatewayLimits(o, section, demoKey: secrets.NasaApiKey is null));
         services.AddOptions<NasaOptions>().Bind(section).Validate(
             o => o.InitialDays is >= 0 and <= 36_600,
             $"{NasaOptions.Section}:InitialDays must be between 0 and 36600.").ValidateOnStart();
         services.AddSingleton(sp => new NasaSource(
-            sp.GetRequiredService<SourceClients>().Get(NasaSource.SourceName),
+            sp.GetRequiredService<INasaApi>(),
             sp.GetRequiredService<IOptions<NasaOptions>>().Value,
             sp.GetRequiredService<LakehouseSecrets>(),
             sp.GetRequiredService<TimeProvider>(),

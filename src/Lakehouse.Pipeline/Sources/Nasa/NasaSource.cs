@@ -14,9 +14,9 @@ namespace Lakehouse.Sources.Nasa;
 /// windows themselves (<see cref="PlanIncremental"/>) decide what is re-read, since recent data is revised.
 /// </summary>
 /// <remarks>
-/// The key goes only into the query string that goes on the wire (<see cref="SourceRequest.WithSecretQuery"/>): the
-/// lander replaces the copy NeoWs echoes into its <c>links</c> URLs, and every description of a request shows it
-/// redacted.
+/// The calls are <see cref="INasaApi"/>'s. The key goes only into the query string that goes on the wire: the client's
+/// pipeline replaces the copy NeoWs echoes into its <c>links</c> URLs, and every description of a request shows it
+/// redacted (<see cref="NasaServiceCollectionExtensions"/> gives it the key to hide).
 /// </remarks>
 internal sealed partial class NasaSource : ISource
 {
@@ -37,25 +37,25 @@ internal sealed partial class NasaSource : ISource
     private static readonly NasaDataset[] Windows =
     [
         // The feed refuses windows over 7 days; the window containing today is read again by every run.
-        new("neo_feed", "fact_close_approach", PartitionScheme.Week, "neo/rest/v1/feed", "start_date", "end_date", "", MaxDays: 7, RereadDays: 0),
+        new("neo_feed", "fact_close_approach", PartitionScheme.Week, (api, from, to, key, ct) => api.NeoFeedAsync(from, to, key, ct), MaxDays: 7, RereadDays: 0),
 
         // The service can publish the newest day late (it drops an entry dated after its own clock's day).
-        new("apod", "fact_apod", PartitionScheme.Month, "planetary/apod", "start_date", "end_date", "&thumbs=true", MaxDays: 31, RereadDays: 2),
+        new("apod", "fact_apod", PartitionScheme.Month, (api, from, to, key, ct) => api.ApodAsync(from, to, key, ct), MaxDays: 31, RereadDays: 2),
 
         // DONKI events are added late and revised (versionId): the last 30 days are read again by every run.
-        new("donki_cme", "fact_space_weather_event", PartitionScheme.Month, "DONKI/CME", "startDate", "endDate", "", MaxDays: 31, RereadDays: 30),
-        new("donki_flr", "fact_space_weather_event", PartitionScheme.Month, "DONKI/FLR", "startDate", "endDate", "", MaxDays: 31, RereadDays: 30),
-        new("donki_gst", "fact_space_weather_event", PartitionScheme.Month, "DONKI/GST", "startDate", "endDate", "", MaxDays: 31, RereadDays: 30),
+        new("donki_cme", "fact_space_weather_event", PartitionScheme.Month, (api, from, to, key, ct) => api.CoronalMassEjectionsAsync(from, to, key, ct), MaxDays: 31, RereadDays: 30),
+        new("donki_flr", "fact_space_weather_event", PartitionScheme.Month, (api, from, to, key, ct) => api.SolarFlaresAsync(from, to, key, ct), MaxDays: 31, RereadDays: 30),
+        new("donki_gst", "fact_space_weather_event", PartitionScheme.Month, (api, from, to, key, ct) => api.GeomagneticStormsAsync(from, to, key, ct), MaxDays: 31, RereadDays: 30),
     ];
 
-    private readonly SourceClient client;
+    private readonly INasaApi api;
     private readonly NasaOptions options;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly string key;
     private int demoKeyWarned;
 
-    /// <param name="client">The <c>nasa</c> client (its limits follow the key: see <see cref="NasaServiceCollectionExtensions"/>).</param>
+    /// <param name="api">The <c>nasa</c> client (its limits follow the key: see <see cref="NasaServiceCollectionExtensions"/>).</param>
     /// <param name="options">The source's settings.</param>
     /// <param name="secrets">Where <c>NASA_API_KEY</c> comes from; <see cref="DemoKey"/> when it is unset.</param>
     /// <param name="time">Today, for the cursor (the last complete day).</param>
@@ -63,10 +63,10 @@ internal sealed partial class NasaSource : ISource
     /// <param name="warnAboutDemoKey">
     /// Whether to warn about <see cref="DemoKey"/>'s limits: they are api.nasa.gov's, so not for a local server (the demo).
     /// </param>
-    public NasaSource(SourceClient client, NasaOptions options, LakehouseSecrets secrets, TimeProvider time, ILogger<NasaSource> logger, bool warnAboutDemoKey = true)
+    public NasaSource(INasaApi api, NasaOptions options, LakehouseSecrets secrets, TimeProvider time, ILogger<NasaSource> logger, bool warnAboutDemoKey = true)
     {
         ArgumentNullException.ThrowIfNull(secrets);
-        this.client = client;
+        this.api = api;
         this.options = options;
         this.time = time;
         this.logger = logger;
@@ -98,7 +98,7 @@ internal sealed partial class NasaSource : ISource
     /// the first run, up to today; and in any case the dataset's re-read days (NeoWs: the week containing today;
     /// APOD: the last 2 days; DONKI: the last 30).
     /// </summary>
-    public IReadOnlyList<Partition> PlanIncremental(SourceDataset dataset, string? cursor, DateOnly today)
+    public IReadOnlyList<Partition> PlanIncremental(SourceDataset dataset, string? cursor, DateOnly today, bool fullRefresh)
     {
         var window = WindowOf(dataset);
         return Partition.Incremental(window.Scheme, cursor, today, window.RereadDays, options.InitialDays);
@@ -130,12 +130,10 @@ internal sealed partial class NasaSource : ISource
         for (var from = start; from <= end; from = from.AddDays(window.MaxDays))
         {
             var to = from.AddDays(window.MaxDays - 1) < end ? from.AddDays(window.MaxDays - 1) : end;
-            var request = SourceRequest.Get($"{window.Route}?{window.StartParameter}={Text(from)}&{window.EndParameter}={Text(to)}{window.ExtraQuery}")
-                .WithSecretQuery("api_key", key);
             SourceResponse response;
             try
             {
-                response = await client.SendAsync(request, ct);
+                response = await window.Call(api, from, to, key, ct).ReceiveAsync();
             }
             catch (SourceRequestException e)
             {
@@ -144,7 +142,7 @@ internal sealed partial class NasaSource : ISource
 
             // The last complete day: today's data still grows, so the cursor stops at yesterday.
             var complete = to < today ? to : today.AddDays(-1);
-            yield return new SourceExchange(request, response, complete >= from ? Text(complete) : null);
+            yield return new SourceExchange(response, complete >= from ? Text(complete) : null);
         }
     }
 
@@ -192,9 +190,9 @@ internal sealed partial class NasaSource : ISource
         Message = "{Variable} is not set: NASA is read with {DemoKey}, which allows {Limits} per IP address; set {Variable} to your own key (free at https://api.nasa.gov) for 1,000 requests an hour")]
     private partial void LogDemoKey(string variable, string demoKey, string limits);
 
-    /// <summary>One NASA dataset: its route, its window parameters and how far back each run reads it again.</summary>
+    /// <summary>One NASA dataset: its call for one window, the window's size and how far back each run reads it again.</summary>
     private sealed record NasaDataset(
-        string Name, string GoldTable, PartitionScheme Scheme, string Route, string StartParameter, string EndParameter, string ExtraQuery,
+        string Name, string GoldTable, PartitionScheme Scheme, Func<INasaApi, DateOnly, DateOnly, string, CancellationToken, Task<HttpResponseMessage>> Call,
         int MaxDays, int RereadDays);
 }
 

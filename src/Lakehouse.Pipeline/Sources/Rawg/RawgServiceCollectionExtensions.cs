@@ -11,13 +11,13 @@ namespace Lakehouse.Sources.Rawg;
 internal static class RawgServiceCollectionExtensions
 {
     /// <summary>
-    /// The RAWG source: its HTTP client (with the free plan's 20,000 requests a month as the quota unless configured)
+    /// The RAWG source: its Refit client (<see cref="IRawgApi"/>) (with the free plan's 20,000 requests a month as the quota unless configured)
     /// and its settings, both under <c>Lakehouse:Sources:Rawg</c>; the key comes from <c>RAWG_API_KEY</c>.
     /// </summary>
     public static IServiceCollection AddRawg(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(RawgOptions.Section);
-        services.AddSourceClient(RawgSource.SourceName, section).PostConfigure(o =>
+        services.AddSourceApi<IRawgApi>(RawgSource.SourceName, section, sp => [sp.GetService<LakehouseSecrets>()?.RawgApiKey]).PostConfigure(o =>
         {
             o.BaseUrl ??= RawgSource.PublicApi;
             o.QuotaRequests ??= RawgOptions.FreePlanRequestsPerMonth;
@@ -25,7 +25,7 @@ internal static class RawgServiceCollectionExtensions
         services.AddOptions<RawgOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RawgOptions>, RawgOptionsValidator>();
         services.AddSingleton<ISource>(sp => new RawgSource(
-            sp.GetRequiredService<SourceClients>().Get(RawgSource.SourceName),
+            sp.GetRequiredService<IRawgApi>(),
             sp.GetRequiredService<IOptions<RawgOptions>>().Value,
             sp.GetService<LakehouseSecrets>()?.RawgApiKey,
             sp.GetRequiredService<IObjectStore>(),

@@ -15,15 +15,16 @@ namespace Lakehouse.Sources.Rawg;
 /// The RAWG video games database (apis.md §3): games, read by <c>updated</c> window once a cursor exists and by
 /// release month before that (so a first load is resumable and backfillable month by month), the catalogues
 /// (genres, platforms, parent platforms, stores, tags) read whole now and then, and optionally each changed game's
-/// detail. Every request carries <c>RAWG_API_KEY</c> as a secret query parameter and counts against the monthly quota.
+/// detail, through <see cref="IRawgApi"/>. Every request carries <c>RAWG_API_KEY</c> (redacted wherever a request is
+/// written down) and counts against the monthly quota.
 /// </summary>
 /// <remarks>
-/// Paging follows RAWG's <c>next</c> only as "there is a next page": page n+1 is built here, because the <c>next</c>
-/// URL carries the key. Pages are ordered by <c>-updated</c> everywhere: a game updated while the pages are read moves
+/// Paging follows RAWG's <c>next</c> only as "there is a next page": page n+1 is asked for by number, because the
+/// <c>next</c> URL carries the key. Pages are ordered by <c>-updated</c> everywhere: a game updated while the pages are read moves
 /// to the front, which can show a game twice (silver keeps the newest observation) but never skips one.
 /// </remarks>
 internal sealed partial class RawgSource(
-    SourceClient client, RawgOptions options, string? apiKey, IObjectStore store, TimeProvider time, ILogger<RawgSource> logger) : ISource
+    IRawgApi api, RawgOptions options, string? apiKey, IObjectStore store, TimeProvider time, ILogger<RawgSource> logger) : ISource
 {
     public const string SourceName = "rawg";
 
@@ -46,13 +47,13 @@ internal sealed partial class RawgSource(
 
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss";
 
-    private static readonly Dictionary<string, string> CatalogueRoutes = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<IRawgApi, int, int, string, CancellationToken, Task<HttpResponseMessage>>> CatalogueRoutes = new(StringComparer.Ordinal)
     {
-        [Genres.Name] = "genres",
-        [Platforms.Name] = "platforms",
-        [ParentPlatforms.Name] = "platforms/lists/parents",
-        [Stores.Name] = "stores",
-        [Tags.Name] = "tags",
+        [Genres.Name] = (api, page, size, key, ct) => api.GenresAsync(page, size, key, ct),
+        [Platforms.Name] = (api, page, size, key, ct) => api.PlatformsAsync(page, size, key, ct),
+        [ParentPlatforms.Name] = (api, page, size, key, ct) => api.ParentPlatformsAsync(page, size, key, ct),
+        [Stores.Name] = (api, page, size, key, ct) => api.StoresAsync(page, size, key, ct),
+        [Tags.Name] = (api, page, size, key, ct) => api.TagsAsync(page, size, key, ct),
     };
 
     public string Name => SourceName;
@@ -82,7 +83,7 @@ internal sealed partial class RawgSource(
     /// the release months from <see cref="RawgOptions.StartYear"/> to today. Catalogues: whole, unless read less than
     /// <see cref="RawgOptions.CatalogueRefreshInterval"/> ago (their cursor is the day they were read). Details: whole.
     /// </summary>
-    public IReadOnlyList<Partition> PlanIncremental(SourceDataset dataset, string? cursor, DateOnly today)
+    public IReadOnlyList<Partition> PlanIncremental(SourceDataset dataset, string? cursor, DateOnly today, bool fullRefresh)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (dataset.Name == Games)
@@ -127,11 +128,11 @@ internal sealed partial class RawgSource(
             return DetailsAsync(ct);
         }
 
-        if (CatalogueRoutes.TryGetValue(dataset.Name.Name, out var route))
+        if (CatalogueRoutes.TryGetValue(dataset.Name.Name, out var call))
         {
             // The cursor is the day the catalogue was read, for the refresh interval.
             var day = Text(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-            return PagesAsync(dataset.Name, partition, $"{route}?page_size={options.PageSize}", _ => day, ct);
+            return PagesAsync(dataset.Name, partition, (page, ct) => call(api, page, options.PageSize, apiKey!, ct), _ => day, ct);
         }
 
         throw new ArgumentException($"{dataset.Name} is not a RAWG dataset.", nameof(dataset));
@@ -140,8 +141,8 @@ internal sealed partial class RawgSource(
     /// <summary>The games updated in the window, newest first; the cursor becomes the newest <c>updated</c> landed.</summary>
     private IAsyncEnumerable<SourceExchange> UpdatedWindowAsync(Partition partition, CancellationToken ct)
     {
-        var window = $"{Text(partition.Start!.Value)},{Text(partition.End!.Value)}";
-        return PagesAsync(Games, partition, $"games?updated={window}&ordering=-updated&page_size={options.PageSize}", page => page.NewestUpdated, ct);
+        var window = DateRange(partition);
+        return PagesAsync(Games, partition, (page, ct) => api.GamesAsync(dates: null, updated: window, "-updated", page, options.PageSize, apiKey!, ct), page => page.NewestUpdated, ct);
     }
 
     /// <summary>
@@ -164,11 +165,11 @@ internal sealed partial class RawgSource(
         // Games in months landed by earlier runs of a first load may have changed since: the cursor goes no later
         // than the first month's landing, so the first incremental run reads those changes again.
         var startedAt = firstLoad && !partition.IsClosed(today) ? await FirstLoadStartAsync(ct) : null;
-        var window = $"{Text(partition.Start!.Value)},{Text(partition.End!.Value)}";
+        var window = DateRange(partition);
         var pages = PagesAsync(
             Games,
             partition,
-            $"games?dates={window}&ordering=-updated&page_size={options.PageSize}",
+            (page, ct) => api.GamesAsync(dates: window, updated: null, "-updated", page, options.PageSize, apiKey!, ct),
             page => startedAt is null ? null : Earlier(page.NewestUpdated ?? startedAt, startedAt),
             ct);
         await foreach (var exchange in pages)
@@ -241,15 +242,14 @@ internal sealed partial class RawgSource(
                 continue;
             }
 
-            var request = Keyed(SourceRequest.Get($"games/{id.ToString(CultureInfo.InvariantCulture)}"));
-            var response = await SendAsync(request, ct);
+            var response = await SendAsync(api.GameAsync(id, apiKey!, ct));
             if (response is null)
             {
                 // Deleted since it was listed: nothing to land.
                 continue;
             }
 
-            yield return new SourceExchange(request, response, newestRun);
+            yield return new SourceExchange(response, newestRun);
         }
     }
 
@@ -258,12 +258,12 @@ internal sealed partial class RawgSource(
     /// 500-page cap. Each exchange carries the cursor <paramref name="cursorOf"/> gives for its page.
     /// </summary>
     private async IAsyncEnumerable<SourceExchange> PagesAsync(
-        DatasetName dataset, Partition partition, string pathAndQuery, Func<PageSummary, string?> cursorOf, [EnumeratorCancellation] CancellationToken ct)
+        DatasetName dataset, Partition partition, Func<int, CancellationToken, Task<HttpResponseMessage>> pageCall, Func<PageSummary, string?> cursorOf,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         for (var page = 1; page <= MaxPages; page++)
         {
-            var request = Keyed(SourceRequest.Get(string.Create(CultureInfo.InvariantCulture, $"{pathAndQuery}&page={page}")));
-            var response = await SendAsync(request, ct, pastTheEnd: page > 1);
+            var response = await SendAsync(pageCall(page, ct), pastTheEnd: page > 1);
             if (response is null)
             {
                 yield break;
@@ -275,7 +275,7 @@ internal sealed partial class RawgSource(
                 LogOverPageCap(dataset, partition.Name, summary.Count, MaxPages * options.PageSize);
             }
 
-            yield return new SourceExchange(request, response, cursorOf(summary));
+            yield return new SourceExchange(response, cursorOf(summary));
             if (!summary.HasNext)
             {
                 yield break;
@@ -284,11 +284,11 @@ internal sealed partial class RawgSource(
     }
 
     /// <summary>Sends a request, turning RAWG's answers into the pipeline's terms; null for a page past the end.</summary>
-    private async Task<SourceResponse?> SendAsync(SourceRequest request, CancellationToken ct, bool pastTheEnd = true)
+    private static async Task<SourceResponse?> SendAsync(Task<HttpResponseMessage> call, bool pastTheEnd = true)
     {
         try
         {
-            return await client.SendAsync(request, ct);
+            return await call.ReceiveAsync();
         }
         catch (SourceRequestException e) when (e.StatusCode == 401)
         {
@@ -311,7 +311,8 @@ internal sealed partial class RawgSource(
         }
     }
 
-    private SourceRequest Keyed(SourceRequest request) => request.WithSecretQuery("key", apiKey!);
+    /// <summary>A partition's days as RAWG's date filters take them: <c>2024-01-01,2024-01-31</c>.</summary>
+    private static string DateRange(Partition partition) => $"{Text(partition.Start!.Value)},{Text(partition.End!.Value)}";
 
     /// <summary>The <c>(id, updated)</c> of each game in a landed list page.</summary>
     private static List<(long Id, string Updated)> GamesOf(byte[] body)
@@ -354,7 +355,8 @@ internal sealed partial class RawgSource(
 
     private static string Earlier(string left, string right) => string.CompareOrdinal(left, right) <= 0 ? left : right;
 
-    [GeneratedRegex(@"^GET games/(\d+)\?")]
+    // Identities written before the Refit client had no leading slash.
+    [GeneratedRegex(@"^GET /?games/(\d+)\?")]
     private static partial Regex DetailIdentity();
 
     [LoggerMessage(Level = LogLevel.Warning,

@@ -7,17 +7,17 @@ namespace Lakehouse.Sources.SpaceX;
 
 internal static class SpaceXServiceCollectionExtensions
 {
-    /// <summary>The SpaceX source: its polite HTTP client and its settings, both under <c>Lakehouse:Sources:SpaceX</c>.</summary>
+    /// <summary>The SpaceX source: its Refit client (<see cref="ISpaceXApi"/>) and its settings, both under <c>Lakehouse:Sources:SpaceX</c>.</summary>
     public static IServiceCollection AddSpaceX(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(SpaceXOptions.Section);
         // The public API is the natural default, so a lake configured only by environment variables still runs.
-        services.AddSourceClient(SpaceXSource.SourceName, section).PostConfigure(o => o.BaseUrl ??= SpaceXSource.PublicApi);
+        services.AddSourceApi<ISpaceXApi>(SpaceXSource.SourceName, section).PostConfigure(o => o.BaseUrl ??= SpaceXSource.PublicApi);
         services.AddOptions<SpaceXOptions>().Bind(section).Validate(
-            o => o.PageSize is >= 1 and <= 10_000 && o.FullRefreshInterval >= TimeSpan.Zero,
-            $"{SpaceXOptions.Section}:PageSize must be between 1 and 10000 and {SpaceXOptions.Section}:FullRefreshInterval must not be negative.").ValidateOnStart();
+            o => o.PageSize is >= 1 and <= 10_000 && o.FullRefreshInterval >= TimeSpan.Zero && o.LaunchOverlap >= TimeSpan.Zero,
+            $"{SpaceXOptions.Section}:PageSize must be between 1 and 10000, and {SpaceXOptions.Section}:FullRefreshInterval and {SpaceXOptions.Section}:LaunchOverlap must not be negative.").ValidateOnStart();
         services.AddSingleton<ISource>(sp => new SpaceXSource(
-            sp.GetRequiredService<SourceClients>().Get(SpaceXSource.SourceName),
+            sp.GetRequiredService<ISpaceXApi>(),
             sp.GetRequiredService<IOptions<SpaceXOptions>>().Value));
         return services;
     }

@@ -1,4 +1,5 @@
 using Lakehouse.Sources.Http;
+using Lakehouse.Sources.Rawg;
 using Lakehouse.Storage;
 using Lakehouse.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +17,7 @@ public sealed class RequestQuotaTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         server = await ScriptedHttpServer.StartAsync();
-        server.Script("/ping", ScriptedResponse.Json("""{"ok":true}"""));
+        server.Script("/genres", ScriptedResponse.Json("""{"results":[]}"""));
     }
 
     public async Task DisposeAsync() => await server.DisposeAsync();
@@ -31,10 +32,10 @@ public sealed class RequestQuotaTests : IAsyncLifetime, IDisposable
         using var second = Client(quota: 3, QuotaPeriod.Month);
 
         // When the first sends two requests and the second one, then the second tries a fourth
-        await first.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None);
-        await first.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None);
-        await second.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None);
-        var error = await Should.ThrowAsync<QuotaExhaustedException>(() => second.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None));
+        await first.PingAsync();
+        await first.PingAsync();
+        await second.PingAsync();
+        var error = await Should.ThrowAsync<QuotaExhaustedException>(() => second.PingAsync());
 
         // Then the fourth never reached the server, the message says when it resets and that the command continues,
         // and the lake says 3 used of 3, resetting on the first of next month
@@ -52,11 +53,11 @@ public sealed class RequestQuotaTests : IAsyncLifetime, IDisposable
     public async Task Every_attempt_counts_retries_included()
     {
         // Given a server that fails once with a 503, then answers
-        server.Script("/flaky", ScriptedResponse.Text(503, "busy"), ScriptedResponse.Json("{}"));
+        server.Script("/stores", ScriptedResponse.Text(503, "busy"), ScriptedResponse.Json("{}"));
         using var client = Client(quota: 10, QuotaPeriod.Day);
 
         // When one request goes through after a retry
-        await client.Client.SendAsync(SourceRequest.Get("flaky"), CancellationToken.None);
+        await client.Api.StoresAsync(1, 40, "key", CancellationToken.None).ReceiveAsync();
 
         // Then both attempts are counted, in the day's record
         var status = await client.Quota.ReadAsync("rawg", Now, CancellationToken.None);
@@ -72,7 +73,7 @@ public sealed class RequestQuotaTests : IAsyncLifetime, IDisposable
         using var client = Client(quota: null, QuotaPeriod.Month);
 
         // When a request is sent
-        await client.Client.SendAsync(SourceRequest.Get("ping"), CancellationToken.None);
+        await client.PingAsync();
 
         // Then nothing was written to the lake and the status has no limit
         Directory.Exists(temp.Combine("lake", "_meta", "quota")).ShouldBeFalse();
@@ -87,7 +88,7 @@ public sealed class RequestQuotaTests : IAsyncLifetime, IDisposable
         collection.AddLogging();
         collection.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
         collection.AddSingleton<IObjectStore>(new FileSystemObjectStore(temp.Combine("lake")));
-        collection.AddSourceClient("rawg", new ConfigurationBuilder().Build().GetSection("Lakehouse:Sources:Rawg")).Configure(o =>
+        collection.AddSourceApi<IRawgApi>("rawg", new ConfigurationBuilder().Build().GetSection("Lakehouse:Sources:Rawg")).Configure(o =>
         {
             o.BaseUrl = server.BaseUrl;
             o.QuotaRequests = quota;
@@ -102,9 +103,11 @@ public sealed class RequestQuotaTests : IAsyncLifetime, IDisposable
 
     private sealed class QuotaClient(ServiceProvider services) : IDisposable
     {
-        public SourceClient Client { get; } = services.GetRequiredService<SourceClients>().Get("rawg");
+        public IRawgApi Api { get; } = services.GetRequiredService<IRawgApi>();
 
         public RequestQuota Quota { get; } = services.GetRequiredService<RequestQuota>();
+
+        public Task<SourceResponse> PingAsync() => Api.GenresAsync(1, 40, "key", CancellationToken.None).ReceiveAsync();
 
         public void Dispose() => services.Dispose();
     }

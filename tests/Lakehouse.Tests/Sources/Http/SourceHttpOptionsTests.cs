@@ -1,4 +1,7 @@
 using Lakehouse.Sources.Http;
+using Lakehouse.Sources.Nasa;
+using Lakehouse.Sources.Rawg;
+using Lakehouse.Sources.SpaceX;
 using Lakehouse.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,21 +18,21 @@ public sealed class SourceHttpOptionsTests
         // Given the committed defaults
         var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryPaths.Root, "config", "lakehouse.json")).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddSourceClient("spacex", configuration.GetSection("Lakehouse:Sources:SpaceX"));
-        services.AddSourceClient("nasa", configuration.GetSection("Lakehouse:Sources:Nasa"));
-        services.AddSourceClient("rawg", configuration.GetSection("Lakehouse:Sources:Rawg"));
+        services.AddSourceApi<ISpaceXApi>("spacex", configuration.GetSection("Lakehouse:Sources:SpaceX"));
+        services.AddSourceApi<INasaApi>("nasa", configuration.GetSection("Lakehouse:Sources:Nasa"));
+        services.AddSourceApi<IRawgApi>("rawg", configuration.GetSection("Lakehouse:Sources:Rawg"));
         using var provider = services.BuildServiceProvider();
 
         // When the options are validated as at start-up
         provider.GetRequiredService<IStartupValidator>().Validate();
 
-        // Then each source has its own client on its own base URL
+        // Then each source has its own client on its own base URL, and its own politeness (limiter, pause)
         var options = provider.GetRequiredService<IOptionsMonitor<SourceHttpOptions>>();
         options.Get("spacex").BaseUrl.ShouldBe(new Uri("https://api.spacexdata.com"));
         options.Get("rawg").BaseUrl.ShouldBe(new Uri("https://api.rawg.io/api"));
-        var clients = provider.GetRequiredService<SourceClients>();
-        clients.Get("nasa").Source.ShouldBe("nasa");
-        clients.Get("spacex").ShouldNotBeSameAs(clients.Get("nasa"));
+        provider.GetRequiredService<INasaApi>().ShouldNotBeNull();
+        provider.GetRequiredService<IRawgApi>().ShouldNotBeNull();
+        provider.GetRequiredKeyedService<SourcePoliteness>("spacex").ShouldNotBeSameAs(provider.GetRequiredKeyedService<SourcePoliteness>("nasa"));
     }
 
     [Theory]
@@ -51,7 +54,7 @@ public sealed class SourceHttpOptionsTests
             [$"Lakehouse:Sources:SpaceX:{key}"] = value,
         }).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddSourceClient("spacex", configuration.GetSection("Lakehouse:Sources:SpaceX"));
+        services.AddSourceApi<ISpaceXApi>("spacex", configuration.GetSection("Lakehouse:Sources:SpaceX"));
         using var provider = services.BuildServiceProvider();
 
         // When the options are validated as at start-up
@@ -73,17 +76,5 @@ public sealed class SourceHttpOptionsTests
 
         problem.ShouldStartWith("Lakehouse:Sources:Nasa:BaseUrl must be a plain URL");
         problem.ShouldNotContain("abcdefghij0123456789");
-    }
-
-    [Fact]
-    public void Asking_for_a_source_that_was_not_registered_says_how_to_register_it()
-    {
-        using var provider = new ServiceCollection().AddLogging()
-            .AddSourceClient("spacex", new ConfigurationBuilder().Build().GetSection("Lakehouse:Sources:SpaceX")).Services
-            .BuildServiceProvider();
-
-        var error = Should.Throw<InvalidOperationException>(() => provider.GetRequiredService<SourceClients>().Get("nasa"));
-
-        error.Message.ShouldContain("AddSourceClient(\"nasa\"");
     }
 }

@@ -87,6 +87,7 @@ internal sealed class NasaHost : IAsyncDisposable
         collection.AddSingleton(new LakehouseSecrets { NasaApiKey = key });
         var lakeFolder = new TempDirectory();
         collection.AddSingleton<IObjectStore>(new FileSystemObjectStore(lakeFolder.Path));
+        collection.AddSingleton<BronzeVerifier>();
         collection.AddSingleton<BronzeLander>();
         collection.AddNasa(configuration);
         var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -22,7 +22,7 @@ public sealed class NasaSourceTests
         await using var host = await NasaHost.StartAsync(Saturday);
 
         // When the first incremental run plans and fetches neo_feed
-        var partitions = host.Source.PlanIncremental(host.Dataset("neo_feed"), cursor: null, Saturday);
+        var partitions = host.Source.PlanIncremental(host.Dataset("neo_feed"), cursor: null, Saturday, fullRefresh: true);
         var exchanges = new List<SourceExchange>();
         foreach (var partition in partitions)
         {
@@ -74,14 +74,14 @@ public sealed class NasaSourceTests
         var yesterday = "2024-03-15";
 
         // Given every dataset landed up to yesterday, the next run still reads what may change
-        host.Source.PlanIncremental(host.Dataset("neo_feed"), yesterday, Saturday).Select(p => p.Name).ShouldBe(["2024-03-11_2024-03-17"]);
-        host.Source.PlanIncremental(host.Dataset("apod"), yesterday, Saturday).Select(p => p.Name).ShouldBe(["2024-03"]);
+        host.Source.PlanIncremental(host.Dataset("neo_feed"), yesterday, Saturday, fullRefresh: true).Select(p => p.Name).ShouldBe(["2024-03-11_2024-03-17"]);
+        host.Source.PlanIncremental(host.Dataset("apod"), yesterday, Saturday, fullRefresh: true).Select(p => p.Name).ShouldBe(["2024-03"]);
 
         // 30 days before 2024-03-16 is 2024-02-15: February is read again too
-        host.Source.PlanIncremental(host.Dataset("donki_cme"), yesterday, Saturday).Select(p => p.Name).ShouldBe(["2024-02", "2024-03"]);
+        host.Source.PlanIncremental(host.Dataset("donki_cme"), yesterday, Saturday, fullRefresh: true).Select(p => p.Name).ShouldBe(["2024-02", "2024-03"]);
 
         // And APOD's re-read reaches back into the previous month on the 1st
-        host.Source.PlanIncremental(host.Dataset("apod"), "2024-02-29", new DateOnly(2024, 3, 1)).Select(p => p.Name).ShouldBe(["2024-02", "2024-03"]);
+        host.Source.PlanIncremental(host.Dataset("apod"), "2024-02-29", new DateOnly(2024, 3, 1), fullRefresh: true).Select(p => p.Name).ShouldBe(["2024-02", "2024-03"]);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class NasaSourceTests
         using (var entry = JsonDocument.Parse(await File.ReadAllTextAsync(manifest)))
         {
             entry.RootElement.GetProperty("secretsReplaced").GetBoolean().ShouldBeTrue();
-            entry.RootElement.GetProperty("request").GetString().ShouldBe("GET neo/rest/v1/feed?start_date=2024-03-11&end_date=2024-03-16&api_key=REDACTED");
+            entry.RootElement.GetProperty("request").GetString().ShouldBe("GET /neo/rest/v1/feed?start_date=2024-03-11&end_date=2024-03-16&api_key=REDACTED");
         }
 
         // And nothing logged mentions it
@@ -234,11 +234,11 @@ public sealed class NasaSourceTests
     {
         // Given the client of the source (the source itself never asks for more than 7 days)
         await using var host = await NasaHost.StartAsync(Saturday);
-        var client = host.Services<SourceClients>().Get(NasaSource.SourceName);
+        var api = host.Services<INasaApi>();
 
         // When a 10-day window is asked for
-        var request = SourceRequest.Get("neo/rest/v1/feed?start_date=2024-01-01&end_date=2024-01-10").WithSecretQuery("api_key", NasaHost.Key);
-        var error = await Should.ThrowAsync<SourceRequestException>(() => client.SendAsync(request, CancellationToken.None));
+        var error = await Should.ThrowAsync<SourceRequestException>(
+            () => api.NeoFeedAsync(new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 10), NasaHost.Key, CancellationToken.None).ReceiveAsync());
 
         // Then it is a 400, not retried, with NeoWs' own explanation, and the key the error body echoes is redacted
         error.StatusCode.ShouldBe(400);
@@ -258,7 +258,7 @@ public sealed class NasaSourceTests
         // (the limits are api.nasa.gov's: a source configured for the public gateway warns, the local server's does not)
         var logs = new CollectingLoggerProvider();
         var source = new NasaSource(
-            host.Services<SourceClients>().Get(NasaSource.SourceName), new NasaOptions(), new LakehouseSecrets(), TimeProvider.System,
+            host.Services<INasaApi>(), new NasaOptions(), new LakehouseSecrets(), TimeProvider.System,
             new Logger<NasaSource>(new LoggerFactory([logs])), warnAboutDemoKey: true);
 
         // When two datasets are fetched
@@ -338,7 +338,7 @@ public sealed class NasaSourceTests
         await using var host = await NasaHost.StartAsync(Saturday);
 
         // When the planned windows of the feed land in order
-        foreach (var partition in host.Source.PlanIncremental(host.Dataset("neo_feed"), null, Saturday))
+        foreach (var partition in host.Source.PlanIncremental(host.Dataset("neo_feed"), null, Saturday, fullRefresh: true))
         {
             await host.LandAsync("neo_feed", partition);
         }

@@ -44,6 +44,7 @@ internal sealed class RawgHarness : IDisposable
         collection.AddSingleton<TimeProvider>(new FixedTimeProvider(now));
         collection.AddSingleton<IObjectStore>(Store);
         collection.AddSingleton(new LakehouseSecrets { RawgApiKey = key });
+        collection.AddSingleton<BronzeVerifier>();
         collection.AddSingleton<BronzeLander>();
         collection.AddRawg(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services = collection.BuildServiceProvider();
@@ -75,7 +76,7 @@ internal sealed class RawgHarness : IDisposable
     {
         var cursor = (await LakeJson.ReadAsync<DatasetState>(Store, LakeKeys.DatasetState(dataset), CancellationToken.None))?.Cursor;
         var total = LandingResult.Nothing;
-        foreach (var partition in Source.PlanIncremental(Dataset(dataset), cursor, DateOnly.FromDateTime(Now.UtcDateTime)))
+        foreach (var partition in Source.PlanIncremental(Dataset(dataset), cursor, DateOnly.FromDateTime(Now.UtcDateTime), fullRefresh: true))
         {
             total += await LandAsync(dataset, partition);
         }

@@ -151,7 +151,7 @@ public sealed class RawgSourceTests : IAsyncLifetime, IDisposable
     {
         // Given a games cursor from 2024-08-07, 5 games a page
         using var rawg = Harness(settings: new() { ["Lakehouse:Sources:Rawg:PageSize"] = "5" });
-        var plan = rawg.Source.PlanIncremental(rawg.Dataset(RawgSource.Games), "2024-08-07T00:00:00", DateOnly.FromDateTime(Now.UtcDateTime));
+        var plan = rawg.Source.PlanIncremental(rawg.Dataset(RawgSource.Games), "2024-08-07T00:00:00", DateOnly.FromDateTime(Now.UtcDateTime), fullRefresh: true);
 
         // When the planned window is landed
         plan.Count.ShouldBe(1);
@@ -160,7 +160,7 @@ public sealed class RawgSourceTests : IAsyncLifetime, IDisposable
         // Then it asked for updated=2024-08-06 (one day of overlap) to today, newest first, to the last page
         // python3 -c "import json;d=json.load(open('games-page1.json'))['results'];m=[g['updated'] for g in d if g['updated'][:10]>='2024-08-06'];print(len(m),max(m))"
         //   → 18 2024-08-10T17:43:58, so 4 pages of 5
-        server.Requests.ShouldAllBe(r => r.QueryString.Contains("updated=2024-08-06,2024-08-12") && r.QueryString.Contains("ordering=-updated"));
+        server.Requests.ShouldAllBe(r => r.QueryString.Contains("updated=2024-08-06%2C2024-08-12") && r.QueryString.Contains("ordering=-updated"));
         result.ApiCalls.ShouldBe(4);
         result.Cursor.ShouldBe("2024-08-10T17:43:58");
     }
@@ -172,7 +172,7 @@ public sealed class RawgSourceTests : IAsyncLifetime, IDisposable
         using var rawg = Harness(settings: new() { ["Lakehouse:Sources:Rawg:StartYear"] = "2023" });
 
         // When the first load is planned on 2024-08-12
-        var plan = rawg.Source.PlanIncremental(rawg.Dataset(RawgSource.Games), null, new DateOnly(2024, 8, 12));
+        var plan = rawg.Source.PlanIncremental(rawg.Dataset(RawgSource.Games), null, new DateOnly(2024, 8, 12), fullRefresh: true);
 
         // Then it is every month from 2023-01 to 2024-08 (12 + 8), the last one clipped to today
         plan.Count.ShouldBe(20);
@@ -188,7 +188,7 @@ public sealed class RawgSourceTests : IAsyncLifetime, IDisposable
         // Given recorded games plus 200 generated ones (released 2018-2025), StartYear 2024
         await using var api = await RawgApiServer.StartAsync(new RawgSampleGenerator(7, 200, RawgHarness.Fixtures));
         using var rawg = Harness(api, new() { ["Lakehouse:Sources:Rawg:StartYear"] = "2024" });
-        var plan = rawg.Source.PlanIncremental(rawg.Dataset(RawgSource.Games), null, DateOnly.FromDateTime(Now.UtcDateTime));
+        var plan = rawg.Source.PlanIncremental(rawg.Dataset(RawgSource.Games), null, DateOnly.FromDateTime(Now.UtcDateTime), fullRefresh: true);
 
         // When the first month lands, then the whole plan is run
         var first = await rawg.LandAsync(RawgSource.Games, plan[0]);
@@ -201,7 +201,7 @@ public sealed class RawgSourceTests : IAsyncLifetime, IDisposable
 
         // Then the first month set no cursor, was not asked for again, and the last month set one no later than now
         first.Cursor.ShouldBeNull();
-        api.Requests.Skip(before).ShouldNotContain(r => r.QueryString.Contains("dates=2024-01-01,2024-01-31"));
+        api.Requests.Skip(before).ShouldNotContain(r => r.QueryString.Contains("dates=2024-01-01%2C2024-01-31"));
         rest.Cursor.ShouldNotBeNull();
         string.CompareOrdinal(rest.Cursor, "2024-08-12T12:00:00").ShouldBeLessThanOrEqualTo(0);
     }

@@ -9,9 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace Lakehouse.Tests.Sources.Http;
 
 /// <summary>What is retried, what is not, and what a failure says: against a real local HTTP server.</summary>
-public sealed class SourceClientRetryTests : IAsyncLifetime
+public sealed class SourcePipelineRetryTests : IAsyncLifetime
 {
-    private const string Rockets = "/v4/rockets";
+    private const string Rockets = "/v5/launches/latest";
 
     /// <summary>
     /// Non-canonical JSON: odd whitespace, escapes that a serialiser would rewrite (<c>\u0020</c>, a surrogate pair),
@@ -51,10 +51,10 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
         server.Script(Rockets,
             ScriptedResponse.Text(429, "Too many requests").WithHeader("Retry-After", "1"),
             ScriptedResponse.Json("[]"));
-        using var host = new SourceClientHost(server.BaseUrl);
+        using var host = new SourceApiHost(server.BaseUrl);
 
         // When the rockets are fetched
-        var response = await host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None);
+        var response = await host.LatestAsync();
 
         // Then the second attempt succeeded, and it reached the server at least a second after the first
         response.StatusCode.ShouldBe(200);
@@ -72,11 +72,11 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
         // Given a client whose clock runs ten years ahead
         server.Script(Rockets, ScriptedResponse.Json("[]"));
         var tenYears = TimeSpan.FromDays(3653);
-        using var host = new SourceClientHost(server.BaseUrl, timeProvider: new ShiftedTimeProvider(tenYears));
+        using var host = new SourceApiHost(server.BaseUrl, timeProvider: new ShiftedTimeProvider(tenYears));
         var before = TimeProvider.System.GetUtcNow();
 
         // When the rockets are fetched
-        var response = await host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None);
+        var response = await host.LatestAsync();
 
         // Then the response is stamped by that clock
         response.FetchedAt.ShouldBeInRange(before + tenYears, TimeProvider.System.GetUtcNow() + tenYears);
@@ -91,10 +91,10 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
             ScriptedResponse.Text(500, "Internal Server Error"),
             ScriptedResponse.Text(502, "Bad Gateway"),
             new ScriptedResponse(200, sent, "application/json; charset=utf-8").WithHeader("ETag", "W/\"7d3-abc\""));
-        using var host = new SourceClientHost(server.BaseUrl);
+        using var host = new SourceApiHost(server.BaseUrl);
 
         // When the rockets are fetched
-        var response = await host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None);
+        var response = await host.LatestAsync();
 
         // Then the third attempt's body is exactly the bytes the server sent, with its headers
         response.Attempts.ShouldBe(3);
@@ -109,10 +109,10 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
     {
         // Given an API that fails twice before it answers
         server.Script(Rockets, ScriptedResponse.Text(500, "oops"), ScriptedResponse.Text(502, "oops"), ScriptedResponse.Json("[]"));
-        using var host = new SourceClientHost(server.BaseUrl);
+        using var host = new SourceApiHost(server.BaseUrl);
 
         // When the rockets are fetched
-        await host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None);
+        await host.LatestAsync();
 
         // Then there is one warning per retry, with its facts as properties
         var warnings = host.Logs.Entries.Where(e => e.Level == LogLevel.Warning).ToList();
@@ -121,7 +121,7 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
         warnings.Select(w => w.Properties["StatusCode"]).ShouldBe([500, 502]);
         warnings.ShouldAllBe(w => (string?)w.Properties["Source"] == "spacex");
         warnings.ShouldAllBe(w => (long)w.Properties["DelayMs"]! >= 0);
-        warnings[0].Message.ShouldContain("GET /v4/rockets");
+        warnings[0].Message.ShouldContain("GET /v5/launches/latest");
     }
 
     [Fact]
@@ -129,10 +129,10 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
     {
         // Given an API whose first answer would take 5 s, with a 300 ms timeout per attempt
         server.Script(Rockets, ScriptedResponse.Json("[\"late\"]").After(TimeSpan.FromSeconds(5)), ScriptedResponse.Json("[\"fast\"]"));
-        using var host = new SourceClientHost(server.BaseUrl, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
+        using var host = new SourceApiHost(server.BaseUrl, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
 
         // When the rockets are fetched
-        var response = await host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None);
+        var response = await host.LatestAsync();
 
         // Then the second attempt's answer came back, and the first was given its full 300 ms
         response.Attempts.ShouldBe(2);
@@ -146,17 +146,17 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
     {
         // Given an API that never answers in time
         server.Script(Rockets, ScriptedResponse.Json("[]").After(TimeSpan.FromSeconds(5)));
-        using var host = new SourceClientHost(server.BaseUrl, o =>
+        using var host = new SourceApiHost(server.BaseUrl, o =>
         {
             o.RequestTimeout = TimeSpan.FromMilliseconds(200);
             o.MaxAttempts = 2;
         });
 
         // When the rockets are fetched
-        var error = await Should.ThrowAsync<SourceRequestException>(() => host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None));
+        var error = await Should.ThrowAsync<SourceRequestException>(() => host.LatestAsync());
 
         // Then the error says so, and may succeed later
-        error.Message.ShouldBe("spacex: GET /v4/rockets failed after 2 attempts: no response within 0.2 s (RequestTimeout)");
+        error.Message.ShouldBe("spacex: GET /v5/launches/latest failed after 2 attempts: no response within 0.2 s (RequestTimeout)");
         error.StatusCode.ShouldBeNull();
         error.IsTransient.ShouldBeTrue();
         error.Attempts.ShouldBe(2);
@@ -172,10 +172,10 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
         server.Script(Rockets,
             new ScriptedResponse(200, Encoding.UTF8.GetBytes(truncated), contentType),
             ScriptedResponse.Json("[{\"id\":1}]"));
-        using var host = new SourceClientHost(server.BaseUrl);
+        using var host = new SourceApiHost(server.BaseUrl);
 
         // When the rockets are fetched
-        var response = await host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None);
+        var response = await host.LatestAsync();
 
         // Then the complete body of the second attempt is returned
         response.Attempts.ShouldBe(2);
@@ -186,9 +186,9 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
     public async Task A_body_that_stays_cut_short_fails_as_transient_and_says_why()
     {
         server.Script(Rockets, ScriptedResponse.Json("{\"docs\":[{\"id\":1},"));
-        using var host = new SourceClientHost(server.BaseUrl, o => o.MaxAttempts = 2);
+        using var host = new SourceApiHost(server.BaseUrl, o => o.MaxAttempts = 2);
 
-        var error = await Should.ThrowAsync<SourceRequestException>(() => host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None));
+        var error = await Should.ThrowAsync<SourceRequestException>(() => host.LatestAsync());
 
         error.IsTransient.ShouldBeTrue();
         error.StatusCode.ShouldBe(200);
@@ -205,10 +205,10 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
     {
         // Given an API that refuses the request
         server.Script(Rockets, ScriptedResponse.Text(status, "Not found or not allowed"));
-        using var host = new SourceClientHost(server.BaseUrl);
+        using var host = new SourceApiHost(server.BaseUrl);
 
         // When the rockets are fetched
-        var error = await Should.ThrowAsync<SourceRequestException>(() => host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None));
+        var error = await Should.ThrowAsync<SourceRequestException>(() => host.LatestAsync());
 
         // Then one request was made, and the error carries the status
         server.Requests.Count.ShouldBe(1);
@@ -216,8 +216,8 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
         error.IsTransient.ShouldBeFalse();
         error.Attempts.ShouldBe(1);
         error.Source.ShouldBe("spacex");
-        error.Request.ShouldBe("GET /v4/rockets");
-        error.Message.ShouldStartWith($"spacex: GET /v4/rockets failed after 1 attempt: HTTP {status} {reason} (body: text/plain, 'Not found or not allowed').");
+        error.Request.ShouldBe("GET /v5/launches/latest");
+        error.Message.ShouldStartWith($"spacex: GET /v5/launches/latest failed after 1 attempt: HTTP {status} {reason} (body: text/plain, 'Not found or not allowed').");
     }
 
     [Fact]
@@ -225,33 +225,33 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
     {
         // Given an API that answers every attempt with Heroku's HTML error page
         server.Script(Rockets, ScriptedResponse.Text(503, HerokuErrorPage, "text/html; charset=utf-8"));
-        using var host = new SourceClientHost(server.BaseUrl, o => o.MaxAttempts = 4);
+        using var host = new SourceApiHost(server.BaseUrl, o => o.MaxAttempts = 4);
 
         // When the rockets are fetched
-        var error = await Should.ThrowAsync<SourceRequestException>(() => host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None));
+        var error = await Should.ThrowAsync<SourceRequestException>(() => host.LatestAsync());
 
         // Then it tried four times and says so, quoting the page's text, not its markup
         server.Requests.Count.ShouldBe(4);
         error.Attempts.ShouldBe(4);
         error.IsTransient.ShouldBeTrue();
         error.StatusCode.ShouldBe(503);
-        error.Message.ShouldBe("spacex: GET /v4/rockets failed after 4 attempts: HTTP 503 Service Unavailable (body: text/html, 'Application Error').");
+        error.Message.ShouldBe("spacex: GET /v5/launches/latest failed after 4 attempts: HTTP 503 Service Unavailable (body: text/html, 'Application Error').");
     }
 
     [Fact]
     public async Task A_connection_that_is_refused_is_retried_then_reported_as_transient()
     {
         // Given a port where nothing listens
-        using var host = new SourceClientHost(new Uri($"http://127.0.0.1:{ClosedLoopbackPort()}"), o => o.MaxAttempts = 2);
+        using var host = new SourceApiHost(new Uri($"http://127.0.0.1:{ClosedLoopbackPort()}"), o => o.MaxAttempts = 2);
 
         // When the rockets are fetched
-        var error = await Should.ThrowAsync<SourceRequestException>(() => host.Client.SendAsync(SourceRequest.Get(Rockets), CancellationToken.None));
+        var error = await Should.ThrowAsync<SourceRequestException>(() => host.LatestAsync());
 
         // Then both attempts failed to connect, and the error says where it tried
         error.Attempts.ShouldBe(2);
         error.IsTransient.ShouldBeTrue();
         error.StatusCode.ShouldBeNull();
-        error.Message.ShouldStartWith("spacex: GET /v4/rockets failed after 2 attempts: ");
+        error.Message.ShouldStartWith("spacex: GET /v5/launches/latest failed after 2 attempts: ");
         error.Message.ShouldContain("127.0.0.1");
         host.Logs.Entries.Count(e => e.Level == LogLevel.Warning).ShouldBe(1);
     }
@@ -261,9 +261,9 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
     {
         // Given an API that asks for 30 s of patience after its first answer
         server.Script(Rockets, ScriptedResponse.Text(503, "maintenance").WithHeader("Retry-After", "30"));
-        using var host = new SourceClientHost(server.BaseUrl, o => o.RetryMaxDelay = TimeSpan.FromSeconds(60));
+        using var host = new SourceApiHost(server.BaseUrl, o => o.RetryMaxDelay = TimeSpan.FromSeconds(60));
         using var cancellation = new CancellationTokenSource();
-        var call = host.Client.SendAsync(SourceRequest.Get(Rockets), cancellation.Token);
+        var call = host.LatestAsync(cancellation.Token);
         await server.WaitForRequestsAsync(1);
         await Task.Delay(100);
 
@@ -283,9 +283,9 @@ public sealed class SourceClientRetryTests : IAsyncLifetime
     {
         // Given an API that takes 5 s, well within a 10 s timeout
         server.Script(Rockets, ScriptedResponse.Json("[]").After(TimeSpan.FromSeconds(5)));
-        using var host = new SourceClientHost(server.BaseUrl, o => o.RequestTimeout = TimeSpan.FromSeconds(10));
+        using var host = new SourceApiHost(server.BaseUrl, o => o.RequestTimeout = TimeSpan.FromSeconds(10));
         using var cancellation = new CancellationTokenSource();
-        var call = host.Client.SendAsync(SourceRequest.Get(Rockets), cancellation.Token);
+        var call = host.LatestAsync(cancellation.Token);
         await server.WaitForRequestsAsync(1);
 
         // When the caller cancels while the response is awaited
