@@ -39,9 +39,32 @@ internal sealed class CliConsole(Stream output, TextWriter error, bool outputIsT
         await Output.FlushAsync(ct);
     }
 
+    /// <summary>
+    /// Into a pipe, file descriptor 1 itself: Console.OpenStandardOutput()'s stream drops writes to a pipe whose reader
+    /// has gone without a word, so `query ... | head` would run the whole query into nothing. Anywhere else the
+    /// console's stream, which keeps the descriptor's offset in step for the next writer of a redirected file
+    /// (a FileStream writes at offsets of its own).
+    /// </summary>
+    private static Stream StandardOutput(bool terminal)
+    {
+        if (!terminal)
+        {
+            var descriptor = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            if (!descriptor.CanSeek)
+            {
+                return descriptor;
+            }
+
+            descriptor.Dispose();
+        }
+
+        return Console.OpenStandardOutput();
+    }
+
     public static CliConsole ForProcess()
     {
         var terminal = !Console.IsOutputRedirected;
-        return new CliConsole(Console.OpenStandardOutput(), Console.Error, terminal, terminal ? Math.Max(Console.WindowWidth, 40) : 4000);
+
+        return new CliConsole(new PipeOutput(StandardOutput(terminal)), Console.Error, terminal, terminal ? Math.Max(Console.WindowWidth, 40) : 4000);
     }
 }

@@ -13,4 +13,10 @@ internal static class ExitCodes
 
     /// <summary>Interrupted by Ctrl-C or SIGTERM.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>
+    /// Whoever read the output went away (<c>lakehouse query ... | head</c>): the status a shell shows for a program
+    /// that SIGPIPE ended, which is what .NET, ignoring SIGPIPE, would otherwise not give.
+    /// </summary>
+    public const int OutputClosed = 141;
 }

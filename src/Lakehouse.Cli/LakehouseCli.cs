@@ -68,6 +68,11 @@ internal static class LakehouseCli
         {
             return await parseResult.InvokeAsync(invocation, cancellationToken);
         }
+        catch (OutputClosedException)
+        {
+            // The reader of a pipe stopped reading (| head): nothing to say, as for any tool that SIGPIPE ends.
+            return ExitCodes.OutputClosed;
+        }
         catch (Exception ex) when (ToExitCode(ex) is { } exitCode)
         {
             await console.Error.WriteLineAsync(exitCode == ExitCodes.Interrupted ? "Interrupted." : $"error: {ex.Message}");
@@ -98,8 +103,8 @@ internal static class LakehouseCli
         Lake.LakeLeaseHeldException or Lake.LakeLeaseLostException => ExitCodes.Failure,
         Querying.GoldDatabaseException { IsMissing: true } => ExitCodes.UsageOrConfiguration,
         OperationCanceledException => ExitCodes.Interrupted,
-        DuckDb.DuckDbException { ErrorType: DuckDb.DuckDbErrorType.Interrupt } => ExitCodes.Interrupted,
-        Querying.GoldDatabaseException or DuckDb.DuckDbException => ExitCodes.Failure,
+        DuckDB.NET.Data.DuckDBException { ErrorType: DuckDB.NET.Native.DuckDBErrorType.Interrupt } => ExitCodes.Interrupted,
+        Querying.GoldDatabaseException or DuckDB.NET.Data.DuckDBException => ExitCodes.Failure,
         Storage.ObjectStoreException or Lake.LakeStateException or Gold.GoldDataTestException or Gold.GoldBuildException or Sources.Http.SourceRequestException => ExitCodes.Failure,
         IOException => ExitCodes.Failure,
         _ => null,

@@ -3,7 +3,7 @@ using Lakehouse.Benchmarks;
 
 // The benchmark command: prints the figures the issues ask for, as medians over several runs.
 // Usage: dotnet run -c Release --project tests/Lakehouse.Benchmarks -- BENCHMARK [options]
-//   query-csv [--rows N] [--runs N (rounds, default 9)]
+//   query-csv [--rows N] [--runs N (rounds, default 9)]   (csv, arrow and parquet against DuckDB's COPY)
 //   spacex-transform-model [--scale X (default 1000)] [--runs N (default 3)]
 //   spacex-second-run [--runs N (default 9)]
 //   rawg-transform-model [--games N (default 800000)] [--runs N (default 3)]
@@ -38,6 +38,9 @@ switch (benchmark)
         return 0;
     case "nasa-transform":
         await NasaPipelineBenchmark.TransformAsync(IntOption(args, "--weeks", 522), IntOption(args, "--runs", 3));
+        return 0;
+    case "duckdb-copy":
+        QueryCsvBenchmark.CopyChild(args[1], args[2], args[3]);
         return 0;
     case "s3-store":
         await S3StoreBenchmark.RunAsync(IntOption(args, "--objects", 1000), IntOption(args, "--keys", 10_000), IntOption(args, "--runs", 5));

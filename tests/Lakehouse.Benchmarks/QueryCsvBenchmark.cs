@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Apache.Arrow.Ipc;
 using Lakehouse.DuckDb;
 using Lakehouse.Querying;
 
 namespace Lakehouse.Benchmarks;
 
 /// <summary>
-/// <c>lakehouse query ... --format csv</c> of a table against DuckDB's own <c>COPY ... TO</c> csv of the same table.
-/// The CLI runs as a whole process (start-up included, output to a file, as a user runs it) and in-process (the
-/// streaming path alone); DuckDB's COPY runs in-process with all its threads, so the comparison favours DuckDB.
-/// The contenders take turns within each round, so a noisy neighbour slows all of them alike; the figures are
-/// medians over the rounds, and the ratio is the median of the rounds' ratios.
+/// <c>lakehouse query "SELECT * FROM t"</c> of a table as a whole process, to csv, arrow and parquet, against
+/// DuckDB's own <c>COPY ... TO</c> of the same table: csv against COPY to csv, arrow and parquet against COPY to
+/// parquet. DuckDB's COPY runs both as a whole process (this program, opening the file read-only and running the
+/// COPY: start-up paid as ours is) and in-process (no start-up at all, which favours DuckDB). The contenders take
+/// turns within each round, so a noisy neighbour slows all of them alike; the figures are medians over the rounds,
+/// and each ratio is the median of the rounds' ratios.
 /// </summary>
 internal static class QueryCsvBenchmark
 {
@@ -24,16 +26,20 @@ internal static class QueryCsvBenchmark
             Console.WriteLine($"query-csv: {rows:N0} rows x 7 columns (BIGINT, VARCHAR, DOUBLE, DECIMAL(18,3), DATE, TIMESTAMP, BOOLEAN), {runs} rounds, {Environment.ProcessorCount} cores");
             CreateTable(database, rows);
 
-            var copyCsv = Path.Combine(work, "copy.csv");
-            var processCsv = Path.Combine(work, "process.csv");
-            var inProcessCsv = Path.Combine(work, "in-process.csv");
-            long peakRss = 0;
+            string File(string name) => Path.Combine(work, name);
+            var peakRss = new Dictionary<string, long>();
+            void Cli(string name, string[] args, string? stdout = null) =>
+                peakRss[name] = Math.Max(peakRss.GetValueOrDefault(name), Measure.RunCli([.. args, "--db", database], stdout));
             var contenders = new (string Name, Action Run)[]
             {
-                ("DuckDB COPY TO csv (in-process)", () => Copy(database, copyCsv)),
-                ("lakehouse query --format csv", () => peakRss = Math.Max(peakRss, RunCli(database, processCsv))),
-                ("GoldQuery csv path (in-process)", () => QueryInProcess(database, inProcessCsv)),
-                ("reader alone, no formatting", () => ReadOnly(database)),
+                ("DuckDB COPY TO csv, process", () => CopyProcess(database, "csv", File("copy-process.csv"))),
+                ("DuckDB COPY TO csv, in-process", () => Copy(database, "csv", File("copy.csv"))),
+                ("lakehouse query --format csv", () => Cli("csv", ["query", "SELECT * FROM t", "--format", "csv"], File("query.csv"))),
+                ("DuckDB COPY TO parquet, process", () => CopyProcess(database, "parquet", File("copy-process.parquet"))),
+                ("DuckDB COPY TO parquet, in-process", () => Copy(database, "parquet", File("copy.parquet"))),
+                ("lakehouse query --format arrow", () => Cli("arrow", ["query", "SELECT * FROM t", "--format", "arrow"], File("query.arrows"))),
+                ("lakehouse query --format parquet", () => Cli("parquet", ["query", "SELECT * FROM t", "--format", "parquet", "--output", File("query.parquet")])),
+                ("GoldQuery csv path, in-process", () => QueryInProcess(database, File("in-process.csv"))),
             };
 
             foreach (var (_, run) in contenders)
@@ -54,15 +60,17 @@ internal static class QueryCsvBenchmark
 
             for (var i = 0; i < contenders.Length; i++)
             {
-                Console.WriteLine($"  {contenders[i].Name,-34} median {Measure.Median(times[i]):0.000} s  (min {times[i].Min():0.000}, max {times[i].Max():0.000})");
+                Console.WriteLine($"  {contenders[i].Name,-36} median {Measure.Median(times[i]):0.000} s  (min {times[i].Min():0.000}, max {times[i].Max():0.000})");
             }
 
-            var processRatio = Measure.Median(times[1].Zip(times[0], (ours, duck) => ours / duck));
-            var inProcessRatio = Measure.Median(times[2].Zip(times[0], (ours, duck) => ours / duck));
-            Console.WriteLine($"  ratio lakehouse process / DuckDB COPY: {processRatio:0.00}x (target <= 2.0x)");
-            Console.WriteLine($"  ratio in-process path / DuckDB COPY:   {inProcessRatio:0.00}x");
-            Console.WriteLine($"  output: {new FileInfo(processCsv).Length / 1e6:0.0} MB, peak RSS of the lakehouse process {peakRss / 1048576.0:0} MiB, " +
-                              $"identical to DuckDB's file: {(Hash(copyCsv) == Hash(processCsv) ? "yes" : "NO")}");
+            double Ratio(int ours, int reference) => Measure.Median(times[ours].Zip(times[reference], (a, b) => a / b));
+            Console.WriteLine($"  csv:     query / COPY csv process {Ratio(2, 0):0.00}x (target <= 2.0x), / COPY csv in-process {Ratio(2, 1):0.00}x; in-process path / COPY in-process {Ratio(7, 1):0.00}x");
+            Console.WriteLine($"  arrow:   query / COPY parquet process {Ratio(5, 3):0.00}x, / COPY parquet in-process {Ratio(5, 4):0.00}x");
+            Console.WriteLine($"  parquet: query / COPY parquet process {Ratio(6, 3):0.00}x, / COPY parquet in-process {Ratio(6, 4):0.00}x");
+            Console.WriteLine($"  peak RSS of the lakehouse process: csv {peakRss["csv"] / 1048576.0:0} MiB, arrow {peakRss["arrow"] / 1048576.0:0} MiB, parquet {peakRss["parquet"] / 1048576.0:0} MiB");
+            Console.WriteLine($"  csv {new FileInfo(File("query.csv")).Length / 1e6:0.0} MB, identical to DuckDB's file: {(Hash(File("copy.csv")) == Hash(File("query.csv")) ? "yes" : "NO")}; " +
+                              $"arrow {new FileInfo(File("query.arrows")).Length / 1e6:0.0} MB, {ArrowRows(File("query.arrows")):N0} rows; " +
+                              $"parquet {new FileInfo(File("query.parquet")).Length / 1e6:0.0} MB, same rows as DuckDB's: {(SameParquetRows(File("copy.parquet"), File("query.parquet")) ? "yes" : "NO")}");
         }
         finally
         {
@@ -72,11 +80,13 @@ internal static class QueryCsvBenchmark
         return Task.CompletedTask;
     }
 
+    /// <summary>The reference as a process: this program's <c>duckdb-copy</c> mode (see <see cref="CopyChild"/>).</summary>
+    public static void CopyChild(string database, string format, string target) => Copy(database, format, target);
+
     private static void CreateTable(string database, int rows)
     {
-        using var connection = Open(database, readOnly: false);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        using var connection = DuckDbConnections.OpenFile(database, readOnly: false);
+        connection.Execute($"""
             CREATE TABLE t AS
             SELECT i AS id,
                    'launch ' || i || CASE WHEN i % 7 = 0 THEN ', with "quotes"' ELSE '' END AS name,
@@ -86,52 +96,62 @@ internal static class QueryCsvBenchmark
                    TIMESTAMP '2000-01-01 00:00:00' + INTERVAL (i) SECOND AS launched_at,
                    i % 3 = 0 AS success
             FROM range({rows}) r(i)
-            """;
-        command.ExecuteNonQuery();
+            """);
     }
 
-    private static void Copy(string database, string target)
+    private static void Copy(string database, string format, string target)
     {
-        using var connection = Open(database);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"COPY (SELECT * FROM t) TO '{target}' (FORMAT csv, HEADER)";
-        command.ExecuteNonQuery();
+        using var connection = DuckDbConnections.OpenFile(database, readOnly: true);
+        var options = format == "csv" ? "FORMAT csv, HEADER" : "FORMAT parquet, COMPRESSION zstd";
+        connection.Execute($"COPY (SELECT * FROM t) TO '{target}' ({options})");
+    }
+
+    private static void CopyProcess(string database, string format, string target)
+    {
+        using var child = Process.Start(new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Lakehouse.Benchmarks.dll"), "duckdb-copy", database, format, target },
+            UseShellExecute = false,
+        })!;
+        child.WaitForExit();
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"duckdb-copy exited {child.ExitCode}");
+        }
     }
 
     private static void QueryInProcess(string database, string target)
     {
-        using var output = File.Create(target);
+        using var output = System.IO.File.Create(target);
         new GoldQuery(TimeProvider.System).RunAsync(database, "SELECT * FROM t", ResultFormat.Csv, output, new QueryOutputOptions(), CancellationToken.None)
             .GetAwaiter().GetResult();
     }
 
-    /// <summary>What reading alone costs: DuckDB's scan and the binding's chunk fetches, with no formatting.</summary>
-    private static void ReadOnly(string database)
+    private static long ArrowRows(string path)
     {
-        using var connection = Open(database);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM t";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        using var stream = System.IO.File.OpenRead(path);
+        using var reader = new ArrowStreamReader(stream);
+        long rows = 0;
+        while (reader.ReadNextRecordBatch() is { } batch)
         {
+            rows += batch.Length;
+            batch.Dispose();
         }
+
+        return rows;
     }
 
-    private static DuckDbConnection Open(string database, bool readOnly = true)
+    private static bool SameParquetRows(string expected, string actual)
     {
-        var connection = new DuckDbConnection($"Data Source={database};Access Mode={(readOnly ? "read_only" : "read_write")}");
-        connection.Open();
-        return connection;
+        using var connection = DuckDbConnections.OpenInMemory();
+        var differing = connection.Scalar(
+            $"SELECT count(*) FROM ((FROM '{expected}' EXCEPT ALL FROM '{actual}') UNION ALL (FROM '{actual}' EXCEPT ALL FROM '{expected}'))");
+        return differing is long count && count == 0;
     }
-
-    /// <summary>Runs the real CLI with stdout redirected to a file; returns its peak resident memory.</summary>
-    private static long RunCli(string database, string outputFile) =>
-        Measure.RunCli(["query", "SELECT * FROM t", "--format", "csv", "--db", database], outputFile);
-
 
     private static string Hash(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = System.IO.File.OpenRead(path);
         return Convert.ToHexString(SHA256.HashData(stream));
     }
 }

@@ -230,8 +230,7 @@ internal static class SpaceXPipelineBenchmark
         }
 
         var gold = Path.Combine(output, "gold.duckdb");
-        using var connection = new DuckDbConnection($"Data Source={gold}");
-        connection.Open();
+        using var connection = DuckDbConnections.OpenFile(gold, readOnly: false);
         GoldInputs.Attach(
             connection,
             files.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal),

@@ -23,11 +23,17 @@ internal static class QueryCommand
         };
         var format = new Option<string>("--format")
         {
-            Description = "table (aligned, first --max-rows rows), csv (RFC 4180, all rows, streamed) or json (an array of objects with typed values, streamed).",
+            Description = "table (aligned, first --max-rows rows), csv (RFC 4180, all rows, streamed), json (an array of objects with typed values, streamed), " +
+                "arrow (an Arrow IPC stream with DuckDB's types, streamed) or parquet (a Parquet file written by DuckDB; needs --output).",
             DefaultValueFactory = _ => "table",
-            HelpName = "table|csv|json",
+            HelpName = "table|csv|json|arrow|parquet",
         };
-        format.AcceptOnlyFromAmong("table", "csv", "json");
+        format.AcceptOnlyFromAmong("table", "csv", "json", "arrow", "parquet");
+        var output = new Option<FileInfo?>("--output", "-o")
+        {
+            Description = "Write the result to this file instead of standard output. It appears only once complete; a failed or interrupted query leaves an existing file as it was.",
+            HelpName = "FILE",
+        };
         var database = new Option<string?>("--db")
         {
             Description = "The DuckDB database to query (default: Lakehouse:Gold:DatabasePath, lake/gold/lakehouse.duckdb). ':memory:' is an empty database, for trying SQL.",
@@ -47,9 +53,9 @@ internal static class QueryCommand
             }
         });
 
-        var command = new Command("query", "Run read-only SQL over the gold star schema and print the result. Statements that write, attach, install, load or copy out are refused.")
+        var command = new Command("query", "Run read-only SQL over the gold star schema and print the result (or write it to a file). Statements that write, attach, install, load or copy out are refused, and no statement reads or writes files.")
         {
-            sql, file, format, database, maxRows,
+            sql, file, format, output, database, maxRows,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -57,18 +63,55 @@ internal static class QueryCommand
             var text = ReadSql(parseResult.GetValue(sql), parseResult.GetValue(file));
             using var services = CommandServices.Build(parseResult);
             var path = parseResult.GetValue(database) ?? services.GetRequiredService<IOptions<GoldOptions>>().Value.DatabasePath;
+            var resultFormat = Enum.Parse<ResultFormat>(parseResult.GetValue(format)!, ignoreCase: true);
+            var target = OutputFile(parseResult.GetValue(output), resultFormat, console);
             var query = new GoldQuery(services.GetRequiredService<TimeProvider>());
-            await query.RunAsync(
-                path,
-                text,
-                Enum.Parse<ResultFormat>(parseResult.GetValue(format)!, ignoreCase: true),
-                console.Output,
-                new QueryOutputOptions(parseResult.GetValue(maxRows), console.TerminalWidth),
-                cancellationToken);
-            await console.Output.FlushAsync(cancellationToken);
+            var options = new QueryOutputOptions(parseResult.GetValue(maxRows), console.TerminalWidth);
+            if (target is null)
+            {
+                await query.RunAsync(path, text, resultFormat, console.Output, options, cancellationToken);
+                await console.Output.FlushAsync(cancellationToken);
+            }
+            else
+            {
+                var rows = await query.RunToFileAsync(path, text, resultFormat, target.FullName, options, cancellationToken);
+                await console.Error.WriteLineAsync($"Wrote {rows} {(rows == 1 ? "row" : "rows")} to {target}.");
+            }
+
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The file to write, checked before the query runs; null for standard output.</summary>
+    private static FileInfo? OutputFile(FileInfo? output, ResultFormat format, CliConsole console)
+    {
+        if (output is null)
+        {
+            if (format == ResultFormat.Parquet)
+            {
+                throw new UsageException("--format parquet writes a file: add --output FILE, e.g. --output result.parquet.");
+            }
+
+            if (format == ResultFormat.Arrow && console.OutputIsTerminal)
+            {
+                throw new UsageException("--format arrow writes binary data: redirect it (> result.arrows, | another program) or add --output FILE.");
+            }
+
+            return null;
+        }
+
+        if (Directory.Exists(output.FullName))
+        {
+            throw new UsageException($"--output {output}: that is a folder; give a file name, e.g. {Path.Combine(output.ToString(), "result." + format.ToString().ToLowerInvariant())}.");
+        }
+
+        if (output.Directory is { Exists: false } folder)
+        {
+            throw new UsageException($"--output {output}: the folder {folder.FullName} does not exist; create it first or choose another.");
+        }
+
+        return output;
     }
 
     private static string ReadSql(string? sql, FileInfo? file)

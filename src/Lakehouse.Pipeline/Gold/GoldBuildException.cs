@@ -10,5 +10,5 @@ internal sealed class GoldBuildException(string message, string? model = null, E
     public string? Model { get; } = model;
 
     /// <summary>A lock held by another process, which a later attempt may find released.</summary>
-    public bool IsTransient => InnerException is Lakehouse.DuckDb.DuckDbException { IsTransient: true };
+    public bool IsTransient => InnerException is DuckDB.NET.Data.DuckDBException duck && Lakehouse.DuckDb.DuckDbConnections.IsTransient(duck);
 }

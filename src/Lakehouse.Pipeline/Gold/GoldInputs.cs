@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DuckDB.NET.Data;
 using Lakehouse.DuckDb;
 using Lakehouse.Silver;
 
@@ -60,7 +61,7 @@ internal static class GoldInputs
         """;
 
     public static void Attach(
-        DuckDbConnection connection,
+        DuckDBConnection connection,
         IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles,
         string silverDdl,
         IReadOnlyList<GoldRunRow> runs,
@@ -80,8 +81,8 @@ internal static class GoldInputs
             command.CommandText = "INSERT INTO input.silver_files VALUES " + string.Join(", ", batch.Select((_, i) => $"(${(2 * i) + 1}, ${(2 * i) + 2})"));
             foreach (var (table, identity) in batch)
             {
-                command.Parameters.Add(new DuckDbParameter(table));
-                command.Parameters.Add(new DuckDbParameter(identity));
+                command.Parameters.Add(new DuckDBParameter(table));
+                command.Parameters.Add(new DuckDBParameter(identity));
             }
 
             command.ExecuteNonQuery();
@@ -90,10 +91,10 @@ internal static class GoldInputs
         Execute(connection, Macros);
     }
 
-    private static void AttachSilver(DuckDbConnection connection, string database, IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles, string silverDdl)
+    private static void AttachSilver(DuckDBConnection connection, string database, IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles, string silverDdl)
     {
         var gold = Scalar(connection, "SELECT current_database()");
-        connection.ChangeDatabase(database);
+        Execute(connection, "USE " + SqlText.Identifier(database));
         try
         {
             Execute(connection, silverDdl);
@@ -107,13 +108,13 @@ internal static class GoldInputs
                 }
             }
         }
-        catch (DuckDbException ex)
+        catch (DuckDBException ex)
         {
             throw new GoldBuildException($"The silver DDL does not run: {ex.Message}", inner: ex);
         }
         finally
         {
-            connection.ChangeDatabase(gold);
+            Execute(connection, "USE " + SqlText.Identifier(gold));
         }
 
         foreach (var (table, files) in silverFiles.OrderBy(f => f.Key, StringComparer.Ordinal))
@@ -129,14 +130,14 @@ internal static class GoldInputs
             {
                 Execute(connection, $"DROP TABLE IF EXISTS {name}; CREATE VIEW {name} AS SELECT * FROM read_parquet([{paths}], union_by_name = false)");
             }
-            catch (DuckDbException ex)
+            catch (DuckDBException ex)
             {
                 throw new GoldBuildException($"The silver table {table} cannot be read from its {files.Count} Parquet file(s): {ex.Message}", inner: ex);
             }
         }
     }
 
-    private static void InsertRuns(DuckDbConnection connection, IReadOnlyList<GoldRunRow> runs)
+    private static void InsertRuns(DuckDBConnection connection, IReadOnlyList<GoldRunRow> runs)
     {
         foreach (var batch in runs.Chunk(RunsPerInsert))
         {
@@ -157,7 +158,7 @@ internal static class GoldInputs
                 ];
                 foreach (var value in values)
                 {
-                    command.Parameters.Add(new DuckDbParameter(value));
+                    command.Parameters.Add(new DuckDBParameter(value ?? DBNull.Value));
                 }
             }
 
@@ -166,19 +167,10 @@ internal static class GoldInputs
         }
     }
 
-    private static void Execute(DuckDbConnection connection, string sql, params object?[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new DuckDbParameter(parameter));
-        }
+    private static void Execute(DuckDBConnection connection, string sql, params object?[] parameters) =>
+        connection.Execute(sql, CancellationToken.None, parameters);
 
-        command.ExecuteNonQuery();
-    }
-
-    private static string Scalar(DuckDbConnection connection, string sql)
+    private static string Scalar(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
+using DuckDB.NET.Data;
 using Lakehouse.DuckDb;
 using Microsoft.Extensions.Logging;
 
@@ -78,7 +78,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         using var interrupter = connection.CreateCommand();
         IReadOnlyDictionary<string, long> rows;
         IReadOnlyDictionary<string, GoldModelMode> modes;
-        using (ct.Register(interrupter.Cancel))
+        using (interrupter.InterruptOn(ct))
         {
             try
             {
@@ -109,8 +109,9 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
                 LogStep(logger, "attach", attachMs);
                 (rows, modes) = Publish(connection, models, changedTables, ct);
             }
-            catch (DuckDbException ex) when (ct.IsCancellationRequested)
+            catch (Exception ex) when (ct.IsCancellationRequested && ex is DuckDBException or GoldBuildException)
             {
+                // The interrupt reaches whichever statement is running, and the steps name their own failures.
                 throw new OperationCanceledException("The gold build was cancelled; the previous gold is kept.", ex, ct);
             }
         }
@@ -125,7 +126,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
             var checkpointMs = (long)time.GetElapsedTime(checkpointStarted).TotalMilliseconds;
             LogStep(logger, "checkpoint", checkpointMs);
         }
-        catch (DuckDbException ex)
+        catch (DuckDBException ex)
         {
             LogCheckpointFailed(logger, ex, fullPath);
         }
@@ -158,42 +159,33 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         return command.ExecuteScalar() as string;
     }
 
-    private static async Task<DuckDbConnection> OpenWithRetryAsync(string fullPath, bool readOnly, TimeSpan lockWait, TimeProvider time, CancellationToken ct)
+    private static async Task<DuckDBConnection> OpenWithRetryAsync(string fullPath, bool readOnly, TimeSpan lockWait, TimeProvider time, CancellationToken ct)
     {
-        var connectionString = new DbConnectionStringBuilder
-        {
-            ["Data Source"] = fullPath,
-            ["Access Mode"] = readOnly ? "read_only" : "read_write",
-        }.ConnectionString;
         var started = time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {
-            var connection = new DuckDbConnection(connectionString);
             try
             {
-                connection.Open();
-                return connection;
+                return DuckDbConnections.OpenFile(fullPath, readOnly);
             }
-            catch (DuckDbException ex) when (ex.IsTransient)
+            catch (DuckDBException ex) when (DuckDbConnections.IsTransient(ex))
             {
-                await connection.DisposeAsync();
                 if (time.GetElapsedTime(started) >= lockWait)
                 {
                     throw new GoldBuildException(
                         $"The gold database {fullPath} stayed locked by another process (a query, or a build on another node) " +
-                        $"for {lockWait.TotalSeconds:0.#} s. Run again when it is released. DuckDB said: {ex.Message}",
+                        $"for {lockWait.TotalSeconds:0.#} s. Run again when it is released. DuckDB said: {DuckDbConnections.MessageOf(ex)}",
                         inner: ex);
                 }
 
                 await Task.Delay(delay, time, ct);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
             }
-            catch (DuckDbException ex)
+            catch (DuckDBException ex)
             {
-                await connection.DisposeAsync();
                 throw new GoldBuildException(
-                    $"The gold database {fullPath} cannot be opened: {ex.Message} Gold is derived from silver: if the file " +
+                    $"The gold database {fullPath} cannot be opened: {DuckDbConnections.MessageOf(ex)} Gold is derived from silver: if the file " +
                     "is damaged, delete it and rebuild it ('lakehouse model --rebuild').",
                     inner: ex);
             }
@@ -202,7 +194,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
 
     // changedTables: the silver tables with new files when only files were added; null to rebuild all.
     private (Dictionary<string, long> Rows, Dictionary<string, GoldModelMode> Modes) Publish(
-        DuckDbConnection connection, IReadOnlyList<GoldModel> models, HashSet<string>? changedTables, CancellationToken ct)
+        DuckDBConnection connection, IReadOnlyList<GoldModel> models, HashSet<string>? changedTables, CancellationToken ct)
     {
         using var transaction = connection.BeginTransaction();
         var modes = new Dictionary<string, GoldModelMode>(StringComparer.Ordinal);
@@ -225,7 +217,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
                 var modelMs = (long)time.GetElapsedTime(modelStarted).TotalMilliseconds;
                 LogModelBuilt(logger, model.Name, mode, modelMs);
             }
-            catch (DuckDbException ex) when (!ct.IsCancellationRequested)
+            catch (DuckDBException ex) when (!ct.IsCancellationRequested)
             {
                 throw new GoldBuildException($"The gold model {model.Folder}/{model.Name} failed: {ex.Message}", model.Name, ex);
             }
@@ -297,7 +289,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     /// Runs the model over the new silver files and merges its rows (see <see cref="IncrementalSpec"/>), leaving the
     /// keys it replaced in a table of their own for the tests and for the models that follow it.
     /// </summary>
-    private static void Merge(DuckDbConnection connection, GoldModel model, IReadOnlyList<GoldModel> models)
+    private static void Merge(DuckDBConnection connection, GoldModel model, IReadOnlyList<GoldModel> models)
     {
         var spec = model.Incremental!;
         var table = SqlText.Identifier(model.Name);
@@ -383,7 +375,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     }
 
     /// <summary>The silver files the gold on disk was built from, when it was built by these models; else null.</summary>
-    private static HashSet<(string Table, string Identity)>? ConsumedFiles(DuckDbConnection connection, string modelHash)
+    private static HashSet<(string Table, string Identity)>? ConsumedFiles(DuckDBConnection connection, string modelHash)
     {
         try
         {
@@ -404,21 +396,21 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
 
             return files;
         }
-        catch (DuckDbException)
+        catch (DuckDBException)
         {
             // No gold yet, or one built before builds recorded their inputs.
             return null;
         }
     }
 
-    private static List<DataTestFailure> RunTests(DuckDbConnection connection, (DataTest Test, string Sql)[] tests, CancellationToken ct)
+    private static List<DataTestFailure> RunTests(DuckDBConnection connection, (DataTest Test, string Sql)[] tests, CancellationToken ct)
     {
         long[] counts;
         try
         {
             counts = Counts(connection, tests.Select(t => t.Sql).ToArray());
         }
-        catch (DuckDbException) when (!ct.IsCancellationRequested)
+        catch (DuckDBException) when (!ct.IsCancellationRequested)
         {
             // One query counts every test's failing rows (a round trip per test adds up); when it breaks, running
             // the tests one by one finds the test to blame.
@@ -428,7 +420,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
                 {
                     Counts(connection, [sql]);
                 }
-                catch (DuckDbException ex)
+                catch (DuckDBException ex)
                 {
                     throw new GoldBuildException($"The data test {test.Declaration} of gold model {test.Model} cannot run: {ex.Message}", test.Model, ex);
                 }
@@ -450,7 +442,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     }
 
     /// <summary>The row counts of several queries, in one round trip.</summary>
-    private static long[] Counts(DuckDbConnection connection, string[] queries)
+    private static long[] Counts(DuckDBConnection connection, string[] queries)
     {
         if (queries.Length == 0)
         {
@@ -471,7 +463,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         return counts;
     }
 
-    private static List<string> Samples(DuckDbConnection connection, string failingRowsSql)
+    private static List<string> Samples(DuckDBConnection connection, string failingRowsSql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT * FROM ({failingRowsSql}) LIMIT {SampleRows}";
@@ -494,7 +486,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         _ => value.ToString() ?? string.Empty,
     };
 
-    private static void Execute(DuckDbConnection connection, string sql)
+    private static void Execute(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -1,6 +1,9 @@
+using System.Collections;
 using System.Data.Common;
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using DuckDB.NET.Native;
 
 namespace Lakehouse.Querying;
 
@@ -65,13 +68,15 @@ internal static class Cell
         _ when type == typeof(DateTimeOffset) => CellKind.TimestampTz,
         _ when type == typeof(TimeOnly) => CellKind.Time,
         _ when type == typeof(Guid) => CellKind.Guid,
-        _ when type == typeof(byte[]) => CellKind.Blob,
+        _ when typeof(Stream).IsAssignableFrom(type) || type == typeof(byte[]) => CellKind.Blob,
         _ => CellKind.Other,
     };
 
     /// <summary>
     /// Writes the text form of a non-NULL, non-string cell the way DuckDB prints it: invariant numbers, ISO dates,
-    /// timestamps with a space and only the fractional digits that are not zero.
+    /// timestamps with a space and only the fractional digits that are not zero, <c>infinity</c> for DuckDB's
+    /// infinite dates. (Lists, structs, intervals and the like reach the writers as DuckDB's own text, see
+    /// <see cref="ResultColumns"/>; <see cref="OtherText"/> covers the statements DuckDB cannot describe.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteText(Utf8Output output, DbDataReader reader, int ordinal, CellKind kind)
@@ -91,20 +96,65 @@ internal static class Cell
             case CellKind.Single: output.WriteFloating(reader.GetFloat(ordinal)); break;
             case CellKind.Double: output.WriteFloating(reader.GetDouble(ordinal)); break;
             case CellKind.Decimal: output.WriteFormatted(reader.GetDecimal(ordinal)); break;
-            case CellKind.Date: output.WriteDate(reader.GetFieldValue<DateOnly>(ordinal)); break;
-            case CellKind.Timestamp: output.WriteTimestamp(reader.GetDateTime(ordinal)); break;
+            case CellKind.Date:
+                var date = reader.GetFieldValue<DuckDBDateOnly>(ordinal);
+                if (date.IsInfinity)
+                {
+                    output.Write(date.IsPositiveInfinity ? "infinity"u8 : "-infinity"u8);
+                }
+                else
+                {
+                    output.WriteDate(date);
+                }
+
+                break;
+            case CellKind.Timestamp:
+                var timestamp = reader.GetFieldValue<DuckDBTimestamp>(ordinal);
+                if (timestamp.IsInfinity)
+                {
+                    output.Write(timestamp.IsPositiveInfinity ? "infinity"u8 : "-infinity"u8);
+                }
+                else
+                {
+                    output.WriteTimestamp(timestamp.ToDateTime());
+                }
+
+                break;
             case CellKind.TimestampTz:
                 output.WriteTimestamp(reader.GetFieldValue<DateTimeOffset>(ordinal).UtcDateTime);
                 output.Write("+00"u8);
                 break;
             case CellKind.Time: output.WriteTimeOfDay(reader.GetFieldValue<TimeOnly>(ordinal).Ticks); break;
             case CellKind.Guid: output.WriteFormatted(reader.GetGuid(ordinal)); break;
-            case CellKind.Blob: output.Write(BlobText(reader.GetFieldValue<byte[]>(ordinal))); break;
-            case CellKind.String:
+            case CellKind.Blob: output.Write(BlobText(BlobOf(reader, ordinal))); break;
+            case CellKind.String: output.Write(reader.GetString(ordinal)); break;
             case CellKind.Other:
-            default: output.Write(Convert.ToString(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture) ?? ""); break;
+            default: output.Write(OtherText(reader.GetValue(ordinal))); break;
         }
     }
+
+    /// <summary>A blob's bytes (DuckDB.NET reads a BLOB as a stream over DuckDB's memory).</summary>
+    public static byte[] BlobOf(DbDataReader reader, int ordinal)
+    {
+        using var stream = reader.GetStream(ordinal);
+        var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray();
+    }
+
+    /// <summary>
+    /// Readable text for a value of a type the writers do not format (what DuckDB.NET makes of a list, a struct, a
+    /// map or an interval), for the statements whose columns DuckDB cannot describe up front.
+    /// </summary>
+    public static string OtherText(object? value) => value switch
+    {
+        null or DBNull => "NULL",
+        string text => text,
+        IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{OtherText(k)}: {OtherText(map[k])}")) + "}",
+        IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(OtherText)) + "]",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
 
     /// <summary>DuckDB's text for a BLOB: printable ASCII as is; other bytes, and the quote characters and the
     /// backslash, as <c>\xHH</c>.</summary>

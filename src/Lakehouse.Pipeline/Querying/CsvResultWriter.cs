@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using Lakehouse.DuckDb;
 
 namespace Lakehouse.Querying;
 
@@ -13,7 +12,7 @@ namespace Lakehouse.Querying;
 /// </summary>
 internal static class CsvResultWriter
 {
-    private static readonly SearchValues<byte> NeedsQuoting = SearchValues.Create(",\"\r\n#"u8);
+    private static readonly SearchValues<char> NeedsQuoting = SearchValues.Create(",\"\r\n#");
 
     // A query is one short process: the row loop must run optimised from the first row, not wait for tiering.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -21,8 +20,6 @@ internal static class CsvResultWriter
     {
         using var output = new Utf8Output(destination);
         var kinds = Cell.KindsOf(reader);
-        var duck = reader as DuckDbDataReader;
-
         for (var i = 0; i < kinds.Length; i++)
         {
             if (i > 0)
@@ -30,7 +27,7 @@ internal static class CsvResultWriter
                 output.WriteByte((byte)',');
             }
 
-            WriteField(output, System.Text.Encoding.UTF8.GetBytes(reader.GetName(i)));
+            WriteField(output, reader.GetName(i));
         }
 
         output.WriteByte((byte)'\n');
@@ -50,17 +47,17 @@ internal static class CsvResultWriter
                     continue;
                 }
 
-                if (kinds[i] == CellKind.String && duck is not null && duck.TryGetUtf8(i, out var utf8))
+                if (kinds[i] == CellKind.String)
                 {
-                    WriteField(output, utf8);
+                    WriteField(output, reader.GetString(i));
                 }
                 else if (kinds[i] == CellKind.Blob)
                 {
-                    WriteField(output, Cell.BlobText(reader.GetFieldValue<byte[]>(i)));
+                    WriteField(output, System.Text.Encoding.UTF8.GetString(Cell.BlobText(Cell.BlobOf(reader, i))));
                 }
-                else if (kinds[i] is CellKind.String or CellKind.Other)
+                else if (kinds[i] == CellKind.Other)
                 {
-                    WriteField(output, System.Text.Encoding.UTF8.GetBytes(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+                    WriteField(output, Cell.OtherText(reader.GetValue(i)));
                 }
                 else
                 {
@@ -79,27 +76,27 @@ internal static class CsvResultWriter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteField(Utf8Output output, ReadOnlySpan<byte> utf8)
+    private static void WriteField(Utf8Output output, ReadOnlySpan<char> text)
     {
-        if (utf8.Length > 0 && utf8.IndexOfAny(NeedsQuoting) < 0)
+        if (text.Length > 0 && text.IndexOfAny(NeedsQuoting) < 0)
         {
-            output.Write(utf8);
+            output.Write(text);
             return;
         }
 
         output.WriteByte((byte)'"');
         while (true)
         {
-            var quote = utf8.IndexOf((byte)'"');
+            var quote = text.IndexOf('"');
             if (quote < 0)
             {
-                output.Write(utf8);
+                output.Write(text);
                 break;
             }
 
-            output.Write(utf8[..(quote + 1)]);
+            output.Write(text[..(quote + 1)]);
             output.WriteByte((byte)'"');
-            utf8 = utf8[(quote + 1)..];
+            text = text[(quote + 1)..];
         }
 
         output.WriteByte((byte)'"');

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Lakehouse.DuckDb;
+using DuckDB.NET.Native;
 
 namespace Lakehouse.Querying;
 
@@ -19,9 +19,13 @@ internal static class JsonResultWriter
         SkipValidation = true,
     };
 
+    /// <param name="reader">The result.</param>
+    /// <param name="destination">Where the JSON goes.</param>
+    /// <param name="rawJson">Per column, whether its text is JSON to embed as is (lists, structs, DuckDB's JSON type).</param>
+    /// <param name="cancellationToken">Stops between rows.</param>
     // A query is one short process: the row loop must run optimised from the first row, not wait for tiering.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static long Write(DbDataReader reader, Stream destination, CancellationToken cancellationToken)
+    public static long Write(DbDataReader reader, Stream destination, bool[]? rawJson, CancellationToken cancellationToken)
     {
         using var json = new Utf8JsonWriter(destination, Options);
         var kinds = Cell.KindsOf(reader);
@@ -31,7 +35,6 @@ internal static class JsonResultWriter
             names[i] = JsonEncodedText.Encode(reader.GetName(i), Options.Encoder);
         }
 
-        var duck = reader as DuckDbDataReader;
         json.WriteStartArray();
         long rows = 0;
         while (reader.Read())
@@ -44,9 +47,9 @@ internal static class JsonResultWriter
                 {
                     json.WriteNullValue();
                 }
-                else if (kinds[i] == CellKind.String && duck is not null && duck.TryGetUtf8(i, out var utf8))
+                else if (kinds[i] == CellKind.String && rawJson is not null && rawJson[i])
                 {
-                    json.WriteStringValue(utf8);
+                    json.WriteRawValue(reader.GetString(i), skipInputValidation: true);
                 }
                 else
                 {
@@ -99,21 +102,33 @@ internal static class JsonResultWriter
                 WriteDateValue(json, reader, i, kind);
                 break;
             case CellKind.Guid: json.WriteStringValue(reader.GetGuid(i)); break;
-            case CellKind.Blob: json.WriteBase64StringValue(reader.GetFieldValue<byte[]>(i)); break;
-            case CellKind.String:
+            case CellKind.Blob: json.WriteBase64StringValue(Cell.BlobOf(reader, i)); break;
+            case CellKind.String: json.WriteStringValue(reader.GetString(i)); break;
             case CellKind.Other:
-            default: json.WriteStringValue(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)); break;
+            default: json.WriteStringValue(Cell.OtherText(reader.GetValue(i))); break;
         }
     }
 
     /// <summary>ISO 8601: <c>2010-06-04</c>, <c>2010-06-04T18:45:00</c>, <c>...Z</c> for TIMESTAMPTZ, <c>18:45:00</c>.</summary>
     private static void WriteDateValue(Utf8JsonWriter json, DbDataReader reader, int i, CellKind kind)
     {
+        if (kind == CellKind.Date && reader.GetFieldValue<DuckDBDateOnly>(i) is { IsInfinity: true } date)
+        {
+            json.WriteStringValue(date.IsPositiveInfinity ? "infinity"u8 : "-infinity"u8);
+            return;
+        }
+
+        if (kind == CellKind.Timestamp && reader.GetFieldValue<DuckDBTimestamp>(i) is { IsInfinity: true } timestamp)
+        {
+            json.WriteStringValue(timestamp.IsPositiveInfinity ? "infinity"u8 : "-infinity"u8);
+            return;
+        }
+
         Span<byte> text = stackalloc byte[DateText.MaxLength + 1];
         var length = kind switch
         {
-            CellKind.Date => DateText.WriteDate(text, reader.GetFieldValue<DateOnly>(i)),
-            CellKind.Timestamp => DateText.WriteTimestamp(text, reader.GetDateTime(i), (byte)'T'),
+            CellKind.Date => DateText.WriteDate(text, reader.GetFieldValue<DuckDBDateOnly>(i)),
+            CellKind.Timestamp => DateText.WriteTimestamp(text, reader.GetFieldValue<DuckDBTimestamp>(i).ToDateTime(), (byte)'T'),
             CellKind.Time => DateText.WriteTimeOfDay(text, reader.GetFieldValue<TimeOnly>(i).Ticks),
             _ => DateText.WriteTimestamp(text, reader.GetFieldValue<DateTimeOffset>(i).UtcDateTime, (byte)'T'),
         };

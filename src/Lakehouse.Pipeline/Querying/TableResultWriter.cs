@@ -68,9 +68,14 @@ internal static class TableResultWriter
 
     private static string TextOf(DbDataReader reader, int ordinal, CellKind kind, MemoryStream buffer)
     {
-        if (kind is CellKind.String or CellKind.Other)
+        if (kind == CellKind.String)
         {
-            return Convert.ToString(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            return reader.GetString(ordinal);
+        }
+
+        if (kind == CellKind.Other)
+        {
+            return Cell.OtherText(reader.GetValue(ordinal));
         }
 
         buffer.SetLength(0);

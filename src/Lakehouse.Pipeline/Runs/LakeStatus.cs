@@ -1,4 +1,5 @@
 using Lakehouse.Configuration;
+using DuckDB.NET.Data;
 using Lakehouse.DuckDb;
 using Lakehouse.Lake;
 using Lakehouse.Sources;
@@ -108,8 +109,7 @@ internal sealed class LakeStatus(IObjectStore store, IEnumerable<ISource> source
 
         try
         {
-            using var connection = new DuckDbConnection($"Data Source={gold.DatabasePath};Access Mode=read_only");
-            connection.Open();
+            using var connection = DuckDbConnections.OpenFile(gold.DatabasePath, readOnly: true);
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main'";
             using var reader = command.ExecuteReader();
@@ -118,7 +118,7 @@ internal sealed class LakeStatus(IObjectStore store, IEnumerable<ISource> source
                 counts[reader.GetString(0)] = reader.GetInt64(1);
             }
         }
-        catch (DuckDbException)
+        catch (DuckDBException)
         {
             // Gold being rebuilt right now (or unreadable) leaves the gold column empty; status is still useful.
         }

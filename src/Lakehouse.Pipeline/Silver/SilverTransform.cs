@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using DuckDB.NET.Data;
 using Lakehouse.DuckDb;
 
 namespace Lakehouse.Silver;
@@ -110,7 +111,7 @@ internal sealed class SilverTransform
                     Prepare(connection, script, readable, ct);
                     Execute(connection, script.Sql, ct);
                 }
-                catch (DuckDbException ex) when (!ct.IsCancellationRequested)
+                catch (DuckDBException ex) when (!ct.IsCancellationRequested)
                 {
                     // One statement reads every body, so one malformed body fails them all: find it and go again.
                     var malformed = Malformed(connection, readable, ct);
@@ -156,24 +157,15 @@ internal sealed class SilverTransform
         return bodies;
     }
 
-    private DuckDbConnection Open(string tempDirectory)
-    {
-        var settings = new DbConnectionStringBuilder
-        {
-            ["Data Source"] = ":memory:",
-            ["memory_limit"] = MemoryLimit,
-            ["temp_directory"] = tempDirectory,
-            // DuckDB hands memory back to the OS after every task that peaked above this (128 MB by default), and
-            // a transform's tasks peak above that all the time: faulting the pages back in cost 5-10% of a run.
-            // The memory limit still bounds what DuckDB holds.
-            ["allocator_flush_threshold"] = "1GB",
-        };
-        var connection = new DuckDbConnection(settings.ConnectionString);
-        connection.Open();
-        return connection;
-    }
+    private DuckDBConnection Open(string tempDirectory) => DuckDbConnections.OpenInMemory(
+        new("memory_limit", MemoryLimit),
+        new("temp_directory", tempDirectory),
+        // DuckDB hands memory back to the OS after every task that peaked above this (128 MB by default), and
+        // a transform's tasks peak above that all the time: faulting the pages back in cost 5-10% of a run.
+        // The memory limit still bounds what DuckDB holds.
+        new("allocator_flush_threshold", "1GB"));
 
-    private static void Prepare(DuckDbConnection connection, SilverScript script, List<Body> bodies, CancellationToken ct)
+    private static void Prepare(DuckDBConnection connection, SilverScript script, List<Body> bodies, CancellationToken ct)
     {
         Execute(connection, "SET TimeZone = 'UTC';", ct);
         Execute(connection, SilverScripts.Schema(script.Source), ct);
@@ -265,7 +257,7 @@ internal sealed class SilverTransform
     }
 
     private static SilverChunkResult Finish(
-        DuckDbConnection connection, SilverScript script, List<Body> bodies, List<RejectedBody> rejected, string outputDirectory, CancellationToken ct)
+        DuckDBConnection connection, SilverScript script, List<Body> bodies, List<RejectedBody> rejected, string outputDirectory, CancellationToken ct)
     {
         var quarantine = script.QuarantineTable;
         Execute(
@@ -331,7 +323,7 @@ internal sealed class SilverTransform
     /// statistics; a NULL there is a bug in the script, which fails the transform as the INSERT did.
     /// </summary>
     /// <returns>The rows written.</returns>
-    private static long WriteRows(DuckDbConnection connection, SilverScript script, string table, string path, CancellationToken ct)
+    private static long WriteRows(DuckDBConnection connection, SilverScript script, string table, string path, CancellationToken ct)
     {
         var columns = Query(
             connection,
@@ -376,7 +368,7 @@ internal sealed class SilverTransform
 
     private static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static bool HasElementsMember(DuckDbConnection connection, Body body, string member, CancellationToken ct) =>
+    private static bool HasElementsMember(DuckDBConnection connection, Body body, string member, CancellationToken ct) =>
         Query(
             connection,
             $$"""
@@ -396,8 +388,7 @@ internal sealed class SilverTransform
             return "malformed JSON: the body is empty";
         }
 
-        using var connection = new DuckDbConnection("Data Source=:memory:");
-        connection.Open();
+        using var connection = DuckDbConnections.OpenInMemory();
         try
         {
             var types = Query(
@@ -407,14 +398,14 @@ internal sealed class SilverTransform
                 ct);
             return types.Count == 0 ? "malformed JSON: the body holds only whitespace" : UnexpectedBody;
         }
-        catch (DuckDbException ex) when (!ct.IsCancellationRequested)
+        catch (DuckDBException ex) when (!ct.IsCancellationRequested)
         {
             return MalformedReason(ex, body);
         }
     }
 
     /// <summary>The bodies DuckDB cannot parse, each read on its own.</summary>
-    private static List<RejectedBody> Malformed(DuckDbConnection connection, List<Body> bodies, CancellationToken ct)
+    private static List<RejectedBody> Malformed(DuckDBConnection connection, List<Body> bodies, CancellationToken ct)
     {
         var malformed = new List<RejectedBody>();
         foreach (var body in bodies)
@@ -427,7 +418,7 @@ internal sealed class SilverTransform
                     r => r.GetInt64(0),
                     ct);
             }
-            catch (DuckDbException ex) when (!ct.IsCancellationRequested)
+            catch (DuckDBException ex) when (!ct.IsCancellationRequested)
             {
                 malformed.Add(new RejectedBody(body, MalformedReason(ex, body)));
             }
@@ -437,7 +428,7 @@ internal sealed class SilverTransform
     }
 
     /// <summary>"malformed JSON: " and DuckDB's message, naming the bronze key instead of the local copy.</summary>
-    private static string MalformedReason(DuckDbException ex, Body body)
+    private static string MalformedReason(DuckDBException ex, Body body)
     {
         var message = ex.Message
             .Replace(body.Path, body.Input.BronzeKey, StringComparison.Ordinal)
@@ -446,53 +437,28 @@ internal sealed class SilverTransform
         return "malformed JSON: " + message;
     }
 
-    private static void Execute(DuckDbConnection connection, string sql, CancellationToken ct, params object?[] parameters)
+    private static void Execute(DuckDBConnection connection, string sql, CancellationToken ct, params object?[] parameters)
     {
-        using var command = Command(connection, sql, parameters);
-        using var registration = ct.Register(command.Cancel);
-        ct.ThrowIfCancellationRequested();
         try
         {
-            command.ExecuteNonQuery();
+            connection.Execute(sql, ct, parameters);
         }
-        catch (DuckDbException) when (ct.IsCancellationRequested)
+        catch (DuckDBException) when (ct.IsCancellationRequested)
         {
             throw new OperationCanceledException(ct);
         }
     }
 
-    private static List<T> Query<T>(DuckDbConnection connection, string sql, Func<DuckDbDataReader, T> read, CancellationToken ct)
+    private static List<T> Query<T>(DuckDBConnection connection, string sql, Func<DbDataReader, T> read, CancellationToken ct)
     {
-        using var command = Command(connection, sql, []);
-        using var registration = ct.Register(command.Cancel);
-        ct.ThrowIfCancellationRequested();
         try
         {
-            using var reader = command.ExecuteReader();
-            var values = new List<T>();
-            while (reader.Read())
-            {
-                values.Add(read(reader));
-            }
-
-            return values;
+            return connection.Query(sql, read, ct);
         }
-        catch (DuckDbException) when (ct.IsCancellationRequested)
+        catch (DuckDBException) when (ct.IsCancellationRequested)
         {
             throw new OperationCanceledException(ct);
         }
-    }
-
-    private static DuckDbCommand Command(DuckDbConnection connection, string sql, object?[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new DuckDbParameter(parameter));
-        }
-
-        return command;
     }
 
     // A body is read as one JSON value, which DuckDB limits to maximum_object_size (16 MB by default).

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Lakehouse.Demo;
-using Lakehouse.DuckDb;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Cli;
@@ -102,8 +101,7 @@ public sealed class PipelineCommandTests : IDisposable
         result.Output.ShouldContain("Launches per year");
         result.Output.ShouldContain("Payload mass per rocket");
         var generated = new SpaceXSampleGenerator(7, 1.0).Count("launches");
-        using var connection = new DuckDbConnection($"Data Source={Path.Combine(lake, "gold", "lakehouse.duckdb")};Access Mode=read_only");
-        connection.Open();
+        using var connection = DuckDbTestConnections.OpenFile(Path.Combine(lake, "gold", "lakehouse.duckdb"), readOnly: true);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM fact_launch";
         Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(generated);

@@ -1,5 +1,5 @@
+using DuckDB.NET.Data;
 using System.Globalization;
-using Lakehouse.DuckDb;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Gold;
@@ -10,11 +10,11 @@ namespace Lakehouse.Tests.Gold;
 /// </summary>
 internal sealed class GoldFile : IDisposable
 {
-    private readonly DuckDbConnection connection;
+    private readonly DuckDBConnection connection;
 
     private GoldFile(string path)
     {
-        connection = DuckDbTestConnections.OpenFile(path, "Access Mode=read_only");
+        connection = DuckDbTestConnections.OpenFile(path, readOnly: true);
     }
 
     public static GoldFile Open(string path) => new(path);

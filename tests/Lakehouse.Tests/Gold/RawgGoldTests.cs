@@ -272,7 +272,7 @@ public sealed class RawgGoldTests : IDisposable
     /// <summary>Counts rows of silver Parquet files.</summary>
     private sealed class SilverReader(IReadOnlyList<string> files) : IDisposable
     {
-        private readonly Lakehouse.DuckDb.DuckDbConnection connection = DuckDbTestConnections.OpenInMemory();
+        private readonly DuckDB.NET.Data.DuckDBConnection connection = DuckDbTestConnections.OpenInMemory();
 
         public long Count() =>
             connection.Scalar<long>($"SELECT count(*) FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f}'"))}])");

@@ -40,14 +40,25 @@ public sealed class CsvResultWriterTests : IDisposable
                                   WHEN 4 THEN 'NaN'::DOUBLE WHEN 5 THEN 'inf'::DOUBLE WHEN 6 THEN -0.0 ELSE i / 7.0 END AS odd_double,
                        (i / 3.0)::FLOAT AS single,
                        CASE WHEN i % 4 = 0 THEN NULL ELSE unhex(printf('6162%02X%02X5C2227', i % 256, (i * 7) % 256)) END AS raw,
-                       CASE WHEN i % 3 = 0 THEN NULL ELSE TIMESTAMPTZ '2024-03-09 10:00:00+00' + INTERVAL (i * 1234567) MICROSECOND END AS at_tz
+                       CASE WHEN i % 3 = 0 THEN NULL ELSE TIMESTAMPTZ '2024-03-09 10:00:00+00' + INTERVAL (i * 1234567) MICROSECOND END AS at_tz,
+                       CASE WHEN i % 9 = 0 THEN NULL ELSE [i, NULL, i * 2] END AS ints,
+                       ['say "x", ' || i, NULL, ''] AS texts,
+                       {'id': i, 'name': 'n,' || i, 'tags': [i % 3]} AS info,
+                       MAP(['k' || (i % 4)], [i]) AS pairs,
+                       INTERVAL (i * 61) MINUTE AS span,
+                       CASE i % 50 WHEN 0 THEN 'infinity'::DATE WHEN 1 THEN '-infinity'::DATE ELSE DATE '2020-02-29' + i::INTEGER END AS maybe_infinite_day,
+                       CASE i % 50 WHEN 0 THEN 'infinity'::TIMESTAMP ELSE TIMESTAMP '2020-02-29 12:00:00' + INTERVAL (i) HOUR END AS maybe_infinite_ts,
+                       md5(i::VARCHAR)::UUID AS id_uuid,
+                       (i::HUGEINT - 5000) * 100000000000000000000::HUGEINT AS huge,
+                       ((i - 5000) * 1.123456789)::DECIMAL(38,9) AS wide_decimal,
+                       TIME '00:00:00' + INTERVAL (i * 7777) MILLISECOND AS tod
                 FROM range(10000) r(i)
                 """;
             command.ExecuteNonQuery();
         }
 
         var oracle = work.Combine("duckdb.csv");
-        using (var connection = DuckDbTestConnections.OpenFile(database, "Access Mode=read_only"))
+        using (var connection = DuckDbTestConnections.OpenFile(database, readOnly: true))
         using (var command = connection.CreateCommand())
         {
             command.CommandText = $"SET TimeZone = 'UTC'; COPY (SELECT * FROM t ORDER BY id) TO '{oracle}' (FORMAT csv, HEADER)";

@@ -1,7 +1,7 @@
+using DuckDB.NET.Data;
 using System.Diagnostics;
 using System.Text.Json;
 using Lakehouse.Demo;
-using Lakehouse.DuckDb;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Runs;
@@ -54,8 +54,7 @@ public sealed class NasaBackfillTests : IAsyncLifetime, IDisposable
         //   print(d['element_count'], sum(x['is_potentially_hazardous_asteroid'] for x in o),
         //   min(float(c['miss_distance']['kilometers']) for x in o for c in x['close_approach_data']))"
         //   → 80 3 642284.048570119
-        using var gold = new DuckDbConnection($"Data Source={Path.Combine(root, "lake", "gold", "lakehouse.duckdb")};access_mode=READ_ONLY");
-        gold.Open();
+        using var gold = DuckDbTestConnections.OpenFile(Path.Combine(root, "lake", "gold", "lakehouse.duckdb"), readOnly: true);
         const string Window = "FROM fact_close_approach f WHERE f.close_approach_date BETWEEN DATE '2024-03-09' AND DATE '2024-03-16'";
         Scalar<long>(gold, $"SELECT count(*) {Window}").ShouldBe(80);
         Scalar<long>(gold, $"SELECT count(*) {Window} AND f.is_potentially_hazardous").ShouldBe(3);
@@ -167,13 +166,12 @@ public sealed class NasaBackfillTests : IAsyncLifetime, IDisposable
             }
         }
 
-        using var gold = new DuckDbConnection($"Data Source={Path.Combine(lake, "gold", "lakehouse.duckdb")};access_mode=READ_ONLY");
-        gold.Open();
+        using var gold = DuckDbTestConnections.OpenFile(Path.Combine(lake, "gold", "lakehouse.duckdb"), readOnly: true);
         approaches.Count.ShouldBeGreaterThan(0);
         Scalar<long>(gold, "SELECT count(*) FROM fact_close_approach").ShouldBe(approaches.Count);
     }
 
-    private static T Scalar<T>(DuckDbConnection connection, string sql)
+    private static T Scalar<T>(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

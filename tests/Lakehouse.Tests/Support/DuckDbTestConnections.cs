@@ -1,50 +1,29 @@
+using DuckDB.NET.Data;
 using Lakehouse.DuckDb;
 
 namespace Lakehouse.Tests.Support;
 
-/// <summary>Opening real DuckDB connections and running one-liners on them.</summary>
+/// <summary>Opening real DuckDB connections (through the product's factory) and running one-liners on them.</summary>
 internal static class DuckDbTestConnections
 {
-    public static DuckDbConnection OpenInMemory() => Open("Data Source=:memory:");
+    public static DuckDBConnection OpenInMemory() => DuckDbConnections.OpenInMemory();
 
-    public static DuckDbConnection OpenFile(string path, string extra = "") => Open($"Data Source={path};{extra}");
+    public static DuckDBConnection OpenFile(string path, bool readOnly = false) => DuckDbConnections.OpenFile(path, readOnly);
 
-    public static DuckDbConnection Open(string connectionString)
+    public static int Execute(this DuckDBConnection connection, string sql, params object?[] parameters) =>
+        DuckDbCommands.Execute(connection, sql, CancellationToken.None, parameters);
+
+    public static object? Scalar(this DuckDBConnection connection, string sql, params object?[] parameters) =>
+        DuckDbCommands.Scalar(connection, sql, parameters);
+
+    public static T Scalar<T>(this DuckDBConnection connection, string sql, params object?[] parameters)
     {
-        var connection = new DuckDbConnection(connectionString);
-        connection.Open();
-        return connection;
-    }
-
-    public static int Execute(this DuckDbConnection connection, string sql, params object?[] parameters)
-    {
-        using var command = Command(connection, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
-
-    public static object? Scalar(this DuckDbConnection connection, string sql, params object?[] parameters)
-    {
-        using var command = Command(connection, sql, parameters);
-        return command.ExecuteScalar();
-    }
-
-    public static T Scalar<T>(this DuckDbConnection connection, string sql, params object?[] parameters)
-    {
-        using var command = Command(connection, sql, parameters);
+        using var command = DuckDbCommands.Command(connection, sql, parameters);
         using var reader = command.ExecuteReader();
         reader.Read().ShouldBeTrue($"'{sql}' returned no row");
         return reader.GetFieldValue<T>(0);
     }
 
-    public static DuckDbCommand Command(this DuckDbConnection connection, string sql, params object?[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(parameter as DuckDbParameter ?? new DuckDbParameter(parameter));
-        }
-
-        return command;
-    }
+    public static DuckDBCommand Command(this DuckDBConnection connection, string sql, params object?[] parameters) =>
+        DuckDbCommands.Command(connection, sql, parameters);
 }

@@ -1,4 +1,4 @@
-using Lakehouse.DuckDb;
+using DuckDB.NET.Data;
 
 namespace Lakehouse.Tests.Support;
 
@@ -13,8 +13,7 @@ internal static class GoldComparison
     /// <summary>The tables that differ (or exist on one side only), each with a reason; empty when gold is the same.</summary>
     public static IReadOnlyList<string> Differences(string expectedPath, string actualPath)
     {
-        using var connection = new DuckDbConnection("Data Source=:memory:");
-        connection.Open();
+        using var connection = DuckDbTestConnections.OpenInMemory();
         Execute(connection, $"ATTACH '{expectedPath}' AS expected (READ_ONLY); ATTACH '{actualPath}' AS actual (READ_ONLY);");
 
         var expected = Strings(connection, "SELECT table_name FROM duckdb_tables() WHERE database_name = 'expected' ORDER BY 1");
@@ -50,14 +49,14 @@ internal static class GoldComparison
         return differences;
     }
 
-    private static void Execute(DuckDbConnection connection, string sql)
+    private static void Execute(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 
-    private static List<string> Strings(DuckDbConnection connection, string sql)
+    private static List<string> Strings(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

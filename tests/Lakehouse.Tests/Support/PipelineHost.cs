@@ -1,5 +1,5 @@
+using DuckDB.NET.Data;
 using Lakehouse.Configuration;
-using Lakehouse.DuckDb;
 using Lakehouse.Runs;
 using Lakehouse.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,11 +60,9 @@ internal sealed class PipelineHost : IDisposable
     }
 
     /// <summary>Opens gold read-only, as <c>lakehouse query</c> does.</summary>
-    public DuckDbConnection OpenGold()
+    public DuckDBConnection OpenGold()
     {
-        var connection = new DuckDbConnection($"Data Source={GoldPath};Access Mode=read_only");
-        connection.Open();
-        return connection;
+        return DuckDbTestConnections.OpenFile(GoldPath, readOnly: true);
     }
 
     public T Scalar<T>(string sql)

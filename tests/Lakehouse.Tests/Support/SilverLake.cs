@@ -1,6 +1,6 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using System.Reflection;
-using Lakehouse.DuckDb;
 
 namespace Lakehouse.Tests.Support;
 
@@ -13,7 +13,7 @@ namespace Lakehouse.Tests.Support;
 internal sealed class SilverLake : IDisposable
 {
     private readonly TempDirectory folder = new();
-    private readonly DuckDbConnection database;
+    private readonly DuckDBConnection database;
     private int generation;
 
     public SilverLake()

@@ -1,6 +1,6 @@
+using DuckDB.NET.Data;
 using System.Globalization;
 using System.Text;
-using Lakehouse.DuckDb;
 using Lakehouse.Silver;
 
 namespace Lakehouse.Tests.Support;
@@ -8,7 +8,7 @@ namespace Lakehouse.Tests.Support;
 /// <summary>Reading what a silver transform wrote: its Parquet files, through DuckDB, as tests see them.</summary>
 internal sealed class SilverOutput : IDisposable
 {
-    private readonly DuckDbConnection connection = DuckDbTestConnections.OpenInMemory();
+    private readonly DuckDBConnection connection = DuckDbTestConnections.OpenInMemory();
 
     public SilverOutput(SilverChunkResult result)
     {
