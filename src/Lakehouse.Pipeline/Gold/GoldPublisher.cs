@@ -43,7 +43,11 @@ internal sealed partial class GoldPublisher(
             await Parallel.ForEachAsync(
                 uploads,
                 new ParallelOptions { MaxDegreeOfParallelism = Uploads, CancellationToken = ct },
-                async (upload, c) => await store.PutFileAsync(ObjectKey.Parse(upload.Key), upload.LocalPath, c));
+                async (upload, c) =>
+                {
+                    await store.PutFileAsync(ObjectKey.Parse(upload.Key), upload.LocalPath, c);
+                    LogUploaded(upload.Key);
+                });
 
             var pointer = new GoldPointer
             {
@@ -161,6 +165,9 @@ internal sealed partial class GoldPublisher(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Published gold build {BuildId} to {Store}: {Tables} tables, {Bytes} bytes (export {ExportMs} ms, in all {ElapsedMs} ms)")]
     private partial void LogPublished(string buildId, string store, int tables, long bytes, long exportMs, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Uploaded gold object {Key}")]
+    private partial void LogUploaded(string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed gold build {BuildId} from the lake (keeping the newest {Keep})")]
     private partial void LogRemoved(string buildId, int keep);

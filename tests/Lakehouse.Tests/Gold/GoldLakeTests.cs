@@ -208,8 +208,10 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
         lake.Log("d").ShouldContain("Building gold from silver alone instead");
     }
 
-    [Fact]
-    public async Task A_build_killed_while_exporting_leaves_the_previous_build_current_and_the_next_build_finishes_cleanly()
+    [Theory]
+    [InlineData("Exporting gold build")]
+    [InlineData("Uploaded gold object")]
+    public async Task A_build_killed_while_exporting_leaves_the_previous_build_current_and_the_next_build_finishes_cleanly(string killPoint)
     {
         // Given a lake with a published build
         using var lake = await NewLakeAsync(LakeKind.Folder);
@@ -220,17 +222,30 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
 
         var previous = await GoldExport.PointerAsync(lake.Store);
 
-        // When a rebuild is killed (SIGKILL) as soon as it says it is exporting
-        await using (var killed = lake.Start("a", "model", "--rebuild"))
+        // When a rebuild is killed (SIGKILL) as soon as its log shows it reached the kill point: DuckDB writing the
+        // Parquet, or the first object gone up to the lake
+        using (var killed = lake.StartRaw("a", "Debug", "model", "--rebuild"))
         {
-            await killed.WaitForLogAsync("Exporting gold build", TimeSpan.FromMinutes(1));
+            _ = killed.StandardOutput.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            while (await killed.StandardError.ReadLineAsync(timeout.Token) is { } line && !line.Contains(killPoint, StringComparison.Ordinal))
+            {
+            }
+
             killed.Kill();
-            await killed.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            await killed.WaitForExitAsync(timeout.Token);
         }
 
-        // Then the pointer and the node's gold are still the previous build
+        // Then the pointer and the node's gold are still the previous build (after an upload, beside half a new one)
         (await GoldExport.PointerAsync(lake.Store)).BuildId.ShouldBe(previous.BuildId);
         LocalGold.ReadBuild(lake.GoldPath("a"))!.BuildId.ShouldBe(previous.BuildId);
+        var half = (await lake.Store.ListAllAsync(LakeKeys.GoldBuildsPrefix, CancellationToken.None))
+            .Where(o => LakeKeys.GoldBuildIdOf(o.Key) != previous.BuildId).ToList();
+        if (killPoint.StartsWith("Uploaded", StringComparison.Ordinal))
+        {
+            half.ShouldNotBeEmpty("the kill came after an upload");
+            half.ShouldNotContain(o => o.Key.Name == "_build.json", "the killed build never finished");
+        }
 
         // And the next build finishes cleanly: a new whole build, the killed one's leftovers gone from lake and node
         var next = await lake.ProcessAsync("a", "model", "--rebuild");
@@ -289,7 +304,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
         (await node.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None)).Status.ShouldBe(RunStatus.Succeeded);
         var before = await GoldExport.PointerAsync(lake.Store);
         using var reader = lake.StartRaw(
-            "a", "query", "SELECT f.launch_id, (SELECT count(*) FROM fact_launch WHERE NOT upcoming) AS flown, r.i FROM fact_launch f, range(2000) r(i)",
+            "a", null, "query", "SELECT f.launch_id, (SELECT count(*) FROM fact_launch WHERE NOT upcoming) AS flown, r.i FROM fact_launch f, range(2000) r(i)",
             "--format", "csv");
         await WaitUntilOpenAsync(reader, node.GoldPath);
 
@@ -490,7 +505,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
             LakehouseProcess.Start(WorkFolder(node), environment, [.. args, "--config", Config(node, "Information")]);
 
         /// <summary>Starts the command with its output left unread, for a test that decides when to read it.</summary>
-        public Process StartRaw(string node, params string[] args)
+        public Process StartRaw(string node, string? level, params string[] args)
         {
             var start = new ProcessStartInfo("dotnet")
             {
@@ -499,7 +514,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
                 UseShellExecute = false,
                 WorkingDirectory = WorkFolder(node),
             };
-            foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "lakehouse.dll"), .. args, "--config", Config(node)])
+            foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "lakehouse.dll"), .. args, "--config", Config(node, level)])
             {
                 start.ArgumentList.Add(arg);
             }
