@@ -73,7 +73,8 @@ internal static class StatusCommand
             .AddColumns("silver table", "dataset", "files", "rows", "bytes");
         foreach (var row in rows)
         {
-            foreach (var silver in row.SilverTables)
+            // Tables with nothing committed, and quarantines that hold no row, say nothing a person needs (JSON has them).
+            foreach (var silver in row.SilverTables.Where(t => t.Files > 0 && (t.Rows > 0 || !t.Table.EndsWith("_quarantine", StringComparison.Ordinal))))
             {
                 table.AddRow(
                     Markup.Escape(silver.Table),
