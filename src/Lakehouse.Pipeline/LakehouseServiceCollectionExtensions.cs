@@ -54,6 +54,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton<BronzeVerifier>();
         services.AddSingleton<BronzeLander>();
         services.AddSingleton<SilverTransform>();
+        services.AddSingleton(_ => SilverContracts.Declared);
         services.AddSingleton<SilverStage>();
         services.AddSingleton<StarSchemaBuilder>();
         services.AddSingleton<GoldPublisher>();

@@ -24,11 +24,24 @@ internal static class RebuildCommands
             var silver = services.GetRequiredService<SilverStage>();
             var leases = services.GetRequiredService<Lake.LakeLeases>();
             var damaged = 0;
+            var blocked = 0;
             foreach (var dataset in pipeline.Sources.SelectMany(s => s.Datasets))
             {
                 // Never beside a run of the same dataset (a scheduled one) that transforms it too.
                 await using var held = await leases.AcquireAsync(dataset.Name.ToString(), "lakehouse transform", leases.Options.DatasetWait, ct);
-                var result = await held.GuardAsync(c => silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), c), ct);
+                SilverResult result;
+                try
+                {
+                    result = await held.GuardAsync(c => silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), c), ct);
+                }
+                catch (SilverContractException e)
+                {
+                    // That dataset is not published; the others go on.
+                    blocked++;
+                    await console.Error.WriteLineAsync($"error: {dataset.Name}: {e.Message}");
+                    continue;
+                }
+
                 await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{dataset.Name}: {result.Groups} landing runs transformed, {result.RowsTransformed:N0} rows, {result.RowsQuarantined:N0} quarantined"));
                 if (result.Damaged.Count > 0)
@@ -36,6 +49,12 @@ internal static class RebuildCommands
                     damaged += result.Damaged.Count;
                     await console.Error.WriteLineAsync($"{dataset.Name}: {LakehousePipeline.DamagedMessage(result.Damaged)} ('lakehouse run').");
                 }
+            }
+
+            if (blocked > 0)
+            {
+                await console.Error.WriteLineAsync($"{blocked} dataset{(blocked == 1 ? " was" : "s were")} not published (above); the others are up to date.");
+                return ExitCodes.Failure;
             }
 
             if (damaged > 0)

@@ -13,7 +13,7 @@ internal static class StatusCommand
     public static Command Create(CliConsole console)
     {
         var format = RunCommand.SummaryFormatOption("an array with one object per dataset");
-        var command = new Command("status", "Show each dataset's cursor, last run, freshness, rows per layer (bronze objects, silver and gold rows) and last error. Reads the lake only.") { format };
+        var command = new Command("status", "Show each dataset's cursor, last run, freshness, rows per layer (bronze objects, silver and gold rows) and last error, and per silver table its committed files, rows and bytes. Reads the lake only.") { format };
         command.SetAction(async (parseResult, ct) =>
         {
             using var services = CommandServices.Build(parseResult);
@@ -45,6 +45,11 @@ internal static class StatusCommand
                 }
 
                 ansi.Write(table);
+                if (rows.Any(r => r.SilverTables.Any(t => t.Files > 0)))
+                {
+                    ansi.Write(SilverTables(rows));
+                }
+
                 if (rows.All(r => r.BronzeObjects == 0))
                 {
                     ansi.WriteLine("Nothing landed yet: 'lakehouse run' fetches from the APIs, 'lakehouse demo' tries the whole pipeline offline.");
@@ -57,6 +62,45 @@ internal static class StatusCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// Per silver table, what its commit markers publish: files, rows and compressed bytes as each file's footer said
+    /// when it was committed (no Parquet is read and no query run to show it).
+    /// </summary>
+    private static Table SilverTables(IReadOnlyList<DatasetStatusRow> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("committed silver")
+            .AddColumns("silver table", "dataset", "files", "rows", "bytes");
+        foreach (var row in rows)
+        {
+            // Tables with nothing committed, and quarantines that hold no row, say nothing a person needs (JSON has them).
+            foreach (var silver in row.SilverTables.Where(t => t.Files > 0 && (t.Rows > 0 || !t.Table.EndsWith("_quarantine", StringComparison.Ordinal))))
+            {
+                table.AddRow(
+                    Markup.Escape(silver.Table),
+                    Markup.Escape(row.Dataset),
+                    silver.Files.ToString("N0", CultureInfo.InvariantCulture),
+                    silver.Rows.ToString("N0", CultureInfo.InvariantCulture),
+                    silver.CompressedBytes is { } bytes ? Bytes(bytes) : "-");
+            }
+        }
+
+        foreach (var column in table.Columns.Skip(2))
+        {
+            column.RightAligned();
+        }
+
+        return table;
+    }
+
+    /// <summary>1,234 B, 12.3 KiB, 4.5 MiB, 1.2 GiB.</summary>
+    internal static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => bytes.ToString("N0", CultureInfo.InvariantCulture) + " B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB",
+        < 1024L * 1024 * 1024 => (bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB",
+        _ => (bytes / (1024.0 * 1024 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB",
+    };
 
     /// <summary>"3 h ago", with the schedule's interval, and flagged when older than two intervals.</summary>
     private static string Freshness(DatasetStatusRow row)

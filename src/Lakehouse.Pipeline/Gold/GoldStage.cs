@@ -79,6 +79,8 @@ internal sealed partial class GoldStage(
             LogRepublishing(pointer.BuildId, missing);
         }
 
+        await SilverPromotion.EnsurePromotedAsync(store, commits, ct);
+
         var cache = Path.Combine(options.ResolveWorkDirectory(), "gold");
         var commitsByFile = commits.SelectMany(c => c.Files.Select(f => (f.Key, Commit: c.LandingRunId + "/" + c.Partition)))
             .GroupBy(f => f.Key, StringComparer.Ordinal)

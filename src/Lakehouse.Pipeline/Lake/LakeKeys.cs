@@ -64,6 +64,26 @@ internal static class LakeKeys
     public static ObjectKey SilverFile(string source, string table, RunId landingRun, int chunk) =>
         ObjectKey.Combine("silver", source, table, $"run={landingRun}", $"{Seq(chunk)}.parquet");
 
+    /// <summary>
+    /// Where one transform attempt of a landing group stages its files before the commit:
+    /// <c>_meta/staging/silver/{source}/{dataset}/{landingRun}/{attempt}/</c> followed by the file's key below
+    /// <c>silver/</c>. Outside <c>silver/</c>, so engines listing silver never see them; per attempt, so that a crashed
+    /// attempt's leftovers are never taken for a later attempt's files.
+    /// </summary>
+    public static ObjectKey SilverStaged(DatasetName dataset, RunId landingRun, RunId attempt, ObjectKey silverKey) =>
+        ObjectKey.Parse(SilverStagingPrefix(dataset, landingRun) + $"{attempt}/" + silverKey.Value["silver/".Length..]);
+
+    /// <summary>Every attempt's staged files for one landing group of a dataset.</summary>
+    public static string SilverStagingPrefix(DatasetName dataset, RunId landingRun) =>
+        $"_meta/staging/silver/{dataset.Source}/{dataset.Name}/{landingRun}/";
+
+    /// <summary>The folder of one landing run's files of a silver table: <c>silver/{source}/{table}/run={runId}/</c>.</summary>
+    public static string SilverRunPrefix(string source, string table, RunId landingRun) => $"silver/{source}/{table}/run={landingRun}/";
+
+    /// <summary>The folder of one landing run's quarantined rows of a dataset.</summary>
+    public static string QuarantineRunPrefix(DatasetName dataset, RunId landingRun) =>
+        $"silver/_quarantine/{dataset.Source}/{dataset.Name}/run={landingRun}/";
+
     /// <summary>Rows that failed validation: <c>silver/_quarantine/{source}/{dataset}/...</c>.</summary>
     public static ObjectKey QuarantineFile(DatasetName dataset, RunId landingRun, int chunk) =>
         ObjectKey.Combine("silver", "_quarantine", dataset.Source, dataset.Name, $"run={landingRun}", $"{Seq(chunk)}.parquet");

@@ -86,7 +86,14 @@ internal sealed record DatasetProbeState
     public DateTimeOffset? LastFullRefreshAt { get; init; }
 }
 
-/// <summary>Publishes the silver files made from the bronze one run landed for a dataset partition.</summary>
+/// <summary>
+/// Publishes the silver files made from the bronze one run landed for a dataset: the commit point of a transform.
+/// Files are uploaded under a staging prefix outside <c>silver/</c> and checked against their tables' contracts;
+/// then this marker is written, naming them; then they are moved to their keys under <c>silver/</c> and the marker is
+/// written again with <see cref="Promoted"/> set. So an engine that reads <c>silver/</c> by listing it never sees
+/// a file that no marker commits, and a process killed between the two writes leaves a marker that says what is left
+/// to move (the next transform of the dataset, or a gold build, finishes it).
+/// </summary>
 internal sealed record SilverCommit
 {
     public required string Dataset { get; init; }
@@ -108,9 +115,27 @@ internal sealed record SilverCommit
     /// <summary>Objects of this landing left out because they failed their manifest check.</summary>
     public IReadOnlyList<Bronze.DamagedObject> Damaged { get; init; } = [];
     public IReadOnlyList<DriftEntry> Drift { get; init; } = [];
+
+    /// <summary>
+    /// Whether every file is at its key under <c>silver/</c>. Written false with the commit and true once the files
+    /// are moved there, so that finding a finished commit costs reading it and nothing more. Markers written before
+    /// files were staged lack it: their files were written in place, so it defaults to true.
+    /// </summary>
+    public bool Promoted { get; init; } = true;
 }
 
-internal sealed record SilverCommitFile(string Table, string Key, long Rows);
+/// <summary>One published silver file.</summary>
+/// <param name="Table">Its silver table, e.g. <c>spacex_launches</c> (or the source's quarantine table).</param>
+/// <param name="Key">Its key under <c>silver/</c>.</param>
+/// <param name="Rows">Rows in it, as its footer says.</param>
+internal sealed record SilverCommitFile(string Table, string Key, long Rows)
+{
+    /// <summary>Where it was staged before the commit (<c>_meta/staging/...</c>); null for markers written before staging.</summary>
+    public string? Staged { get; init; }
+
+    /// <summary>Its column chunks' compressed bytes, as its footer says; null for markers written before footers were read.</summary>
+    public long? CompressedBytes { get; init; }
+}
 
 internal sealed record DriftEntry(string Field, long Occurrences);
 

@@ -36,12 +36,25 @@ internal sealed class LakeStatus(
             var state = await LakeJson.ReadAsync<DatasetState>(store, LakeKeys.DatasetState(dataset.Name), ct);
             var bronze = (await store.ListAllAsync(LakeKeys.ManifestPrefix(dataset.Name), ct)).Count;
             long silverRows = 0, quarantined = 0;
+            var tables = SilverTablesOf(dataset.Name).ToDictionary(t => t, t => new SilverTableStatus(t, 0, 0, 0), StringComparer.Ordinal);
             foreach (var marker in (await store.ListAllAsync(LakeKeys.SilverCommitPrefix(dataset.Name), ct)).Where(m => LakeKeys.IsSilverCommit(m.Key)))
             {
                 if (await LakeJson.ReadAsync<SilverCommit>(store, marker.Key, ct) is { } commit)
                 {
                     silverRows += commit.RowsRead - commit.RowsQuarantined;
                     quarantined += commit.RowsQuarantined;
+
+                    // What each file's footer said when it was committed: status reads no Parquet and runs no query.
+                    foreach (var file in commit.Files)
+                    {
+                        var sum = tables.GetValueOrDefault(file.Table) ?? new SilverTableStatus(file.Table, 0, 0, 0);
+                        tables[file.Table] = sum with
+                        {
+                            Files = sum.Files + 1,
+                            Rows = sum.Rows + file.Rows,
+                            CompressedBytes = sum.CompressedBytes + file.CompressedBytes,
+                        };
+                    }
                 }
             }
 
@@ -65,6 +78,7 @@ internal sealed class LakeStatus(
                 dataset.GoldTable is { } table && goldRows.TryGetValue(table, out var g) ? g : null,
                 lastError?.Message)
             {
+                SilverTables = [.. tables.Values],
                 Schedule = schedule?.Cron,
                 ScheduleInterval = interval == TimeSpan.MaxValue ? null : interval,
 
@@ -75,6 +89,12 @@ internal sealed class LakeStatus(
 
         return rows;
     }
+
+    /// <summary>The silver tables a dataset fills, then its source's quarantine table; none for a dataset without silver.</summary>
+    private static IEnumerable<string> SilverTablesOf(DatasetName dataset) =>
+        Silver.SilverTransform.Datasets.Contains(dataset.ToString())
+            ? Silver.SilverTransform.TablesOf(dataset.ToString()).Append(Silver.SilverTables.QuarantineTable(dataset.Source))
+            : [];
 
     /// <summary>
     /// The scheduled datasets and their cron; entries that are off, unknown or invalid are left out here (the schedule
@@ -154,4 +174,14 @@ internal sealed record DatasetStatusRow(
 
     /// <summary>Scheduled, and its newest landed data is older than two intervals (or it never landed).</summary>
     public bool Stale { get; init; }
+
+    /// <summary>Per silver table the dataset fills (its quarantine last): what its commit markers publish.</summary>
+    public IReadOnlyList<SilverTableStatus> SilverTables { get; init; } = [];
 }
+
+/// <summary>One silver table's committed files, as their footers described them when they were committed.</summary>
+/// <param name="Table">E.g. <c>spacex_launches</c>; the quarantine table holds this dataset's part only.</param>
+/// <param name="Files">Committed Parquet files.</param>
+/// <param name="Rows">Rows in them.</param>
+/// <param name="CompressedBytes">Their compressed column data; null when a file was committed before footers were recorded.</param>
+internal sealed record SilverTableStatus(string Table, int Files, long Rows, long? CompressedBytes);

@@ -9,17 +9,51 @@ namespace Lakehouse.Silver;
 
 /// <summary>
 /// Bronze → silver for one dataset: finds the bronze that has no published silver yet (or all of it, on a rebuild),
-/// runs the dataset's SQL over it in chunks, uploads the Parquet files under names derived from the bronze, and then
-/// publishes them with one commit marker per landing run. Until the marker exists the files are not part of silver,
-/// so a transform killed half-way is simply done again, replacing the same files.
+/// runs the dataset's SQL over it in chunks, checks every file it wrote against its table's contract (the footer,
+/// read with Parquet.Net), and publishes them per landing run in three steps: upload under a staging prefix outside
+/// <c>silver/</c>; write the commit marker, which names the files' final keys (the commit point); move them to those
+/// keys and record that in the marker. An engine listing <c>silver/</c> therefore sees only committed files; a
+/// transform killed before its marker leaves nothing there (its staged files are cleared by the next attempt), and
+/// one killed after its marker is finished by the next transform or gold build. File names are derived from the
+/// bronze, so transforming the same bronze again replaces rather than duplicates.
 /// </summary>
 internal sealed partial class SilverStage(
-    IObjectStore store, SilverTransform transform, BronzeVerifier verifier, PipelineOptions options, ILogger<SilverStage> logger)
+    IObjectStore store,
+    SilverTransform transform,
+    BronzeVerifier verifier,
+    SilverContracts contracts,
+    PipelineOptions options,
+    TimeProvider time,
+    ILogger<SilverStage> logger)
 {
     /// <summary>Transforms what is pending for <paramref name="dataset"/> (of one landing run only, when given).</summary>
+    /// <exception cref="SilverContractException">A file broke its table's contract; groups committed before it stay published.</exception>
     public async Task<SilverResult> TransformAsync(DatasetName dataset, bool rebuild, CancellationToken ct, RunId? landingRun = null)
     {
-        var groups = (await PendingGroupsAsync(dataset, rebuild, ct)).Where(g => landingRun is null || g.Run == landingRun).ToList();
+        var (pending, unfinished) = await ScanAsync(dataset, rebuild, ct);
+
+        // Commits a killed transform left half-moved are finished first, before any group is staged again: a gold
+        // build finishing the same commit at the same time only ever moves that commit's own staged files.
+        foreach (var (group, commit) in unfinished)
+        {
+            try
+            {
+                await FinishPromotionAsync(dataset, group.Run, commit, ct);
+            }
+            catch (LakeStateException e)
+            {
+                // Files of the commit were deleted by hand from both places: its bronze is transformed again below,
+                // which replaces the commit.
+                LogUnfinishedReplaced(dataset, group.Run, e.Message);
+                if (!pending.Contains(group))
+                {
+                    pending.Add(group);
+                    pending.Sort((a, b) => string.CompareOrdinal(a.Run.Value, b.Run.Value));
+                }
+            }
+        }
+
+        var groups = pending.Where(g => landingRun is null || g.Run == landingRun).ToList();
         var result = SilverResult.Nothing;
         foreach (var group in groups)
         {
@@ -32,9 +66,14 @@ internal sealed partial class SilverStage(
 
     /// <summary>Whether anything landed for <paramref name="dataset"/> still waits for its transform.</summary>
     public async Task<bool> HasPendingAsync(DatasetName dataset, CancellationToken ct) =>
-        (await PendingGroupsAsync(dataset, rebuild: false, ct)).Count > 0;
+        (await ScanAsync(dataset, rebuild: false, ct)).Pending.Count > 0;
 
-    private async Task<IReadOnlyList<LandingGroup>> PendingGroupsAsync(DatasetName dataset, bool rebuild, CancellationToken ct)
+    /// <summary>
+    /// The landing groups to transform (all of them on a rebuild), and the commits whose files are not all moved
+    /// into <c>silver/</c> yet. A committed group whose files are missing altogether is transformed again.
+    /// </summary>
+    private async Task<(List<LandingGroup> Pending, List<(LandingGroup Group, SilverCommit Commit)> Unfinished)> ScanAsync(
+        DatasetName dataset, bool rebuild, CancellationToken ct)
     {
         var manifests = await store.ListAllAsync(LakeKeys.ManifestPrefix(dataset), ct);
         var groups = manifests
@@ -47,32 +86,28 @@ internal sealed partial class SilverStage(
                 [.. g.Select(m => m.Manifest).OrderBy(k => k.Value, StringComparer.Ordinal)]))
             .OrderBy(g => g.Run.Value, StringComparer.Ordinal)
             .ToList();
-        if (rebuild)
-        {
-            return groups;
-        }
 
         var committed = (await store.ListAllAsync(LakeKeys.SilverCommitPrefix(dataset), ct)).Select(c => c.Key).ToHashSet();
         var pending = new List<LandingGroup>();
+        var unfinished = new List<(LandingGroup, SilverCommit)>();
         foreach (var group in groups)
         {
             var marker = LakeKeys.SilverCommit(dataset, group.Run);
-            if (!committed.Contains(marker))
+            var commit = committed.Contains(marker) ? await LakeJson.ReadAsync<SilverCommit>(store, marker, ct) : null;
+            if (commit is { Promoted: false })
             {
-                pending.Add(group);
-                continue;
+                unfinished.Add((group, commit));
             }
 
             // A marker covers the objects its run had landed when it was written; a run that landed more afterwards
             // (only possible if a transform ran while that run was still landing) is transformed again, whole.
-            var commit = await LakeJson.ReadAsync<SilverCommit>(store, marker, ct);
-            if (commit is null || commit.BronzeKeys.Count + commit.Damaged.Count != group.Manifests.Count)
+            if (rebuild || commit is null || commit.BronzeKeys.Count + commit.Damaged.Count != group.Manifests.Count)
             {
                 pending.Add(group);
             }
         }
 
-        return pending;
+        return (pending, unfinished);
     }
 
     private async Task<SilverResult> TransformGroupAsync(DatasetName dataset, LandingGroup group, CancellationToken ct)
@@ -87,8 +122,12 @@ internal sealed partial class SilverStage(
 
         var work = Path.Combine(options.ResolveWorkDirectory(), "silver", dataset.Source, dataset.Name, group.Run.Value);
         Directory.CreateDirectory(work);
+        var attempt = RunId.New(time);
         try
         {
+            // Files an earlier attempt staged before it died (no marker names them) would only take up space.
+            await DeleteStagedAsync(dataset, group.Run, ct);
+
             var files = new List<SilverCommitFile>();
             var drift = new Dictionary<string, long>(StringComparer.Ordinal);
             long rowsRead = 0, rowsQuarantined = 0;
@@ -125,8 +164,10 @@ internal sealed partial class SilverStage(
                     var key = file.Table == SilverTables.QuarantineTable(dataset.Source)
                         ? LakeKeys.QuarantineFile(dataset, group.Run, chunkIndex)
                         : LakeKeys.SilverFile(dataset.Source, SilverTables.ShortName(dataset.Source, file.Table), group.Run, chunkIndex);
-                    await store.PutFileAsync(key, file.LocalPath, ct);
-                    files.Add(new SilverCommitFile(file.Table, key.Value, file.Rows));
+                    var footer = await CheckContractAsync(dataset, group.Run, file, key, ct);
+                    var staged = LakeKeys.SilverStaged(dataset, group.Run, attempt, key);
+                    await store.PutFileAsync(staged, file.LocalPath, ct);
+                    files.Add(new SilverCommitFile(file.Table, key.Value, footer.Rows) { Staged = staged.Value, CompressedBytes = footer.CompressedBytes });
                 }
 
                 foreach (var field in chunkResult.Drift)
@@ -151,9 +192,15 @@ internal sealed partial class SilverStage(
                 RowsRead = rowsRead,
                 RowsQuarantined = rowsQuarantined,
                 Drift = [.. drift.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new DriftEntry(d.Key, d.Value))],
+                Promoted = false,
             };
             await verifier.RecordAsync(dataset, damaged, ct);
+            LogStaged(dataset, group.Run, files.Count);
+
+            // The commit point: from here on these files are silver, wherever they are.
             await LakeJson.WriteAsync(store, LakeKeys.SilverCommit(dataset, group.Run), commit, ct);
+            LogCommitted(dataset, group.Run, files.Count);
+            await FinishPromotionAsync(dataset, group.Run, commit, ct);
             LogTransformed(dataset, group.Run, entries.Count, rowsRead, rowsQuarantined);
             foreach (var d in damaged)
             {
@@ -165,6 +212,72 @@ internal sealed partial class SilverStage(
         finally
         {
             TryDelete(work);
+        }
+    }
+
+    /// <summary>
+    /// Reads the footer of a file the transform wrote (the local copy, byte for byte what is staged) and checks it
+    /// against its table's contract; a mismatch clears what this group staged and blocks the dataset's publish.
+    /// </summary>
+    private async Task<ParquetFooter> CheckContractAsync(DatasetName dataset, RunId landingRun, SilverOutputFile file, ObjectKey key, CancellationToken ct)
+    {
+        IReadOnlyList<string> mismatches;
+        ParquetFooter? footer = null;
+        try
+        {
+            footer = await ParquetFooter.ReadAsync(file.LocalPath, ct);
+            mismatches = contracts.For(file.Table) is { } contract ? contract.Mismatches(footer) : ["no contract is declared for it"];
+        }
+        catch (InvalidDataException e)
+        {
+            mismatches = [e.Message];
+        }
+
+        if (mismatches.Count == 0)
+        {
+            return footer!;
+        }
+
+        foreach (var mismatch in mismatches)
+        {
+            LogContractBroken(dataset, file.Table, key.Value, mismatch);
+        }
+
+        await DeleteStagedAsync(dataset, landingRun, ct);
+        throw new SilverContractException(dataset.ToString(), file.Table, key.Value, mismatches);
+    }
+
+    /// <summary>
+    /// Moves a commit's staged files to their keys under <c>silver/</c>, removes files under this landing run's
+    /// folders that the commit does not name (a rebuild that made fewer files than before, or an older version's
+    /// unpublished ones), and records in the marker that the commit is complete.
+    /// </summary>
+    private async Task FinishPromotionAsync(DatasetName dataset, RunId landingRun, SilverCommit commit, CancellationToken ct)
+    {
+        await SilverPromotion.MoveStagedAsync(store, commit, ct);
+        var named = commit.Files.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var folders = SilverTransform.TablesOf(dataset.ToString())
+            .Select(t => LakeKeys.SilverRunPrefix(dataset.Source, SilverTables.ShortName(dataset.Source, t), landingRun))
+            .Append(LakeKeys.QuarantineRunPrefix(dataset, landingRun));
+        foreach (var folder in folders)
+        {
+            foreach (var stray in (await store.ListAllAsync(folder, ct)).Where(o => !named.Contains(o.Key.Value)))
+            {
+                await store.DeleteAsync(stray.Key, ct);
+            }
+        }
+
+        var promoted = commit with { Promoted = true, Files = [.. commit.Files.Select(f => f with { Staged = null })] };
+        await LakeJson.WriteAsync(store, LakeKeys.SilverCommit(dataset, landingRun), promoted, ct);
+        await DeleteStagedAsync(dataset, landingRun, ct);
+    }
+
+    /// <summary>Deletes whatever is staged for a landing group (no marker names it any more, or none ever did).</summary>
+    private async Task DeleteStagedAsync(DatasetName dataset, RunId landingRun, CancellationToken ct)
+    {
+        foreach (var staged in await store.ListAllAsync(LakeKeys.SilverStagingPrefix(dataset, landingRun), ct))
+        {
+            await store.DeleteAsync(staged.Key, ct);
         }
     }
 
@@ -206,6 +319,18 @@ internal sealed partial class SilverStage(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transformed {Dataset} landed by {LandingRunId}: {Objects} objects, {RowsRead} rows, {RowsQuarantined} quarantined")]
     private partial void LogTransformed(DatasetName dataset, RunId landingRunId, int objects, long rowsRead, long rowsQuarantined);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Staged {Files} silver files of {Dataset} landed by {LandingRunId}; committing")]
+    private partial void LogStaged(DatasetName dataset, RunId landingRunId, int files);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Committed silver of {Dataset} landed by {LandingRunId}; moving {Files} files into silver/")]
+    private partial void LogCommitted(DatasetName dataset, RunId landingRunId, int files);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Dataset}: the silver file for {SilverKey} breaks the contract of {Table}: {Mismatch}")]
+    private partial void LogContractBroken(DatasetName dataset, string table, string silverKey, string mismatch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dataset}: the commit of {LandingRunId} cannot be finished ({Reason}); its bronze is transformed again")]
+    private partial void LogUnfinishedReplaced(DatasetName dataset, RunId landingRunId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Dataset}: bronze object {BronzeKey} is damaged ({Problem}); left out of silver, the next run fetches it again")]
     private partial void LogDamaged(DatasetName dataset, string bronzeKey, string problem);

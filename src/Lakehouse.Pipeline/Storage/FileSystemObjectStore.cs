@@ -230,6 +230,37 @@ internal sealed class FileSystemObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
+    /// <remarks>A rename within the lake folder: atomic, and a reader that has the old target open keeps reading it.</remarks>
+    public Task MoveAsync(ObjectKey source, ObjectKey target, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var from = ResolveInside("Move", source);
+        var to = ResolveInside("Move", target);
+        if (!File.Exists(from))
+        {
+            throw new ObjectNotFoundException(Describe, "Move", source.Value, new FileNotFoundException(null, from));
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            WriteFence.Check();
+            File.Move(from, to, overwrite: true);
+        }
+        catch (FileNotFoundException e)
+        {
+            // Moved or deleted concurrently, after the check above.
+            throw new ObjectNotFoundException(Describe, "Move", source.Value, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw WriteFailed("Move", target, to, e);
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// The file for <paramref name="key"/>. Keys are validated to stay inside the root already; this checks the
     /// resolved path again, so that a future change to the key rules cannot turn into a write outside the lake.

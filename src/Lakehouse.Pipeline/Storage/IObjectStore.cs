@@ -60,4 +60,13 @@ internal interface IObjectStore
 
     /// <summary>Deletes the object; deleting one that does not exist is not an error.</summary>
     Task DeleteAsync(ObjectKey key, CancellationToken ct);
+
+    /// <summary>
+    /// Moves the object to <paramref name="target"/>, replacing any object there, without its bytes passing through
+    /// this process: the folder store renames the file, S3 copies it inside the server and then deletes the source.
+    /// The target appears whole or not at all. On S3 the two steps are separate requests, so a crash between them
+    /// leaves both objects; moving again (or deleting the source) finishes it.
+    /// </summary>
+    /// <exception cref="ObjectNotFoundException">There is no object at <paramref name="source"/>; the target is untouched.</exception>
+    Task MoveAsync(ObjectKey source, ObjectKey target, CancellationToken ct);
 }

@@ -283,6 +283,29 @@ internal sealed partial class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A server-side copy (<c>PUT</c> with <c>x-amz-copy-source</c>; the client asks HEAD of the source first, so a
+    /// missing source fails before anything is written), then a delete of the source. Objects above 5 GiB would need
+    /// a multipart copy, which the client does by itself; silver files are far smaller.
+    /// </remarks>
+    public async Task MoveAsync(ObjectKey source, ObjectKey target, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        await Call("CopyObject", source.Value, async c =>
+        {
+            await client.CopyObjectAsync(
+                new CopyObjectArgs()
+                    .WithBucket(options.Bucket)
+                    .WithObject(FullKey(target))
+                    .WithCopyObjectSource(new CopySourceObjectArgs().WithBucket(options.Bucket).WithObject(FullKey(source))),
+                c);
+            return true;
+        }, ct);
+        await DeleteAsync(source, ct);
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         client.Dispose();

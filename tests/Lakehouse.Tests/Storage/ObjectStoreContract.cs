@@ -337,6 +337,79 @@ public abstract class ObjectStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_moved_object_is_at_its_new_key_byte_for_byte_and_gone_from_the_old_one()
+    {
+        // Given a staged object larger than the multipart threshold (the size of a real silver file), with a key
+        // holding '=' as silver's run folders do
+        var store = await CreateStoreAsync();
+        var staged = ObjectKey.Parse("_meta/staging/silver/spacex/launches/r1/a1/launches/0001.parquet");
+        var final = ObjectKey.Parse("silver/spacex/launches/run=20261122T091500123Z-3f9a/0001.parquet");
+        var content = Payload.Random(6 * 1024 * 1024 + 11, seed: 4);
+        var upload = Local.Combine("staged.bin");
+        await File.WriteAllBytesAsync(upload, content, Ct);
+        await store.PutFileAsync(staged, upload, Ct);
+
+        // When it is moved
+        await store.MoveAsync(staged, final, Ct);
+
+        // Then the new key holds the same bytes, the old key is gone, and a listing shows only the new one
+        Sha256(await store.ReadAllBytesAsync(final, Ct)).ShouldBe(Sha256(content));
+        (await store.GetInfoAsync(final, Ct)).ShouldNotBeNull().Size.ShouldBe(content.Length);
+        (await store.ExistsAsync(staged, Ct)).ShouldBeFalse();
+        Keys(await store.ListAllAsync("", Ct)).ShouldBe([final.Value]);
+    }
+
+    [SkippableFact]
+    public async Task Moving_onto_an_existing_object_replaces_it()
+    {
+        var store = await CreateStoreAsync();
+        var staged = ObjectKey.Parse("_meta/staging/new.parquet");
+        var final = ObjectKey.Parse("silver/spacex/rockets/run=r/0001.parquet");
+        await store.PutBytesAsync(final, "old content, longer than the new"u8.ToArray(), Ct);
+        await store.PutBytesAsync(staged, "new"u8.ToArray(), Ct);
+
+        await store.MoveAsync(staged, final, Ct);
+
+        (await store.ReadAllBytesAsync(final, Ct)).ShouldBe("new"u8.ToArray());
+        Keys(await store.ListAllAsync("", Ct)).ShouldBe([final.Value]);
+    }
+
+    [SkippableFact]
+    public async Task Moving_a_missing_object_throws_ObjectNotFoundException_and_leaves_the_target_as_it_was()
+    {
+        // Given a target that exists and a source that does not (moved already, by a crashed run's successor)
+        var store = await CreateStoreAsync();
+        var final = ObjectKey.Parse("silver/spacex/rockets/run=r/0001.parquet");
+        await store.PutBytesAsync(final, "kept"u8.ToArray(), Ct);
+        var missing = ObjectKey.Parse("_meta/staging/gone.parquet");
+
+        // When the missing source is moved onto it
+        var error = await Should.ThrowAsync<ObjectNotFoundException>(() => store.MoveAsync(missing, final, Ct));
+
+        // Then the error names the missing key, and the target is untouched
+        error.Message.ShouldContain(missing.Value);
+        (await store.ReadAllBytesAsync(final, Ct)).ShouldBe("kept"u8.ToArray());
+        Keys(await store.ListAllAsync("", Ct)).ShouldBe([final.Value]);
+    }
+
+    [SkippableFact]
+    public async Task A_write_fence_that_forbids_writes_stops_a_move_before_anything_changes()
+    {
+        var store = await CreateStoreAsync();
+        var staged = ObjectKey.Parse("_meta/staging/fenced.parquet");
+        var final = ObjectKey.Parse("silver/spacex/rockets/run=r/0001.parquet");
+        await store.PutBytesAsync(staged, [1, 2, 3], Ct);
+
+        using (WriteFence.Enter(() => throw new FenceClosedException()))
+        {
+            await Should.ThrowAsync<FenceClosedException>(() => store.MoveAsync(staged, final, Ct));
+        }
+
+        Keys(await store.ListAllAsync("", Ct)).ShouldBe([staged.Value]);
+        (await store.ReadAllBytesAsync(staged, Ct)).ShouldBe(new byte[] { 1, 2, 3 });
+    }
+
+    [SkippableFact]
     public async Task Opening_a_missing_object_throws_ObjectNotFoundException_naming_the_key()
     {
         var store = await CreateStoreAsync();

@@ -61,6 +61,12 @@ internal sealed class JitteredStore(IObjectStore inner, int seed, TimeSpan maxDe
         await inner.DeleteAsync(key, ct);
     }
 
+    public async Task MoveAsync(ObjectKey source, ObjectKey target, CancellationToken ct)
+    {
+        await JitterAsync(ct);
+        await inner.MoveAsync(source, target, ct);
+    }
+
     private async IAsyncEnumerable<ObjectInfo> ListJitteredAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         await JitterAsync(ct);

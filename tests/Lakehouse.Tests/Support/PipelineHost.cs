@@ -50,11 +50,17 @@ internal sealed class PipelineHost : IDisposable
         ["Lakehouse:Sources:SpaceX:Burst"] = "100",
     };
 
-    public static PipelineHost Create(IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="settings">The configuration.</param>
+    /// <param name="environment">Environment variables the configuration sees (credentials).</param>
+    /// <param name="replace">Registers real services in place of the composition root's (a silver contract that differs from schema.sql).</param>
+    public static PipelineHost Create(
+        IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string>? environment = null, Action<IServiceCollection>? replace = null)
     {
         var root = Path.GetDirectoryName(settings["Lakehouse:Storage:Root"]!)!;
         var configuration = LakehouseConfiguration.Build(root, AppContext.BaseDirectory, environment ?? new Dictionary<string, string>(), null, settings);
-        var services = new ServiceCollection().AddLakehouse(configuration).BuildServiceProvider();
+        var collection = new ServiceCollection().AddLakehouse(configuration);
+        replace?.Invoke(collection);
+        var services = collection.BuildServiceProvider();
         services.ValidateLakehouseOptions();
         return new PipelineHost(services, settings["Lakehouse:Gold:DatabasePath"]!);
     }

@@ -23,7 +23,8 @@ namespace Lakehouse.Tests.Support;
 /// Minio client finds no keys at all, and they ignore <c>encoding-type=url</c>, so the client's decoding turns a '+'
 /// in a key into a space. Those quirks are the harness's to handle, not the product's: the client talks to a small
 /// loopback proxy that forwards every request to s3rver as it is, and puts list answers into S3's namespace with
-/// their keys URL-encoded as asked. s3rver does not check signatures, so the proxy's Host header is no concern.
+/// their keys URL-encoded as asked; it decodes a copy's source key only partly, so the proxy re-encodes that header in
+/// the form s3rver decodes right. s3rver does not check signatures, so the proxy's Host header is no concern.
 /// </remarks>
 public sealed partial class S3rverFixture : S3ServerFixture, IDisposable
 {
@@ -114,6 +115,30 @@ public sealed partial class S3rverFixture : S3ServerFixture, IDisposable
         return new Uri(address);
     }
 
+    /// <summary>
+    /// The copy source as s3rver can read it. S3 takes <c>x-amz-copy-source</c> URL-encoded (the Minio client encodes
+    /// every '/' and '=' of the key), but s3rver decodes it with JavaScript's <c>decodeURI</c>, which leaves %2F, %3D
+    /// and the like encoded, and then finds no such key. Re-encoded the way <c>encodeURI</c> does, it decodes right.
+    /// </summary>
+    private static string AsDecodeUriExpects(string header)
+    {
+        var encoded = new StringBuilder();
+        foreach (var b in Encoding.UTF8.GetBytes(Uri.UnescapeDataString(header)))
+        {
+            var c = (char)b;
+            if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || "-_.!~*'();/?:@&=+$,#".Contains(c, StringComparison.Ordinal)))
+            {
+                encoded.Append(c);
+            }
+            else
+            {
+                encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return encoded.ToString();
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex("<(Key|Prefix|StartAfter)>([^<]*)</(?:Key|Prefix|StartAfter)>")]
     private static partial System.Text.RegularExpressions.Regex EncodedValue();
 
@@ -129,6 +154,12 @@ public sealed partial class S3rverFixture : S3ServerFixture, IDisposable
         {
             if (name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
+                continue;
+            }
+
+            if (name.Equals("x-amz-copy-source", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.TryAddWithoutValidation(name, AsDecodeUriExpects(values.ToString()));
                 continue;
             }
 
