@@ -105,7 +105,7 @@ internal static class LakehouseCli
         OperationCanceledException => ExitCodes.Interrupted,
         DuckDB.NET.Data.DuckDBException { ErrorType: DuckDB.NET.Native.DuckDBErrorType.Interrupt } => ExitCodes.Interrupted,
         Querying.GoldDatabaseException or DuckDB.NET.Data.DuckDBException => ExitCodes.Failure,
-        Storage.ObjectStoreException or Lake.LakeStateException or Gold.GoldDataTestException or Gold.GoldBuildException or Sources.Http.SourceRequestException => ExitCodes.Failure,
+        Storage.ObjectStoreException or Lake.LakeStateException or Gold.GoldDataTestException or Gold.GoldBuildException or Gold.GoldRestoreException or Sources.Http.SourceRequestException => ExitCodes.Failure,
         IOException => ExitCodes.Failure,
         _ => null,
     };

@@ -57,13 +57,18 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton(_ => SilverContracts.Declared);
         services.AddSingleton<SilverStage>();
         services.AddSingleton<StarSchemaBuilder>();
+        services.AddSingleton<GoldPublisher>();
+        services.AddSingleton<GoldRestorer>();
         services.AddSingleton(sp => new GoldStage(
             sp.GetRequiredService<IObjectStore>(),
             sp.GetRequiredService<StarSchemaBuilder>(),
+            sp.GetRequiredService<GoldPublisher>(),
+            sp.GetRequiredService<GoldRestorer>(),
             sp.GetRequiredService<GoldOptions>(),
             sp.GetRequiredService<PipelineOptions>(),
             // Gold models the sources that have silver scripts: one still without them must not stop the others' gold.
             [.. sp.GetServices<ISource>().Select(s => s.Name).Where(HasSilver)],
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GoldStage>>()));
         services.AddOptions<LeaseOptions>().Bind(configuration.Root.GetSection(LeaseOptions.Section));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<LeaseOptions>>().Value);

@@ -11,6 +11,7 @@ using Lakehouse.Benchmarks;
 //   nasa-backfill [--weeks 522] [--latency-ms 200] [--rps 10] [--concurrency 4] [--runs N (default 3)]
 //   nasa-transform [--weeks 522] [--runs N (default 3)]
 //   s3-store [--objects 1000] [--keys 10000] [--runs N (default 5)]
+//   gold-lake [--games N (default 800000)] [--runs N (default 3)]   (publish and restore of the RAWG star)
 var benchmark = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "query-csv";
 var rows = IntOption(args, "--rows", 1_000_000);
 var runs = IntOption(args, "--runs", 9);
@@ -45,11 +46,14 @@ switch (benchmark)
     case "s3-store":
         await S3StoreBenchmark.RunAsync(IntOption(args, "--objects", 1000), IntOption(args, "--keys", 10_000), IntOption(args, "--runs", 5));
         return 0;
+    case "gold-lake":
+        await GoldLakeBenchmark.RunAsync(IntOption(args, "--games", 800_000), IntOption(args, "--runs", 3));
+        return 0;
     case "rawg-transform-child":
         await RawgPipelineBenchmark.TransformChildAsync(args[Array.IndexOf(args, "--config") + 1]);
         return 0;
     default:
-        await Console.Error.WriteLineAsync($"Unknown benchmark '{benchmark}'. Known: query-csv, spacex-transform-model, spacex-second-run, rawg-transform-model, rawg-incremental-model, nasa-backfill, nasa-transform, s3-store.");
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{benchmark}'. Known: query-csv, spacex-transform-model, spacex-second-run, rawg-transform-model, rawg-incremental-model, nasa-backfill, nasa-transform, s3-store, gold-lake.");
         return 2;
 }
 

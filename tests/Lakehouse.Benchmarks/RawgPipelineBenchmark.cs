@@ -110,7 +110,7 @@ internal static class RawgPipelineBenchmark
         }
     }
 
-    private static long RunTransformProcess(string config)
+    internal static long RunTransformProcess(string config)
     {
         var benchmark = Path.Combine(AppContext.BaseDirectory, "Lakehouse.Benchmarks.dll");
         using var process = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { benchmark, "rawg-transform-child", "--config", config }, UseShellExecute = false })!;
@@ -123,7 +123,7 @@ internal static class RawgPipelineBenchmark
         return process.ExitCode == 0 ? peak : throw new InvalidOperationException($"The transform process exited {process.ExitCode}.");
     }
 
-    private static async Task<(string Work, string Lake, string Config)> PrepareAsync(int games, string kind = "full", bool keep = true)
+    internal static async Task<(string Work, string Lake, string Config)> PrepareAsync(int games, string kind = "full", bool keep = true)
     {
         var work = Path.Combine(Path.GetTempPath(), "lakehouse-bench", $"rawg-{kind}-{games}");
         var lake = Path.Combine(work, "lake");
@@ -151,7 +151,7 @@ internal static class RawgPipelineBenchmark
         return (work, lake, config);
     }
 
-    private static void Reset(string work, string lake)
+    internal static void Reset(string work, string lake)
     {
         foreach (var folder in new[] { Path.Combine(lake, "silver"), Path.Combine(lake, "_meta", "silver"), Path.Combine(work, "gold"), Path.Combine(work, "tmp") })
         {

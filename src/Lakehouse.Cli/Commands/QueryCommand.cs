@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lakehouse.Configuration;
+using Lakehouse.Gold;
 using Lakehouse.Querying;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,7 @@ internal static class QueryCommand
         };
         var database = new Option<string?>("--db")
         {
-            Description = "The DuckDB database to query (default: Lakehouse:Gold:DatabasePath, lake/gold/lakehouse.duckdb). ':memory:' is an empty database, for trying SQL.",
+            Description = "The DuckDB database to query (default: Lakehouse:Gold:DatabasePath, lake/gold/lakehouse.duckdb, first brought up to the lake's current gold build). ':memory:' is an empty database, for trying SQL.",
             HelpName = "PATH",
         };
         var maxRows = new Option<int>("--max-rows")
@@ -62,7 +63,14 @@ internal static class QueryCommand
         {
             var text = ReadSql(parseResult.GetValue(sql), parseResult.GetValue(file));
             using var services = CommandServices.Build(parseResult);
-            var path = parseResult.GetValue(database) ?? services.GetRequiredService<IOptions<GoldOptions>>().Value.DatabasePath;
+            var path = parseResult.GetValue(database);
+            if (path is null)
+            {
+                // The node's own gold: first brought to the lake's current build, when another node published a newer one.
+                await services.GetRequiredService<GoldRestorer>().PrepareForReadingAsync(cancellationToken);
+                path = services.GetRequiredService<IOptions<GoldOptions>>().Value.DatabasePath;
+            }
+
             var resultFormat = Enum.Parse<ResultFormat>(parseResult.GetValue(format)!, ignoreCase: true);
             var target = OutputFile(parseResult.GetValue(output), resultFormat, console);
             var query = new GoldQuery(services.GetRequiredService<TimeProvider>());

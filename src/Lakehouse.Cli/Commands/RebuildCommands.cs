@@ -72,7 +72,7 @@ internal static class RebuildCommands
     public static Command Model(CliConsole console)
     {
         var rebuild = new Option<bool>("--rebuild") { Description = "Build gold even when silver has not changed since the last build." };
-        var command = new Command("model", "Silver → gold: build the star schema in one transaction, run its data tests, publish only if they pass. No API calls.") { rebuild };
+        var command = new Command("model", "Silver → gold: build the star schema in one transaction, run its data tests, and only if they pass publish it to the lake (gold/) and switch the local gold to it. No API calls.") { rebuild };
         command.SetAction(async (parseResult, ct) =>
         {
             using var services = CommandServices.Build(parseResult);
@@ -97,7 +97,13 @@ internal static class RebuildCommands
                 await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{table,-24} {rows,12:N0} rows"));
             }
 
-            await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Gold published in {built.Elapsed.TotalSeconds:0.0} s; data tests passed."));
+            if (built.Warning is not null)
+            {
+                await console.Error.WriteLineAsync($"warning: {built.Warning}");
+            }
+
+            await console.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture, $"Gold built in {built.Elapsed.TotalSeconds:0.0} s; data tests passed; published to the lake as build {built.BuildId}."));
             return ExitCodes.Success;
         });
         return command;

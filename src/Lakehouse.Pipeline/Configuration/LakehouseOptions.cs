@@ -23,12 +23,22 @@ internal enum StorageKind
     S3,
 }
 
-/// <summary>The gold DuckDB database. Always a local file: DuckDB here cannot read <c>s3://</c>.</summary>
+/// <summary>
+/// The gold DuckDB database, and the builds published to the lake. The database is always a local file (DuckDB here
+/// cannot read <c>s3://</c>); every build is also published to the lake's <c>gold/</c>, from which any node restores it.
+/// </summary>
 internal sealed class GoldOptions
 {
     public const string Section = "Lakehouse:Gold";
 
+    /// <summary>The local gold DuckDB file that <c>query</c> reads and builds replace.</summary>
     public string DatabasePath { get; set; } = "lake/gold/lakehouse.duckdb";
+
+    /// <summary>
+    /// How many published builds the lake keeps under <c>gold/builds/</c>, the current one included. More than one,
+    /// so that a reader who has just read the pointer still finds its build when the next one is published.
+    /// </summary>
+    public int KeepBuilds { get; set; } = 3;
 }
 
 /// <summary>Log level and the JSON-lines log file. Bound from <c>Lakehouse:Logging</c>.</summary>

@@ -48,10 +48,23 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 
 internal sealed class GoldOptionsValidator : IValidateOptions<GoldOptions>
 {
-    public ValidateOptionsResult Validate(string? name, GoldOptions options) =>
-        string.IsNullOrWhiteSpace(options.DatabasePath)
-            ? ValidateOptionsResult.Fail($"{ConfigurationKey.Describe($"{GoldOptions.Section}:DatabasePath")} is empty: give a file path such as lake/gold/lakehouse.duckdb.")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, GoldOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DatabasePath))
+        {
+            failures.Add($"{ConfigurationKey.Describe($"{GoldOptions.Section}:DatabasePath")} is empty: give a file path such as lake/gold/lakehouse.duckdb.");
+        }
+
+        if (options.KeepBuilds < 1)
+        {
+            failures.Add(
+                $"{ConfigurationKey.Describe($"{GoldOptions.Section}:KeepBuilds")} is {options.KeepBuilds}: the lake keeps at least the current gold " +
+                "build; give 1 or more (default 3).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
 
 internal sealed class LoggingOptionsValidator : IValidateOptions<LoggingOptions>

@@ -1,8 +1,8 @@
 namespace Lakehouse.Gold;
 
 /// <summary>
-/// The gold build could not run: the gold file stayed locked by another process, silver could not be read, or a
-/// model's SQL failed (<see cref="Model"/> names it). Nothing was published; the previous gold is intact.
+/// The gold build could not run: the gold file could not be read, silver could not be read, a model's SQL failed
+/// (<see cref="Model"/> names it), or a table could not be exported. Nothing was published; the previous gold is intact.
 /// </summary>
 internal sealed class GoldBuildException(string message, string? model = null, Exception? inner = null) : Exception(message, inner)
 {

@@ -50,6 +50,7 @@ internal static class GoldInputs
             error VARCHAR
         );
         CREATE TABLE input.build (
+            build_id VARCHAR NOT NULL,
             silver_fingerprint VARCHAR NOT NULL,
             built_at TIMESTAMP NOT NULL,
             model_hash VARCHAR NOT NULL
@@ -67,14 +68,15 @@ internal static class GoldInputs
         IReadOnlyList<GoldRunRow> runs,
         string silverFingerprint,
         DateTimeOffset builtAt,
-        GoldSilverDelta? delta = null)
+        GoldSilverDelta? delta = null,
+        string buildId = "")
     {
         Execute(connection, $"ATTACH ':memory:' AS {SilverDatabase}; ATTACH ':memory:' AS {NewSilverDatabase}; ATTACH ':memory:' AS {InputDatabase};");
         AttachSilver(connection, SilverDatabase, silverFiles, silverDdl);
         AttachSilver(connection, NewSilverDatabase, delta?.NewFiles ?? new Dictionary<string, IReadOnlyList<string>>(), silverDdl);
         Execute(connection, InputTables);
         InsertRuns(connection, runs);
-        Execute(connection, "INSERT INTO input.build VALUES ($1, $2, $3)", silverFingerprint, builtAt.UtcDateTime, delta?.ModelHash ?? string.Empty);
+        Execute(connection, "INSERT INTO input.build VALUES ($1, $2, $3, $4)", buildId, silverFingerprint, builtAt.UtcDateTime, delta?.ModelHash ?? string.Empty);
         foreach (var batch in (delta?.Identities ?? []).Chunk(RunsPerInsert))
         {
             using var command = connection.CreateCommand();

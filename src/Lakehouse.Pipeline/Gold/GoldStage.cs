@@ -16,12 +16,21 @@ namespace Lakehouse.Gold;
 /// built. Gold remembers which silver it was built from (a fingerprint inside the same transaction), so "did silver
 /// change" survives crashes: a run killed after transform but before model is modelled by the next one.
 /// </summary>
+/// <remarks>
+/// Every build is published to the lake before it replaces the local gold (<see cref="GoldPublisher"/>), and a build
+/// starts from the lake's current build (<see cref="GoldRestorer"/>): so nodes that share a lake build on each other's
+/// gold, and a node whose local gold is missing or behind catches up without rebuilding. Callers hold the lake's
+/// gold lease across all of it.
+/// </remarks>
 internal sealed partial class GoldStage(
     IObjectStore store,
     StarSchemaBuilder builder,
+    GoldPublisher publisher,
+    GoldRestorer restorer,
     GoldOptions gold,
     PipelineOptions options,
     IReadOnlyList<string> sources,
+    TimeProvider time,
     ILogger<GoldStage> logger)
 {
     /// <summary>
@@ -30,21 +39,44 @@ internal sealed partial class GoldStage(
     /// </summary>
     private IEnumerable<string> SilverSources => sources.Where(SilverScripts.Sources.Contains).Union(SilverScripts.Sources);
 
-    /// <summary>Whether gold is behind silver.</summary>
-    public async Task<bool> IsStaleAsync(CancellationToken ct)
-    {
-        var (_, fingerprint) = await PublishedSilverAsync(ct);
-        return StarSchemaBuilder.ReadFingerprint(gold.DatabasePath) != fingerprint;
-    }
-
-    /// <summary>Builds gold when silver changed, or always with <paramref name="rebuild"/>; null when it was current.</summary>
+    /// <summary>
+    /// Builds gold when silver changed (or when the lake lacks the current build), or always with
+    /// <paramref name="rebuild"/>, publishes it to the lake and switches the local gold to it; null when it was current.
+    /// </summary>
+    /// <remarks>
+    /// The local gold is first brought to the lake's current build. When that build cannot be restored (its files
+    /// were deleted, say), the build heals the lake: it starts from silver alone and publishes a new build, with a
+    /// warning in <see cref="GoldBuildResult.Warning"/>.
+    /// </remarks>
     public async Task<GoldBuildResult?> ModelAsync(bool rebuild, CancellationToken ct)
     {
-        var (commits, fingerprint) = await PublishedSilverAsync(ct);
-        if (!rebuild && StarSchemaBuilder.ReadFingerprint(gold.DatabasePath) == fingerprint)
+        GoldPointer? pointer = null;
+        string? warning = null;
+        try
         {
-            LogCurrent();
-            return null;
+            pointer = rebuild ? await restorer.ReadPointerAsync(ct) : (await restorer.EnsureCurrentAsync(ct)).Pointer;
+        }
+        catch (GoldRestoreException e)
+        {
+            if (!rebuild)
+            {
+                warning = $"Gold could not be restored from the lake ({e.Problem}); it was rebuilt from silver and published as a new build.";
+                LogHealing(e.Problem);
+                rebuild = true;
+            }
+        }
+
+        var (commits, fingerprint) = await PublishedSilverAsync(ct);
+        if (!rebuild && pointer is not null && StarSchemaBuilder.ReadFingerprint(gold.DatabasePath) == fingerprint)
+        {
+            if (await restorer.FindMissingAsync(pointer, ct) is not { } missing)
+            {
+                LogCurrent();
+                return null;
+            }
+
+            warning = $"The lake's gold build {pointer.BuildId} lacks {missing} (deleted?); it is published again as a new build.";
+            LogRepublishing(pointer.BuildId, missing);
         }
 
         await SilverPromotion.EnsurePromotedAsync(store, commits, ct);
@@ -76,7 +108,11 @@ internal sealed partial class GoldStage(
             var ddl = SilverTransform.AllSchemasSql();
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(gold.DatabasePath))!);
             LogBuilding(gold.DatabasePath, commits.Count);
-            return await builder.BuildAsync(gold.DatabasePath, files, ddl, runs, fingerprint, ct, rebuild, identities);
+            var build = GoldBuildId.Next(time, pointer);
+            await using var staged = await builder.StageAsync(gold.DatabasePath, files, ddl, runs, fingerprint, build, ct, rebuild, identities);
+            await publisher.PublishAsync(staged, build.BuiltAt, fingerprint, ct);
+            await staged.SwitchAsync(ct);
+            return staged.Result with { BuildId = staged.BuildId, Warning = warning };
         }
         finally
         {
@@ -161,4 +197,10 @@ internal sealed partial class GoldStage(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gold is current: silver has not changed since it was built")]
     private partial void LogCurrent();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gold cannot be restored from the lake: {Reason}. Building gold from silver alone instead, which publishes a new build")]
+    private partial void LogHealing(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The lake's gold build {BuildId} lacks {Missing}; publishing the local gold again as a new build")]
+    private partial void LogRepublishing(string buildId, string missing);
 }

@@ -6,9 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Lakehouse.Gold;
 
 /// <summary>
-/// Builds gold from silver and publishes it atomically: every model becomes a table of the gold DuckDB file
-/// inside one transaction, the data tests run on the new tables, and the transaction commits only when all pass.
-/// Readers of the file see the previous gold until then, and keep it when a test fails.
+/// Builds gold from silver and switches to it atomically: every model becomes a table of a new gold DuckDB file (a
+/// copy of the current one, or an empty one for a full rebuild) inside one transaction, the data tests run on the new
+/// tables, the transaction commits only when all pass, and the file is checkpointed, closed and renamed over the gold
+/// path (<see cref="LocalGold"/>). Readers of the old file keep it until they close it; a failed build leaves it as
+/// it was.
 /// </summary>
 /// <remarks>
 /// Gold records the silver files it was built from. When the next build finds only new files, models that nothing
@@ -21,12 +23,6 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     private const int SampleRows = 5;
 
     /// <summary>
-    /// How long to wait for a gold file that another process holds (a reader, or a build on another node) before
-    /// giving up.
-    /// </summary>
-    internal TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>
     /// The most memory DuckDB may hold for the build before it spills to disk (beside the gold file). Its default,
     /// 80% of RAM, lets a build of 200k launches take the process near 1 GiB; at 512 MB it stays near 0.75 GiB and
     /// spills some 50 MB, at no measurable cost in time.
@@ -34,9 +30,32 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     internal string MemoryLimit { get; init; } = "512MB";
 
     /// <summary>
-    /// Rebuilds every gold table in <paramref name="goldDatabasePath"/> (created if missing) from the silver files.
+    /// Rebuilds every gold table from the silver files and makes the result the gold at
+    /// <paramref name="goldDatabasePath"/> (see <see cref="StageAsync"/>, which this switches in at once).
     /// </summary>
-    /// <param name="goldDatabasePath">The gold DuckDB file.</param>
+    /// <exception cref="GoldDataTestException">A data test failed; the previous gold is kept.</exception>
+    /// <exception cref="GoldBuildException">Silver could not be read, or a model failed.</exception>
+    public async Task<GoldBuildResult> BuildAsync(
+        string goldDatabasePath,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles,
+        string silverDdl,
+        IReadOnlyList<GoldRunRow> runs,
+        string silverFingerprint,
+        CancellationToken ct,
+        bool rebuild = false,
+        IReadOnlyDictionary<string, string>? fileIdentities = null)
+    {
+        await using var staged = await StageAsync(
+            goldDatabasePath, silverFiles, silverDdl, runs, silverFingerprint, GoldBuildId.Next(time, null), ct, rebuild, fileIdentities);
+        await staged.SwitchAsync(ct);
+        return staged.Result;
+    }
+
+    /// <summary>
+    /// Builds the next gold in a new file beside <paramref name="goldDatabasePath"/>, which becomes the gold only when
+    /// the caller switches it in (after publishing it to the lake); disposing the result unswitched deletes it.
+    /// </summary>
+    /// <param name="goldDatabasePath">The gold DuckDB file; its current content is the start of an incremental build.</param>
     /// <param name="silverFiles">
     /// Silver table name (<c>spacex_launches</c>) to its local Parquet files. A table that is missing or has no file
     /// is read as the empty table <paramref name="silverDdl"/> creates.
@@ -44,20 +63,22 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     /// <param name="silverDdl">The silver tables' <c>CREATE TABLE</c> statements (the sources' <c>schema.sql</c>).</param>
     /// <param name="runs">The run records <c>meta_run</c> lists.</param>
     /// <param name="silverFingerprint">What identifies these silver files; <see cref="ReadFingerprint"/> returns it.</param>
+    /// <param name="build">The build's id and time (<see cref="GoldBuildId.Next"/>), recorded in <c>meta_build</c>.</param>
     /// <param name="ct">Interrupts the build; nothing is published then.</param>
-    /// <param name="rebuild">Rebuild every model, even when silver only gained files since the last build.</param>
+    /// <param name="rebuild">Start from an empty file and build every model, even when silver only gained files.</param>
     /// <param name="fileIdentities">
     /// What identifies each local file's content (its lake key and rows, say); by default its path, size and time.
     /// A build after one that read the same files plus new ones merges the incremental models from the new files.
     /// </param>
     /// <exception cref="GoldDataTestException">A data test failed; the previous gold is kept.</exception>
-    /// <exception cref="GoldBuildException">Gold stayed locked, silver could not be read, or a model failed.</exception>
-    public async Task<GoldBuildResult> BuildAsync(
+    /// <exception cref="GoldBuildException">Silver could not be read, or a model failed.</exception>
+    public async Task<StagedGold> StageAsync(
         string goldDatabasePath,
         IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles,
         string silverDdl,
         IReadOnlyList<GoldRunRow> runs,
         string silverFingerprint,
+        (string Id, DateTimeOffset BuiltAt) build,
         CancellationToken ct,
         bool rebuild = false,
         IReadOnlyDictionary<string, string>? fileIdentities = null)
@@ -69,66 +90,103 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         ArgumentNullException.ThrowIfNull(silverFingerprint);
 
         var started = time.GetTimestamp();
-        var models = GoldModels.Embedded;
         var fullPath = Path.GetFullPath(goldDatabasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        LogBuilding(logger, models.Count, fullPath);
-
-        await using var connection = await OpenWithRetryAsync(fullPath, readOnly: false, LockWait, time, ct);
-        using var interrupter = connection.CreateCommand();
-        IReadOnlyDictionary<string, long> rows;
-        IReadOnlyDictionary<string, GoldModelMode> modes;
-        using (interrupter.InterruptOn(ct))
-        {
-            try
-            {
-                // A threshold of zero makes the build's commit a checkpoint: DuckDB publishes the new tables by writing
-                // them into the file, instead of logging them first and copying them in again at the checkpoint below.
-                Execute(connection, $"SET memory_limit = {SqlText.Literal(MemoryLimit)}; SET checkpoint_threshold = '0b'");
-                var attachStarted = time.GetTimestamp();
-                var files = silverFiles
-                    .SelectMany(t => t.Value.Select(path => (Table: t.Key, Path: path, Identity: Hash(fileIdentities?.GetValueOrDefault(path) ?? DefaultIdentity(path)))))
-                    .ToList();
-                var modelHash = ModelHash(models, silverDdl);
-                var consumed = rebuild ? null : ConsumedFiles(connection, modelHash);
-                var current = files.Select(f => (f.Table, f.Identity)).ToHashSet();
-
-                // Only new files since the last build: the incremental models merge them. A file gone or changed
-                // (a transform rebuild, say) could have taken rows away, which only a rebuild sees.
-                var changedTables = consumed is not null && consumed.IsSubsetOf(current)
-                    ? files.Where(f => !consumed.Contains((f.Table, f.Identity))).Select(f => f.Table).ToHashSet(StringComparer.Ordinal)
-                    : null;
-                var newFiles = files
-                    .Where(f => changedTables is not null && !consumed!.Contains((f.Table, f.Identity)))
-                    .GroupBy(f => f.Table, StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(f => f.Path)], StringComparer.Ordinal);
-                GoldInputs.Attach(
-                    connection, silverFiles, silverDdl, runs, silverFingerprint, time.GetUtcNow(),
-                    new GoldSilverDelta(newFiles, [.. files.Select(f => (f.Table, f.Identity))], modelHash));
-                var attachMs = (long)time.GetElapsedTime(attachStarted).TotalMilliseconds;
-                LogStep(logger, "attach", attachMs);
-                (rows, modes) = Publish(connection, models, changedTables, ct);
-            }
-            catch (Exception ex) when (ct.IsCancellationRequested && ex is DuckDBException or GoldBuildException)
-            {
-                // The interrupt reaches whichever statement is running, and the steps name their own failures.
-                throw new OperationCanceledException("The gold build was cancelled; the previous gold is kept.", ex, ct);
-            }
-        }
-
-        // Gold is published once Publish commits; from here on a failure must not report the build as failed.
-        // The commit normally checkpointed already; should DuckDB have logged it instead, this folds the write-ahead
-        // log into the file now rather than at close, so that readers opening it read-only have no log to replay.
+        LocalGold.DeleteLeftovers(fullPath, keep: null, time);
+        var staging = LocalGold.NewBuildPath(fullPath);
         try
         {
-            var checkpointStarted = time.GetTimestamp();
-            Execute(connection, "CHECKPOINT");
-            var checkpointMs = (long)time.GetElapsedTime(checkpointStarted).TotalMilliseconds;
-            LogStep(logger, "checkpoint", checkpointMs);
+            var copied = !rebuild && File.Exists(fullPath);
+            if (copied)
+            {
+                var copyStarted = time.GetTimestamp();
+                LocalGold.CopyForBuild(fullPath, staging);
+                var copyMs = (long)time.GetElapsedTime(copyStarted).TotalMilliseconds;
+                LogStep(logger, "copy", copyMs);
+            }
+
+            var result = await BuildIntoAsync(staging, fullPath, silverFiles, silverDdl, runs, silverFingerprint, build, rebuild || !copied, fileIdentities, started, ct);
+            return new StagedGold(staging, fullPath, build.Id, result);
         }
-        catch (DuckDBException ex)
+        catch
         {
-            LogCheckpointFailed(logger, ex, fullPath);
+            LocalGold.DeleteWorkFile(staging);
+            throw;
+        }
+    }
+
+    private async Task<GoldBuildResult> BuildIntoAsync(
+        string path,
+        string goldPath,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles,
+        string silverDdl,
+        IReadOnlyList<GoldRunRow> runs,
+        string silverFingerprint,
+        (string Id, DateTimeOffset BuiltAt) build,
+        bool rebuild,
+        IReadOnlyDictionary<string, string>? fileIdentities,
+        long started,
+        CancellationToken ct)
+    {
+        var models = GoldModels.Embedded;
+        LogBuilding(logger, models.Count, path);
+        IReadOnlyDictionary<string, long> rows;
+        IReadOnlyDictionary<string, GoldModelMode> modes;
+        await using (var connection = Open(path, goldPath, ct))
+        {
+            using var interrupter = connection.CreateCommand();
+            using (interrupter.InterruptOn(ct))
+            {
+                try
+                {
+                    // A threshold of zero makes the build's commit a checkpoint: DuckDB publishes the new tables by
+                    // writing them into the file, instead of logging them first and copying them in again at the
+                    // checkpoint below.
+                    Execute(connection, $"SET memory_limit = {SqlText.Literal(MemoryLimit)}; SET checkpoint_threshold = '0b'");
+                    var attachStarted = time.GetTimestamp();
+                    var files = silverFiles
+                        .SelectMany(t => t.Value.Select(path => (Table: t.Key, Path: path, Identity: Hash(fileIdentities?.GetValueOrDefault(path) ?? DefaultIdentity(path)))))
+                        .ToList();
+                    var modelHash = ModelHash(models, silverDdl);
+                    var consumed = rebuild ? null : ConsumedFiles(connection, modelHash);
+                    var current = files.Select(f => (f.Table, f.Identity)).ToHashSet();
+
+                    // Only new files since the last build: the incremental models merge them. A file gone or changed
+                    // (a transform rebuild, say) could have taken rows away, which only a rebuild sees.
+                    var changedTables = consumed is not null && consumed.IsSubsetOf(current)
+                        ? files.Where(f => !consumed.Contains((f.Table, f.Identity))).Select(f => f.Table).ToHashSet(StringComparer.Ordinal)
+                        : null;
+                    var newFiles = files
+                        .Where(f => changedTables is not null && !consumed!.Contains((f.Table, f.Identity)))
+                        .GroupBy(f => f.Table, StringComparer.Ordinal)
+                        .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(f => f.Path)], StringComparer.Ordinal);
+                    GoldInputs.Attach(
+                        connection, silverFiles, silverDdl, runs, silverFingerprint, build.BuiltAt,
+                        new GoldSilverDelta(newFiles, [.. files.Select(f => (f.Table, f.Identity))], modelHash), build.Id);
+                    var attachMs = (long)time.GetElapsedTime(attachStarted).TotalMilliseconds;
+                    LogStep(logger, "attach", attachMs);
+                    (rows, modes) = Publish(connection, models, changedTables, ct);
+                }
+                catch (Exception ex) when (ct.IsCancellationRequested && ex is DuckDBException or GoldBuildException)
+                {
+                    // The interrupt reaches whichever statement is running, and the steps name their own failures.
+                    throw new OperationCanceledException("The gold build was cancelled; the previous gold is kept.", ex, ct);
+                }
+
+                // The commit normally checkpointed already; should DuckDB have logged it instead, this folds the
+                // write-ahead log into the file, which is renamed into place without it.
+                try
+                {
+                    var checkpointStarted = time.GetTimestamp();
+                    Execute(connection, "CHECKPOINT");
+                    var checkpointMs = (long)time.GetElapsedTime(checkpointStarted).TotalMilliseconds;
+                    LogStep(logger, "checkpoint", checkpointMs);
+                }
+                catch (DuckDBException ex)
+                {
+                    throw new GoldBuildException($"The new gold {path} could not be checkpointed; the previous gold is kept: {ex.Message}", inner: ex);
+                }
+            }
         }
 
         var elapsed = time.GetElapsedTime(started);
@@ -138,57 +196,22 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     }
 
     /// <summary>The silver fingerprint of the published gold, or null when there is no gold (or no build in it) yet.</summary>
-    public static string? ReadFingerprint(string goldDatabasePath)
+    public static string? ReadFingerprint(string goldDatabasePath) => LocalGold.ReadBuild(goldDatabasePath)?.SilverFingerprint;
+
+    /// <summary>Opens the build's own file, a copy of the gold at <paramref name="goldPath"/> or a new one.</summary>
+    private static DuckDBConnection Open(string buildPath, string goldPath, CancellationToken ct)
     {
-        var fullPath = Path.GetFullPath(goldDatabasePath);
-        if (!File.Exists(fullPath))
+        ct.ThrowIfCancellationRequested();
+        try
         {
-            return null;
+            return DuckDbConnections.OpenFile(buildPath, readOnly: false);
         }
-
-        using var connection = OpenWithRetryAsync(fullPath, readOnly: true, TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None)
-            .GetAwaiter().GetResult();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'meta_build'";
-        if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        catch (DuckDBException ex)
         {
-            return null;
-        }
-
-        command.CommandText = "SELECT silver_fingerprint FROM meta_build";
-        return command.ExecuteScalar() as string;
-    }
-
-    private static async Task<DuckDBConnection> OpenWithRetryAsync(string fullPath, bool readOnly, TimeSpan lockWait, TimeProvider time, CancellationToken ct)
-    {
-        var started = time.GetTimestamp();
-        var delay = TimeSpan.FromMilliseconds(50);
-        while (true)
-        {
-            try
-            {
-                return DuckDbConnections.OpenFile(fullPath, readOnly);
-            }
-            catch (DuckDBException ex) when (DuckDbConnections.IsTransient(ex))
-            {
-                if (time.GetElapsedTime(started) >= lockWait)
-                {
-                    throw new GoldBuildException(
-                        $"The gold database {fullPath} stayed locked by another process (a query, or a build on another node) " +
-                        $"for {lockWait.TotalSeconds:0.#} s. Run again when it is released. DuckDB said: {DuckDbConnections.MessageOf(ex)}",
-                        inner: ex);
-                }
-
-                await Task.Delay(delay, time, ct);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
-            }
-            catch (DuckDBException ex)
-            {
-                throw new GoldBuildException(
-                    $"The gold database {fullPath} cannot be opened: {DuckDbConnections.MessageOf(ex)} Gold is derived from silver: if the file " +
-                    "is damaged, delete it and rebuild it ('lakehouse model --rebuild').",
-                    inner: ex);
-            }
+            throw new GoldBuildException(
+                $"The gold database {goldPath} cannot be opened: {DuckDbConnections.MessageOf(ex)} Gold is derived from silver: if the file " +
+                "is damaged, rebuild it ('lakehouse model --rebuild').",
+                inner: ex);
         }
     }
 
@@ -496,11 +519,8 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
     [LoggerMessage(Level = LogLevel.Information, Message = "Building gold from {Models} models into {GoldPath}")]
     private static partial void LogBuilding(ILogger logger, int models, string goldPath);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gold published: {Tables} tables, {Rows} rows in {ElapsedMs} ms")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gold built: {Tables} tables, {Rows} rows in {ElapsedMs} ms")]
     private static partial void LogBuilt(ILogger logger, int tables, long rows, long elapsedMs);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Gold was published, but the checkpoint of {GoldPath} failed; DuckDB replays its log on the next open")]
-    private static partial void LogCheckpointFailed(ILogger logger, Exception exception, string goldPath);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Gold model {Model} {Mode} in {ElapsedMs} ms")]
     private static partial void LogModelBuilt(ILogger logger, string model, GoldModelMode mode, long elapsedMs);

@@ -94,6 +94,43 @@ internal static class LakeKeys
     /// </summary>
     public static ObjectKey Quota(string source, string period) => ObjectKey.Combine("_meta", "quota", source, $"{period}.json");
 
+    /// <summary>
+    /// <c>gold/current.json</c>: names the gold build readers should use (<see cref="Gold.GoldPointer"/>). Written last,
+    /// after every object of the build, so a reader that follows it finds a whole build, the previous one or the new.
+    /// </summary>
+    public static readonly ObjectKey GoldPointer = ObjectKey.Combine("gold", "current.json");
+
+    /// <summary>Every published gold build: <c>gold/builds/{buildId}/...</c>.</summary>
+    public const string GoldBuildsPrefix = "gold/builds/";
+
+    /// <summary>One build's objects: <c>gold/builds/{buildId}/</c>.</summary>
+    public static string GoldBuildPrefix(string buildId) => ObjectKey.ValidatePrefix($"{GoldBuildsPrefix}{buildId}/");
+
+    /// <summary>
+    /// One gold table of a build, as Parquet: <c>gold/builds/{buildId}/{table}/</c>; an engine reads
+    /// <c>{prefix}*.parquet</c>.
+    /// </summary>
+    public static string GoldTablePrefix(string buildId, string table) => ObjectKey.ValidatePrefix($"{GoldBuildPrefix(buildId)}{table}/");
+
+    /// <summary>A Parquet file of one gold table: <c>gold/builds/{buildId}/{table}/data_{n}.parquet</c>.</summary>
+    public static ObjectKey GoldTableFile(string buildId, string table, int n) =>
+        ObjectKey.Combine("gold", "builds", buildId, table, $"data_{n.ToString(CultureInfo.InvariantCulture)}.parquet");
+
+    /// <summary>The build's gold DuckDB file, which a node restores: <c>gold/builds/{buildId}/lakehouse.duckdb</c>.</summary>
+    public static ObjectKey GoldDatabase(string buildId) => ObjectKey.Combine("gold", "builds", buildId, "lakehouse.duckdb");
+
+    /// <summary>
+    /// <c>gold/builds/{buildId}/_build.json</c>: the build's own copy of its pointer, written after its files and before
+    /// <see cref="GoldPointer"/>. A build folder without it is one whose publish never finished.
+    /// </summary>
+    public static ObjectKey GoldBuildManifest(string buildId) => ObjectKey.Combine("gold", "builds", buildId, "_build.json");
+
+    /// <summary>The build id of a key below <see cref="GoldBuildsPrefix"/>, or null for any other key.</summary>
+    public static string? GoldBuildIdOf(ObjectKey key) =>
+        key.Value.StartsWith(GoldBuildsPrefix, StringComparison.Ordinal) && key.Value.IndexOf('/', GoldBuildsPrefix.Length) is > 0 and var end
+            ? key.Value[GoldBuildsPrefix.Length..end]
+            : null;
+
     public static ObjectKey RunRecord(RunId run) => ObjectKey.Combine("_meta", "runs", $"{run}.json");
 
     public const string RunRecordPrefix = "_meta/runs/";

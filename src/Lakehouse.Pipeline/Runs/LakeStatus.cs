@@ -1,6 +1,7 @@
 using Lakehouse.Configuration;
 using DuckDB.NET.Data;
 using Lakehouse.DuckDb;
+using Lakehouse.Gold;
 using Lakehouse.Lake;
 using Lakehouse.Sources;
 using Lakehouse.Storage;
@@ -8,10 +9,14 @@ using Lakehouse.Storage;
 namespace Lakehouse.Runs;
 
 /// <summary>Where each dataset stands, read from the lake alone (<c>lakehouse status</c>).</summary>
-internal sealed class LakeStatus(IObjectStore store, IEnumerable<ISource> sources, GoldOptions gold, LakehouseConfiguration configuration, TimeProvider time)
+internal sealed class LakeStatus(
+    IObjectStore store, IEnumerable<ISource> sources, GoldOptions gold, GoldRestorer restorer, LakehouseConfiguration configuration, TimeProvider time)
 {
     public async Task<IReadOnlyList<DatasetStatusRow>> ReadAsync(CancellationToken ct)
     {
+        // Gold rows are the lake's current build's, restored first when this node's gold is behind it.
+        await restorer.PrepareForReadingAsync(ct);
+
         var runs = new List<RunRecord>();
         foreach (var info in await store.ListAllAsync(LakeKeys.RunRecordPrefix, ct))
         {

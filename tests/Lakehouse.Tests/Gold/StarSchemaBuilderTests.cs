@@ -307,43 +307,55 @@ public sealed class StarSchemaBuilderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_build_waits_for_a_gold_file_another_process_holds()
+    public async Task A_build_neither_waits_for_nor_disturbs_another_process_holding_the_gold_file()
     {
-        // Given a published gold that another process holds for a moment
+        // Given a published gold that another process holds locked, and a descriptor open on it
         LandFourLaunches(lake);
         var files = lake.WriteFiles();
-        await Build(files);
-        var foreignLock = new ForeignFileLock(goldPath);
-        var release = Task.Run(async () =>
-        {
-            await Task.Delay(300);
-            foreignLock.Dispose();
-        });
+        await Build(files, fingerprint: "before");
+        using var foreignLock = new ForeignFileLock(goldPath);
+        using var held = new FileStream(goldPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var before = new byte[held.Length];
+        held.ReadExactly(before);
 
-        // When gold is built meanwhile
-        await Build(files, fingerprint: "after-wait");
-        await release;
+        // When gold is built meanwhile, with no wait allowed
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Build(files, fingerprint: "after");
+        clock.Stop();
 
-        // Then the build went through once the file was released
-        StarSchemaBuilder.ReadFingerprint(goldPath).ShouldBe("after-wait");
+        // Then the new gold is at the path, while the open descriptor still reads the old file, byte for byte
+        StarSchemaBuilder.ReadFingerprint(goldPath).ShouldBe("after");
+        held.Position = 0;
+        var still = new byte[before.Length];
+        held.ReadExactly(still);
+        still.ShouldBe(before);
+        held.Length.ShouldBe(before.Length);
+
+        // And nothing of the build is left beside the gold file (its work file was renamed into place)
+        Directory.GetFiles(Path.GetDirectoryName(goldPath)!).Select(Path.GetFileName).Where(f => !f!.EndsWith(".lock", StringComparison.Ordinal))
+            .ShouldBe(["lakehouse.duckdb"]);
     }
 
     [Fact]
-    public async Task A_build_gives_up_on_a_gold_file_that_stays_locked_and_says_why()
+    public async Task Leftovers_of_a_killed_build_are_removed_by_the_next_build()
     {
-        // Given a gold file another process keeps holding
+        // Given what a build killed half-way leaves beside the gold file: its work file, its log and its spill folder
         LandFourLaunches(lake);
         await Build(fingerprint: "before");
-        using var foreignLock = new ForeignFileLock(goldPath);
-        var impatient = new StarSchemaBuilder(TimeProvider.System, NullLogger<StarSchemaBuilder>.Instance) { LockWait = TimeSpan.FromMilliseconds(300) };
+        var folder = Path.GetDirectoryName(goldPath)!;
+        var leftover = Path.Combine(folder, ".tmp-lakehouse.duckdb.build-0123456789abcdef");
+        File.WriteAllText(leftover, "half a database");
+        File.WriteAllText(leftover + ".wal", "half a log");
+        Directory.CreateDirectory(leftover + ".tmp");
 
-        // When gold is built
-        var error = await Should.ThrowAsync<GoldBuildException>(
-            () => impatient.BuildAsync(goldPath, lake.WriteFiles(), SilverLake.Ddl, SpaceXScenario.Runs(), "after", CancellationToken.None));
+        // When the next build runs
+        await Build(fingerprint: "after");
 
-        // Then the error says the file is locked by another process, as a transient failure
-        error.Message.ShouldContain("stayed locked by another process");
-        error.IsTransient.ShouldBeTrue();
+        // Then they are gone, and the gold is the new build
+        File.Exists(leftover).ShouldBeFalse();
+        File.Exists(leftover + ".wal").ShouldBeFalse();
+        Directory.Exists(leftover + ".tmp").ShouldBeFalse();
+        StarSchemaBuilder.ReadFingerprint(goldPath).ShouldBe("after");
     }
 
     [Fact]
@@ -358,7 +370,7 @@ public sealed class StarSchemaBuilderTests : IDisposable
 
         // Then the error names the file and the fix
         error.Message.ShouldContain($"The gold database {goldPath} cannot be opened");
-        error.Message.ShouldContain("delete it and rebuild it");
+        error.Message.ShouldContain("if the file is damaged, rebuild it ('lakehouse model --rebuild')");
     }
 
     [Fact]

@@ -49,7 +49,21 @@ public sealed class DockerComposeTests : IDisposable
         services["lakehouse-2"].ShouldContain("Lakehouse__Scheduling__Store: Postgres");
         services["lakehouse-2"].ShouldContain("Lakehouse__Scheduling__ConnectionString: Host=postgres;");
         File.Exists(Path.Combine(RepositoryPaths.Root, "src", "Lakehouse.Cli", "Dockerfile")).ShouldBeTrue();
+
+        // And the nodes share no gold volume: each keeps its own gold, restored from the lake's gold/ in the bucket
+        services["lakehouse"].ShouldContain("Lakehouse__Gold__DatabasePath: /srv/lakehouse/gold/lakehouse.duckdb");
+        services["lakehouse-2"].ShouldContain("Lakehouse__Gold__DatabasePath: /srv/lakehouse/gold/lakehouse.duckdb");
+        var first = GoldVolumes(services["lakehouse"]);
+        var second = GoldVolumes(services["lakehouse-2"]);
+        first.ShouldHaveSingleItem();
+        second.ShouldHaveSingleItem();
+        first.Intersect(second).ShouldBeEmpty("a gold volume shared between nodes");
     }
+
+    /// <summary>The volumes (named or bound) that a service mounts at its gold folder.</summary>
+    private static List<string> GoldVolumes(string service) =>
+        [.. service.Split('\n').Where(l => l.TrimEnd().EndsWith(":/srv/lakehouse/gold", StringComparison.Ordinal) || l.Contains(":/srv/lakehouse/gold:", StringComparison.Ordinal))
+            .Select(l => l.Trim().TrimStart('-').Trim().Split(':')[0])];
 
     [Fact]
     public void The_env_file_with_the_secrets_is_ignored_by_git_and_only_its_example_is_committed()
