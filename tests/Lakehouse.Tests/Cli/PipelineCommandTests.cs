@@ -33,7 +33,7 @@ public sealed class PipelineCommandTests : IDisposable
     public async Task Run_then_status_show_what_landed_and_a_second_run_is_an_early_exit()
     {
         // Given the recorded API on loopback
-        await using var server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        await using var server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
         var config = WriteConfig(server.BaseAddress);
 
         // When run twice, the second time with --format json, then status
@@ -66,7 +66,7 @@ public sealed class PipelineCommandTests : IDisposable
     {
         // Given a lake after one run, and an API that then goes away
         string config;
-        await using (var server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex"))))
+        await using (var server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX))
         {
             config = WriteConfig(server.BaseAddress);
             (await CliRunner.RunAsync("run", "--source", "spacex", "--config", config)).ExitCode.ShouldBe(0);

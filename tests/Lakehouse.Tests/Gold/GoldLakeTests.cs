@@ -37,7 +37,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
     }
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 

@@ -17,7 +17,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime, IDisposable
     private SpaceXApiServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync()
     {

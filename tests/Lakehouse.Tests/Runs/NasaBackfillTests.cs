@@ -19,7 +19,7 @@ public sealed class NasaBackfillTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var catalog = NasaCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "nasa"), new NasaSampleGenerator(11));
+        var catalog = RecordedCatalogs.Nasa(new NasaSampleGenerator(11));
         server = await NasaApiServer.StartAsync(catalog, new NasaApiServerOptions { ValidKey = Key, Latency = TimeSpan.FromMilliseconds(40) });
     }
 

@@ -24,7 +24,7 @@ public sealed partial class SpaceXIncrementalTests : IAsyncLifetime, IDisposable
     private SpaceXApiServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 

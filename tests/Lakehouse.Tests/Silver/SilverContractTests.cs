@@ -177,7 +177,7 @@ public sealed class SilverContractTests : IDisposable
     public static TheoryData<string> EveryDataset() => [.. SilverTransform.Datasets];
 
     /// <summary>Recorded responses per dataset, where the fixtures have some.</summary>
-    private static readonly Dictionary<string, string> Fixtures = new(StringComparer.Ordinal)
+    private static Dictionary<string, string> Fixtures => new(StringComparer.Ordinal)
     {
         ["spacex.launches"] = SpaceXBronze.Fixture("v4-launches.json"),
         ["spacex.payloads"] = SpaceXBronze.Fixture("v4-payloads.json"),

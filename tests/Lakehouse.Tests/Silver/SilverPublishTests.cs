@@ -30,7 +30,7 @@ public abstract class SilverPublishTests : IAsyncLifetime, IDisposable
     internal TempDirectory Temp { get; } = new();
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 

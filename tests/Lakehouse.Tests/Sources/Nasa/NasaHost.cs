@@ -56,7 +56,7 @@ internal sealed class NasaHost : IAsyncDisposable
     public static async Task<NasaHost> StartAsync(
         DateOnly today, string? key = Key, NasaApiServerOptions? serverOptions = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var catalog = NasaCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "nasa"), new NasaSampleGenerator(7));
+        var catalog = RecordedCatalogs.Nasa(new NasaSampleGenerator(7));
         var server = await NasaApiServer.StartAsync(catalog, serverOptions ?? new NasaApiServerOptions { ValidKey = key ?? NasaSource.DemoKey, Today = today });
         var values = new Dictionary<string, string?>
         {

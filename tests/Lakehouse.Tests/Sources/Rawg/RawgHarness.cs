@@ -52,7 +52,7 @@ internal sealed class RawgHarness : IDisposable
         Lander = services.GetRequiredService<BronzeLander>();
     }
 
-    public static RawgCatalogues Fixtures { get; } = RawgCatalogues.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "rawg"));
+    public static RawgCatalogues Fixtures => RecordedCatalogs.Rawg;
 
     public DateTimeOffset Now { get; }
 
