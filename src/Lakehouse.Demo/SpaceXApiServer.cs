@@ -129,7 +129,7 @@ internal sealed class SpaceXApiServer : IAsyncDisposable
         }
 
         var matching = query.Select(Catalog[resource]);
-        var (info, skip, take) = SpaceXQueryPage.Paginate(matching.Count, query.Page, query.Offset, query.Limit, query.Pagination);
+        var (info, skip, take) = SpaceXQueryPage.Paginate(matching.Count, query.Page, query.Limit);
         var docs = matching.Skip((int)Math.Min(skip, int.MaxValue)).Take((int)Math.Min(take, int.MaxValue));
         await Json(context, SpaceXQueryPage.Build(docs, info));
     }

@@ -1,42 +1,34 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Text.Json;
 
 namespace Lakehouse.Demo;
 
 /// <summary>
-/// A parsed <c>/query</c> body, <c>{"query": {...}, "options": {...}}</c>. Supports what a loader needs: <c>query</c>
-/// with field equality and <c>$eq $ne $gt $gte $lt $lte $in $nin $exists $and $or $nor</c> on top-level or dotted
-/// object paths; <c>options</c> <c>page</c>, <c>offset</c>, <c>limit</c>, <c>pagination</c> and <c>sort</c> (object or
-/// <c>"-field"</c> string). Anything else that would change the answer (<c>populate</c>, <c>select</c>, <c>$text</c>,
-/// paths through arrays) is refused with a message, as the real API answers a bad query: 400, plain text.
+/// A parsed <c>/query</c> body, <c>{"query": {...}, "options": {...}}</c>, as <c>ISpaceXApi</c> sends it: <c>query</c>
+/// with field equality, <c>$gte</c> and <c>$or</c>; <c>options</c> <c>page</c>, <c>limit</c> and <c>sort</c> (an object
+/// of fields and directions). Anything else is refused with a message, as the real API answers a bad query: 400, plain
+/// text, so a client that starts sending more fails loudly here instead of being answered wrongly.
 /// </summary>
 internal sealed class SpaceXQuery
 {
-    private static readonly string[] RefusedOptions = ["populate", "select", "projection", "customLabels", "collation"];
+    private static readonly string[] KnownOptions = ["page", "limit", "sort"];
 
     private readonly Condition filter;
     private readonly IReadOnlyList<(string Path, bool Descending)> sort;
 
-    private SpaceXQuery(Condition filter, IReadOnlyList<(string Path, bool Descending)> sort, long? page, long? offset, long limit, bool pagination)
+    private SpaceXQuery(Condition filter, IReadOnlyList<(string Path, bool Descending)> sort, long page, long limit)
     {
         this.filter = filter;
         this.sort = sort;
         Page = page;
-        Offset = offset;
         Limit = limit;
-        Pagination = pagination;
     }
 
     private delegate bool Condition(ReadOnlySpan<byte> document);
 
-    public long? Page { get; }
-
-    public long? Offset { get; }
+    public long Page { get; }
 
     public long Limit { get; }
-
-    public bool Pagination { get; }
 
     public static bool TryParse(ReadOnlyMemory<byte> body, [NotNullWhen(true)] out SpaceXQuery? query, [NotNullWhen(false)] out string? error)
     {
@@ -145,41 +137,31 @@ internal sealed class SpaceXQuery
             throw new QueryException("options must be an object, got " + given.GetRawText());
         }
 
-        long? page = null;
-        long? offset = null;
+        long page = 1;
         long limit = SpaceXQueryPage.DefaultLimit;
-        var pagination = true;
         var sort = new List<(string, bool)>();
         if (options.ValueKind == JsonValueKind.Object)
         {
-            foreach (var refused in RefusedOptions)
+            foreach (var option in options.EnumerateObject())
             {
-                if (options.TryGetProperty(refused, out _))
+                if (!KnownOptions.Contains(option.Name, StringComparer.Ordinal))
                 {
-                    throw new QueryException($"options.{refused} is not supported by the local SpaceX server.");
+                    throw new QueryException($"options.{option.Name} is not implemented by the local SpaceX server (the client sends only {string.Join(", ", KnownOptions)}).");
                 }
-            }
-
-            if (options.TryGetProperty("offset", out var offsetElement))
-            {
-                offset = ParseInt(offsetElement) is { } parsed && parsed >= 0
-                    ? parsed
-                    : throw new QueryException($"Invalid offset: {offsetElement.GetRawText()} (skip must be a non-negative number)");
             }
 
             if (options.TryGetProperty("page", out var pageElement))
             {
-                page = ParseInt(pageElement) ?? throw new QueryException($"Invalid page: {pageElement.GetRawText()}");
+                page = pageElement.ValueKind == JsonValueKind.Number && pageElement.TryGetInt64(out var parsed) && parsed >= 1
+                    ? parsed
+                    : throw new QueryException($"Invalid page: {pageElement.GetRawText()}");
             }
 
             if (options.TryGetProperty("limit", out var limitElement))
             {
-                limit = ParseInt(limitElement) is { } parsed && parsed > 0 ? parsed : 0;
-            }
-
-            if (options.TryGetProperty("pagination", out var paginationElement))
-            {
-                pagination = IsTruthy(paginationElement);
+                limit = limitElement.ValueKind == JsonValueKind.Number && limitElement.TryGetInt64(out var parsed) && parsed >= 1
+                    ? parsed
+                    : throw new QueryException($"Invalid limit: {limitElement.GetRawText()}");
             }
 
             if (options.TryGetProperty("sort", out var sortElement))
@@ -188,45 +170,32 @@ internal sealed class SpaceXQuery
             }
         }
 
-        return new SpaceXQuery(filter, sort, page, offset, limit, pagination);
+        return new SpaceXQuery(filter, sort, page, limit);
     }
 
     private static void ParseSort(JsonElement sortElement, List<(string, bool)> sort)
     {
-        switch (sortElement.ValueKind)
+        if (sortElement.ValueKind != JsonValueKind.Object)
         {
-            case JsonValueKind.Null:
-                return;
-            case JsonValueKind.String:
-                foreach (var term in sortElement.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    var descending = term.StartsWith('-');
-                    sort.Add((FieldPath(term.TrimStart('-', '+')), descending));
-                }
+            throw new QueryException($"Invalid sort() argument. Must be an object, got {sortElement.GetRawText()}");
+        }
 
-                return;
-            case JsonValueKind.Object:
-                foreach (var property in sortElement.EnumerateObject())
+        foreach (var property in sortElement.EnumerateObject())
+        {
+            var value = property.Value;
+            bool? descending = value.ValueKind switch
+            {
+                JsonValueKind.Number when value.TryGetInt32(out var n) && n is 1 or -1 => n == -1,
+                JsonValueKind.String => value.GetString() switch
                 {
-                    var value = property.Value;
-                    bool? descending = value.ValueKind switch
-                    {
-                        JsonValueKind.Number when value.TryGetInt32(out var n) && n is 1 or -1 => n == -1,
-                        JsonValueKind.String => value.GetString()!.ToLowerInvariant() switch
-                        {
-                            "asc" or "ascending" or "1" => false,
-                            "desc" or "descending" or "-1" => true,
-                            _ => null,
-                        },
-                        _ => null,
-                    };
-                    sort.Add((FieldPath(property.Name), descending
-                        ?? throw new QueryException($"Invalid sort value: {{ {property.Name}: {value.GetRawText()} }}")));
-                }
-
-                return;
-            default:
-                throw new QueryException($"Invalid sort() argument. Must be a string or object, got {sortElement.GetRawText()}");
+                    "asc" => false,
+                    "desc" => true,
+                    _ => null,
+                },
+                _ => null,
+            };
+            sort.Add((FieldPath(property.Name), descending
+                ?? throw new QueryException($"Invalid sort value: {{ {property.Name}: {value.GetRawText()} }}")));
         }
     }
 
@@ -237,14 +206,9 @@ internal sealed class SpaceXQuery
         {
             if (property.Name.StartsWith('$'))
             {
-                conditions.Add(property.Name switch
-                {
-                    "$and" => All(SubFilters(property)),
-                    "$or" => Any(SubFilters(property)),
-                    "$nor" => Not(Any(SubFilters(property))),
-                    "$text" => throw new QueryException("$text search is not supported by the local SpaceX server."),
-                    _ => throw new QueryException($"unknown top level operator: {property.Name}"),
-                });
+                conditions.Add(property.Name == "$or"
+                    ? Any(SubFilters(property))
+                    : throw new QueryException($"unknown top level operator: {property.Name}"));
                 continue;
             }
 
@@ -263,7 +227,7 @@ internal sealed class SpaceXQuery
             }
             else
             {
-                conditions.Add(Equal(path, [JsonValueKey.Of(value)]));
+                conditions.Add(Equal(path, JsonValueKey.Of(value)));
             }
         }
 
@@ -272,34 +236,19 @@ internal sealed class SpaceXQuery
 
     private static Condition ParseOperator(string path, JsonProperty op)
     {
-        var operand = op.Value;
-        JsonValueKey Scalar()
+        if (op.Name != "$gte")
         {
-            if (operand.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-            {
-                throw new QueryException($"{op.Name} needs a plain value, got {operand.GetRawText()}");
-            }
-
-            return JsonValueKey.Of(operand);
+            throw new QueryException($"unknown operator: {op.Name}");
         }
 
-        JsonValueKey[] List() => operand.ValueKind == JsonValueKind.Array
-            ? operand.EnumerateArray().Select(JsonValueKey.Of).ToArray()
-            : throw new QueryException($"{op.Name} needs an array");
-
-        return op.Name switch
+        if (op.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
         {
-            "$eq" => Equal(path, [Scalar()]),
-            "$ne" => Not(Equal(path, [Scalar()])),
-            "$in" => Equal(path, List()),
-            "$nin" => Not(Equal(path, List())),
-            "$gt" => Compare(path, Scalar(), c => c > 0),
-            "$gte" => Compare(path, Scalar(), c => c >= 0),
-            "$lt" => Compare(path, Scalar(), c => c < 0),
-            "$lte" => Compare(path, Scalar(), c => c <= 0),
-            "$exists" => Exists(path, IsTruthy(operand)),
-            _ => throw new QueryException($"unknown operator: {op.Name}"),
-        };
+            throw new QueryException($"{op.Name} needs a plain value, got {op.Value.GetRawText()}");
+        }
+
+        // Comparison operators only match values of the same type bracket ({$gte: 5} never matches a string).
+        var operand = JsonValueKey.Of(op.Value);
+        return document => Value(document, path) is var candidate && candidate.Rank == operand.Rank && !candidate.IsMissing && candidate.CompareTo(operand) >= 0;
     }
 
     private static List<Condition> SubFilters(JsonProperty property)
@@ -340,59 +289,10 @@ internal sealed class SpaceXQuery
         return false;
     };
 
-    private static Condition Not(Condition condition) => document => !condition(document);
+    // Equality to null also matches a missing field, as in MongoDB.
+    private static Condition Equal(string path, JsonValueKey accepted) => document => Value(document, path) == accepted;
 
-    // MongoDB matches an array field when any element matches; equality to null also matches a missing field.
-    private static Condition Equal(string path, JsonValueKey[] accepted) => document =>
-        Candidates(document, path).Any(candidate => accepted.Any(value => value == candidate));
-
-    // Comparison operators only match values of the same type bracket ({$gt: 5} never matches a string).
-    private static Condition Compare(string path, JsonValueKey operand, Func<int, bool> test) => document =>
-        Candidates(document, path).Any(candidate => candidate.Rank == operand.Rank && !candidate.IsMissing && test(candidate.CompareTo(operand)));
-
-    private static Condition Exists(string path, bool exists) => document =>
-    {
-        try
-        {
-            return RawJson.TryFind(document, path, out _) == exists;
-        }
-        catch (JsonException)
-        {
-            return !exists;
-        }
-    };
-
-    private static List<JsonValueKey> Candidates(ReadOnlySpan<byte> document, string path)
-    {
-        Range range;
-        try
-        {
-            if (!RawJson.TryFind(document, path, out range))
-            {
-                return [JsonValueKey.Missing];
-            }
-        }
-        catch (JsonException)
-        {
-            return [JsonValueKey.Missing];
-        }
-
-        var value = document[range];
-        var candidates = new List<JsonValueKey> { JsonValueKey.Read(value) };
-        if (candidates[0].Rank == JsonValueKey.ValueRank.Array)
-        {
-            var reader = new Utf8JsonReader(value);
-            reader.Read();
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                candidates.Add(JsonValueKey.Read(value[start..(int)reader.BytesConsumed]));
-            }
-        }
-
-        return candidates;
-    }
+    private static JsonValueKey Value(ReadOnlySpan<byte> document, string path) => SafeKey(document, path);
 
     private static JsonValueKey SafeKey(ReadOnlySpan<byte> document, string path)
     {
@@ -408,44 +308,6 @@ internal sealed class SpaceXQuery
 
     // The documents carry their ObjectId as "id"; MongoDB (and so the API's queries) call it "_id".
     private static string FieldPath(string name) => name == "_id" ? "id" : name;
-
-    // JavaScript's parseInt: a number truncates; a string reads its leading integer; anything else is NaN (null).
-    private static long? ParseInt(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Number)
-        {
-            var number = element.GetDouble();
-            return double.IsFinite(number) && Math.Abs(number) < 1e15 ? (long)Math.Truncate(number) : null;
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        var text = element.GetString()!.TrimStart();
-        var length = 0;
-        if (length < text.Length && text[length] is '-' or '+')
-        {
-            length++;
-        }
-
-        var digitsStart = length;
-        while (length < text.Length && length < 16 && char.IsAsciiDigit(text[length]))
-        {
-            length++;
-        }
-
-        return length > digitsStart ? long.Parse(text.AsSpan(0, length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : null;
-    }
-
-    private static bool IsTruthy(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.False or JsonValueKind.Null or JsonValueKind.Undefined => false,
-        JsonValueKind.Number => element.GetDouble() != 0,
-        JsonValueKind.String => element.GetString()!.Length > 0,
-        _ => true,
-    };
 
     private sealed class QueryException(string message) : Exception(message);
 }

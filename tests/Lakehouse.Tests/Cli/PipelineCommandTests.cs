@@ -29,7 +29,7 @@ public sealed class PipelineCommandTests : IDisposable
         Directory.Exists(temp.Combine("lake", "bronze")).ShouldBeFalse();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Run_then_status_show_what_landed_and_a_second_run_is_an_early_exit()
     {
         // Given the recorded API on loopback
@@ -61,7 +61,7 @@ public sealed class PipelineCommandTests : IDisposable
         launches.GetProperty("bronzeObjects").GetInt32().ShouldBeGreaterThan(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Transform_and_model_rebuild_give_identical_gold_without_calling_the_api()
     {
         // Given a lake after one run, and an API that then goes away

@@ -11,7 +11,7 @@ public sealed class NasaApiServerTests
     private static string Fixtures => Path.Combine(RepositoryPaths.SharedFixtures, "nasa");
     private static readonly NasaApiServerOptions Rules = new() { ValidKey = "good-key", Today = new DateOnly(2025, 9, 1) };
 
-    [Fact]
+    [SkippableFact]
     public async Task A_recorded_feed_window_is_replayed_byte_for_byte_with_the_callers_key_in_its_links()
     {
         // Given the recorded feeds behind the server
@@ -55,7 +55,7 @@ public sealed class NasaApiServerTests
         JsonDocument.Parse(await missing.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString().ShouldBe("API_KEY_MISSING");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_week_that_overlaps_a_recording_replays_the_recorded_days_and_generates_the_others()
     {
         // Given the recorded 2024-03-09..16 feed and generated data around it
@@ -77,7 +77,7 @@ public sealed class NasaApiServerTests
         days.EnumerateObject().Sum(d => d.Value.GetArrayLength()).ShouldBe(17 + 7 + generated);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Recorded_DONKI_months_and_APOD_ranges_are_replayed_as_recorded_and_days_without_data_stay_empty()
     {
         // Given a catalog of fixtures only

@@ -10,7 +10,7 @@ namespace Lakehouse.Tests.Demo;
 
 public sealed class SpaceXApiServerTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task The_recorded_launches_page_through_query_completely_and_without_duplicates_when_sorted_by_id()
     {
         // Given the recorded dump behind the local server
@@ -57,7 +57,7 @@ public sealed class SpaceXApiServerTests
         ids.ToHashSet().SetEquals(SpaceXFixtures.Elements("v4-launches.json").Select(l => l.GetProperty("id").GetString()!)).ShouldBeTrue();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Latest_is_the_highest_flight_number_among_past_launches_not_the_newest_record()
     {
         // Given the recorded dump, where upcoming launches carry higher flight numbers than any past one
@@ -75,7 +75,7 @@ public sealed class SpaceXApiServerTests
         v5.GetProperty("flight_number").GetInt32().ShouldBe(187);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Latest_follows_the_current_catalog_after_a_swap()
     {
         // Given a running server whose catalog then gains a past launch with a higher flight number
@@ -96,7 +96,7 @@ public sealed class SpaceXApiServerTests
         after.GetProperty("id").GetString().ShouldBe("aaaaaaaaaaaaaaaaaaaaaaaa");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task V5_launches_hold_crew_as_objects_with_the_roles_of_their_seats()
     {
         // Given the recorded Crew-1 launch, whose v4 record lists four crew ids
@@ -123,7 +123,7 @@ public sealed class SpaceXApiServerTests
         JsonNode.DeepEquals(withoutCrew, recordedWithoutCrew).ShouldBeTrue();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Rockets_are_replayed_byte_for_byte()
     {
         // Given the recorded rockets behind the local server
@@ -139,7 +139,7 @@ public sealed class SpaceXApiServerTests
         served.Select(r => r.GetRawText()).ShouldBe(recorded.OrderBy(r => r.GetProperty("id").GetString(), StringComparer.Ordinal).Select(r => r.GetRawText()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Unknown_resources_and_routes_answer_404()
     {
         // Given the recorded dump behind the local server
@@ -156,38 +156,38 @@ public sealed class SpaceXApiServerTests
         ships.Dispose();
     }
 
-    [Fact]
-    public async Task Query_filters_sorts_and_turns_pagination_off_like_the_api()
+    [SkippableFact]
+    public async Task Query_answers_the_filters_and_sort_the_client_sends()
     {
         // Given the recorded dump behind the local server
         await using var server = await SpaceXApiServer.StartAsync(SpaceXFixtures.Catalog);
         using var http = SpaceXFixtures.ClientFor(server);
 
-        // When launches are queried with a date window, by flight number descending, and without pagination
-        var (_, windowBody) = await http.PostAsync("v5/launches/query", """{"query":{"date_utc":{"$gte":"2022-01-01T00:00:00.000Z"}},"options":{"limit":100}}""");
-        var (_, upcomingBody) = await http.PostAsync("v5/launches/query", """{"query":{"upcoming":true},"options":{"limit":1}}""");
-        var (_, sortedBody) = await http.PostAsync("v5/launches/query", """{"options":{"sort":"-flight_number","limit":3}}""");
-        var (_, allBody) = await http.PostAsync("v5/launches/query", """{"query":{},"options":{"pagination":false}}""");
+        // When launches are queried as an incremental run asks (dated on or after a day, or upcoming), by a date window
+        // alone, by upcoming alone, by flight number descending, and with an empty body
+        var (_, sinceBody) = await http.PostAsync(
+            "v5/launches/query",
+            """{"query":{"$or":[{"date_utc":{"$gte":"2022-01-01T00:00:00.000Z"}},{"upcoming":true}]},"options":{"page":1,"limit":100,"sort":{"_id":"asc"}}}""");
+        var (_, windowBody) = await http.PostAsync("v5/launches/query", """{"query":{"date_utc":{"$gte":"2022-01-01T00:00:00.000Z"}},"options":{"page":1,"limit":100}}""");
+        var (_, upcomingBody) = await http.PostAsync("v5/launches/query", """{"query":{"upcoming":true},"options":{"page":1,"limit":1}}""");
+        var (_, sortedBody) = await http.PostAsync("v5/launches/query", """{"options":{"sort":{"flight_number":"desc"},"limit":3}}""");
         var (_, defaultBody) = await http.PostAsync("v4/payloads/query", "");
 
         // Then the counts and order match the recording:
         // python3 -c "import json; l=json.load(open('v4-launches.json'));
         //   print(sum(x['date_utc']>='2022-01-01T00:00:00.000Z' for x in l), sum(x['upcoming'] for x in l),
-        //         [x['flight_number'] for x in sorted(l,key=lambda x:-x['flight_number'])[:3]])" → 62 18 [203, 202, 200]
+        //         sum(x['date_utc']>='2022-01-01T00:00:00.000Z' or x['upcoming'] for x in l),
+        //         [x['flight_number'] for x in sorted(l,key=lambda x:-x['flight_number'])[:3]])" → 62 18 62 [203, 202, 200]
+        var since = JsonDocument.Parse(sinceBody).RootElement;
+        since.GetProperty("totalDocs").GetInt32().ShouldBe(62);
+        var sinceIds = since.GetProperty("docs").EnumerateArray().Select(d => d.GetProperty("id").GetString()!).ToList();
+        sinceIds.ShouldBe(sinceIds.Order(StringComparer.Ordinal).ToList());
         var window = JsonDocument.Parse(windowBody).RootElement;
         window.GetProperty("totalDocs").GetInt32().ShouldBe(62);
         window.GetProperty("docs").GetArrayLength().ShouldBe(62);
-        window.GetProperty("offset").GetInt32().ShouldBe(0);
         JsonDocument.Parse(upcomingBody).RootElement.GetProperty("totalDocs").GetInt32().ShouldBe(18);
         JsonDocument.Parse(sortedBody).RootElement.GetProperty("docs").EnumerateArray()
             .Select(d => d.GetProperty("flight_number").GetInt32()).ShouldBe([203, 202, 200]);
-
-        // And pagination:false answers all 205 in one page with limit = totalDocs, as mongoose-paginate-v2 does
-        var all = JsonDocument.Parse(allBody).RootElement;
-        all.GetProperty("docs").GetArrayLength().ShouldBe(205);
-        all.GetProperty("limit").GetInt32().ShouldBe(205);
-        all.GetProperty("totalPages").GetInt32().ShouldBe(1);
-        all.GetProperty("hasNextPage").GetBoolean().ShouldBeFalse();
 
         // And an empty body is an empty query with the default limit of 10 (225 recorded payloads → 23 pages)
         var payloads = JsonDocument.Parse(defaultBody).RootElement;
@@ -196,13 +196,18 @@ public sealed class SpaceXApiServerTests
         payloads.GetProperty("totalPages").GetInt32().ShouldBe(23);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("{\"query\":", "Invalid JSON")]
     [InlineData("[1,2]", "only supports object")]
     [InlineData("{\"query\":{\"$where\":\"1\"}}", "unknown top level operator: $where")]
     [InlineData("{\"query\":{\"name\":{\"$regex\":\"Star\"}}}", "unknown operator: $regex")]
     [InlineData("{\"options\":{\"sort\":{\"name\":\"sideways\"}}}", "Invalid sort value")]
-    [InlineData("{\"options\":{\"populate\":\"rocket\"}}", "options.populate is not supported")]
+    [InlineData("{\"query\":{\"$and\":[{\"upcoming\":true}]}}", "unknown top level operator: $and")]
+    [InlineData("{\"query\":{\"flight_number\":{\"$lt\":5}}}", "unknown operator: $lt")]
+    [InlineData("{\"options\":{\"sort\":\"-flight_number\"}}", "Must be an object")]
+    [InlineData("{\"options\":{\"page\":0}}", "Invalid page")]
+    [InlineData("{\"options\":{\"populate\":\"rocket\"}}", "options.populate is not implemented")]
+    [InlineData("{\"options\":{\"pagination\":false}}", "options.pagination is not implemented")]
     public async Task A_bad_query_body_answers_400_in_plain_text(string body, string message)
     {
         // Given the recorded dump behind the local server
@@ -219,7 +224,7 @@ public sealed class SpaceXApiServerTests
         response.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_intercept_hook_answers_instead_of_the_catalog_and_every_request_is_logged()
     {
         // Given a server whose clock is fixed and whose hook answers the first request with 429 + Retry-After
@@ -265,7 +270,7 @@ public sealed class SpaceXApiServerTests
         second.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_catalog_edited_between_runs_is_served_as_edited_even_when_broken()
     {
         // Given a server whose catalog is swapped for one where a rocket has a wrong type and an extra field

@@ -20,7 +20,7 @@ public sealed class DamagedBronzeTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public async Task An_object_cut_short_before_its_transform_is_named_and_the_next_run_fetches_it_again_and_heals_gold()
     {
         // Given a lake after one run, whose first launches page is then cut short on disk before a transform reads it
