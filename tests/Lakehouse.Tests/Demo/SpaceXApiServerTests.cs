@@ -10,7 +10,7 @@ namespace Lakehouse.Tests.Demo;
 
 public sealed class SpaceXApiServerTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task The_recorded_launches_page_through_query_completely_and_without_duplicates_when_sorted_by_id()
     {
         // Given the recorded dump behind the local server
@@ -57,16 +57,15 @@ public sealed class SpaceXApiServerTests
         ids.ToHashSet().SetEquals(SpaceXFixtures.Elements("v4-launches.json").Select(l => l.GetProperty("id").GetString()!)).ShouldBeTrue();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Latest_is_the_highest_flight_number_among_past_launches_not_the_newest_record()
     {
         // Given the recorded dump, where upcoming launches carry higher flight numbers than any past one
         await using var server = await SpaceXApiServer.StartAsync(SpaceXFixtures.Catalog);
         using var http = SpaceXFixtures.ClientFor(server);
 
-        // When /latest is asked on both versions
+        // When /latest is asked
         var v5 = await http.GetJsonAsync("v5/launches/latest");
-        var v4 = await http.GetJsonAsync("v4/launches/latest");
 
         // Then it is Crew-5, flight 187:
         // python3 -c "import json; l=json.load(open('v4-launches.json')); p=[x for x in l if not x['upcoming']];
@@ -74,10 +73,9 @@ public sealed class SpaceXApiServerTests
         //   → 62dd70d5202306255024d139 187 Crew-5 (and no other past launch has 187)
         v5.GetProperty("id").GetString().ShouldBe("62dd70d5202306255024d139");
         v5.GetProperty("flight_number").GetInt32().ShouldBe(187);
-        v4.GetProperty("id").GetString().ShouldBe("62dd70d5202306255024d139");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Latest_follows_the_current_catalog_after_a_swap()
     {
         // Given a running server whose catalog then gains a past launch with a higher flight number
@@ -98,8 +96,8 @@ public sealed class SpaceXApiServerTests
         after.GetProperty("id").GetString().ShouldBe("aaaaaaaaaaaaaaaaaaaaaaaa");
     }
 
-    [Fact]
-    public async Task V5_serves_crew_as_objects_with_roles_and_v4_gives_back_the_recorded_ids()
+    [SkippableFact]
+    public async Task V5_launches_hold_crew_as_objects_with_the_roles_of_their_seats()
     {
         // Given the recorded Crew-1 launch, whose v4 record lists four crew ids
         var recorded = SpaceXFixtures.Elements("v4-launches.json").Single(l => l.GetProperty("name").GetString() == "Crew-1");
@@ -109,110 +107,87 @@ public sealed class SpaceXApiServerTests
         await using var server = await SpaceXApiServer.StartAsync(SpaceXFixtures.Catalog);
         using var http = SpaceXFixtures.ClientFor(server);
 
-        // When the launch is fetched from both versions
-        var v5 = await http.GetJsonAsync($"v5/launches/{id}");
-        var v4 = await http.GetJsonAsync($"v4/launches/{id}");
+        // When the launches are queried as the client queries them
+        var v5 = (await http.QueryAllAsync("v5/launches")).Single(l => l.GetProperty("id").GetString() == id);
 
-        // Then v5 holds {crew, role} objects for the same ids, in seat order
+        // Then the launch holds {crew, role} objects for the same ids, in seat order
         var crew = v5.GetProperty("crew").EnumerateArray().ToList();
         crew.Select(c => c.GetProperty("crew").GetString()).ShouldBe(recordedCrew);
         crew.Select(c => c.GetProperty("role").GetString()).ShouldBe(["Commander", "Pilot", "Mission Specialist 1", "Mission Specialist 2"]);
 
-        // And v4 is the recorded launch again, crew ids and all
-        JsonNode.DeepEquals(JsonNode.Parse(v4.GetRawText()), JsonNode.Parse(recorded.GetRawText())).ShouldBeTrue();
+        // And every other field is the recording's
+        var withoutCrew = JsonNode.Parse(v5.GetRawText())!.AsObject();
+        var recordedWithoutCrew = JsonNode.Parse(recorded.GetRawText())!.AsObject();
+        withoutCrew.Remove("crew");
+        recordedWithoutCrew.Remove("crew");
+        JsonNode.DeepEquals(withoutCrew, recordedWithoutCrew).ShouldBeTrue();
     }
 
-    [Fact]
-    public async Task The_v4_launch_list_is_the_recorded_dump()
-    {
-        // Given the recorded dump behind the local server
-        await using var server = await SpaceXApiServer.StartAsync(SpaceXFixtures.Catalog);
-        using var http = SpaceXFixtures.ClientFor(server);
-
-        // When all launches are fetched from the v4 route
-        var served = await http.GetJsonAsync("v4/launches");
-
-        // Then every launch equals its recording, in recorded order (crewed ones round-trip through the v5 shape)
-        var recorded = SpaceXFixtures.Elements("v4-launches.json");
-        served.GetArrayLength().ShouldBe(recorded.Length);
-        var i = 0;
-        foreach (var launch in served.EnumerateArray())
-        {
-            JsonNode.DeepEquals(JsonNode.Parse(launch.GetRawText()), JsonNode.Parse(recorded[i].GetRawText()))
-                .ShouldBeTrue($"launch {i} ({recorded[i].GetProperty("name")}) differs from its recording");
-            i++;
-        }
-    }
-
-    [Fact]
+    [SkippableFact]
     public async Task Rockets_are_replayed_byte_for_byte()
     {
         // Given the recorded rockets behind the local server
         await using var server = await SpaceXApiServer.StartAsync(SpaceXFixtures.Catalog);
         using var http = SpaceXFixtures.ClientFor(server);
 
-        // When /v4/rockets is fetched
-        var served = await http.GetJsonAsync("v4/rockets");
+        // When /v4/rockets/query is asked as the client asks it
+        var served = await http.QueryAllAsync("v4/rockets");
 
         // Then each element's raw text is the recorded element's raw text: spacing, key order and numbers untouched
         var recorded = SpaceXFixtures.Elements("v4-rockets.json");
-        served.EnumerateArray().Select(r => r.GetRawText()).ShouldBe(recorded.Select(r => r.GetRawText()));
         recorded.Length.ShouldBe(4);
+        served.Select(r => r.GetRawText()).ShouldBe(recorded.OrderBy(r => r.GetProperty("id").GetString(), StringComparer.Ordinal).Select(r => r.GetRawText()));
     }
 
-    [Fact]
-    public async Task Unknown_ids_and_resources_answer_404()
+    [SkippableFact]
+    public async Task Unknown_resources_and_routes_answer_404()
     {
         // Given the recorded dump behind the local server
         await using var server = await SpaceXApiServer.StartAsync(SpaceXFixtures.Catalog);
         using var http = SpaceXFixtures.ClientFor(server);
 
-        // When ids that do not exist, and a resource that does not, are asked for
-        using var launch = await http.GetAsync(new Uri("v5/launches/000000000000000000000000", UriKind.Relative));
-        using var rocket = await http.GetAsync(new Uri("v4/rockets/000000000000000000000000", UriKind.Relative));
-        using var ships = await http.GetAsync(new Uri("v4/ships", UriKind.Relative));
-        using var known = await http.GetAsync(new Uri("v4/rockets/5e9d0d95eda69973a809d1ec", UriKind.Relative));
+        // When a resource that does not exist is queried, and a route no client calls is asked for
+        var (ships, _) = await http.PostAsync("v4/ships/query", """{"query":{},"options":{"page":1,"limit":10}}""");
+        using var list = await http.GetAsync(new Uri("v4/rockets", UriKind.Relative));
 
-        // Then they are 404, while a known id is found
-        launch.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        rocket.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        // Then both are 404
         ships.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        known.StatusCode.ShouldBe(HttpStatusCode.OK);
-        JsonDocument.Parse(await known.Content.ReadAsStringAsync()).RootElement.GetProperty("name").GetString().ShouldBe("Falcon 9");
+        list.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        ships.Dispose();
     }
 
-    [Fact]
-    public async Task Query_filters_sorts_and_turns_pagination_off_like_the_api()
+    [SkippableFact]
+    public async Task Query_answers_the_filters_and_sort_the_client_sends()
     {
         // Given the recorded dump behind the local server
         await using var server = await SpaceXApiServer.StartAsync(SpaceXFixtures.Catalog);
         using var http = SpaceXFixtures.ClientFor(server);
 
-        // When launches are queried with a date window, by flight number descending, and without pagination
-        var (_, windowBody) = await http.PostAsync("v5/launches/query", """{"query":{"date_utc":{"$gte":"2022-01-01T00:00:00.000Z"}},"options":{"limit":100}}""");
-        var (_, upcomingBody) = await http.PostAsync("v5/launches/query", """{"query":{"upcoming":true},"options":{"limit":1}}""");
-        var (_, sortedBody) = await http.PostAsync("v5/launches/query", """{"options":{"sort":"-flight_number","limit":3}}""");
-        var (_, allBody) = await http.PostAsync("v5/launches/query", """{"query":{},"options":{"pagination":false}}""");
+        // When launches are queried as an incremental run asks (dated on or after a day, or upcoming), by a date window
+        // alone, by upcoming alone, by flight number descending, and with an empty body
+        var (_, sinceBody) = await http.PostAsync(
+            "v5/launches/query",
+            """{"query":{"$or":[{"date_utc":{"$gte":"2022-01-01T00:00:00.000Z"}},{"upcoming":true}]},"options":{"page":1,"limit":100,"sort":{"_id":"asc"}}}""");
+        var (_, windowBody) = await http.PostAsync("v5/launches/query", """{"query":{"date_utc":{"$gte":"2022-01-01T00:00:00.000Z"}},"options":{"page":1,"limit":100}}""");
+        var (_, upcomingBody) = await http.PostAsync("v5/launches/query", """{"query":{"upcoming":true},"options":{"page":1,"limit":1}}""");
+        var (_, sortedBody) = await http.PostAsync("v5/launches/query", """{"options":{"sort":{"flight_number":"desc"},"limit":3}}""");
         var (_, defaultBody) = await http.PostAsync("v4/payloads/query", "");
 
         // Then the counts and order match the recording:
         // python3 -c "import json; l=json.load(open('v4-launches.json'));
         //   print(sum(x['date_utc']>='2022-01-01T00:00:00.000Z' for x in l), sum(x['upcoming'] for x in l),
-        //         [x['flight_number'] for x in sorted(l,key=lambda x:-x['flight_number'])[:3]])" → 62 18 [203, 202, 200]
+        //         sum(x['date_utc']>='2022-01-01T00:00:00.000Z' or x['upcoming'] for x in l),
+        //         [x['flight_number'] for x in sorted(l,key=lambda x:-x['flight_number'])[:3]])" → 62 18 62 [203, 202, 200]
+        var since = JsonDocument.Parse(sinceBody).RootElement;
+        since.GetProperty("totalDocs").GetInt32().ShouldBe(62);
+        var sinceIds = since.GetProperty("docs").EnumerateArray().Select(d => d.GetProperty("id").GetString()!).ToList();
+        sinceIds.ShouldBe(sinceIds.Order(StringComparer.Ordinal).ToList());
         var window = JsonDocument.Parse(windowBody).RootElement;
         window.GetProperty("totalDocs").GetInt32().ShouldBe(62);
         window.GetProperty("docs").GetArrayLength().ShouldBe(62);
-        window.GetProperty("offset").GetInt32().ShouldBe(0);
         JsonDocument.Parse(upcomingBody).RootElement.GetProperty("totalDocs").GetInt32().ShouldBe(18);
         JsonDocument.Parse(sortedBody).RootElement.GetProperty("docs").EnumerateArray()
             .Select(d => d.GetProperty("flight_number").GetInt32()).ShouldBe([203, 202, 200]);
-
-        // And pagination:false answers all 205 in one page with limit = totalDocs, as mongoose-paginate-v2 does
-        var all = JsonDocument.Parse(allBody).RootElement;
-        all.GetProperty("docs").GetArrayLength().ShouldBe(205);
-        all.GetProperty("limit").GetInt32().ShouldBe(205);
-        all.GetProperty("totalPages").GetInt32().ShouldBe(1);
-        all.GetProperty("hasNextPage").GetBoolean().ShouldBeFalse();
 
         // And an empty body is an empty query with the default limit of 10 (225 recorded payloads → 23 pages)
         var payloads = JsonDocument.Parse(defaultBody).RootElement;
@@ -221,13 +196,18 @@ public sealed class SpaceXApiServerTests
         payloads.GetProperty("totalPages").GetInt32().ShouldBe(23);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("{\"query\":", "Invalid JSON")]
     [InlineData("[1,2]", "only supports object")]
     [InlineData("{\"query\":{\"$where\":\"1\"}}", "unknown top level operator: $where")]
     [InlineData("{\"query\":{\"name\":{\"$regex\":\"Star\"}}}", "unknown operator: $regex")]
     [InlineData("{\"options\":{\"sort\":{\"name\":\"sideways\"}}}", "Invalid sort value")]
-    [InlineData("{\"options\":{\"populate\":\"rocket\"}}", "options.populate is not supported")]
+    [InlineData("{\"query\":{\"$and\":[{\"upcoming\":true}]}}", "unknown top level operator: $and")]
+    [InlineData("{\"query\":{\"flight_number\":{\"$lt\":5}}}", "unknown operator: $lt")]
+    [InlineData("{\"options\":{\"sort\":\"-flight_number\"}}", "Must be an object")]
+    [InlineData("{\"options\":{\"page\":0}}", "Invalid page")]
+    [InlineData("{\"options\":{\"populate\":\"rocket\"}}", "options.populate is not implemented")]
+    [InlineData("{\"options\":{\"pagination\":false}}", "options.pagination is not implemented")]
     public async Task A_bad_query_body_answers_400_in_plain_text(string body, string message)
     {
         // Given the recorded dump behind the local server
@@ -244,7 +224,7 @@ public sealed class SpaceXApiServerTests
         response.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_intercept_hook_answers_instead_of_the_catalog_and_every_request_is_logged()
     {
         // Given a server whose clock is fixed and whose hook answers the first request with 429 + Retry-After
@@ -283,14 +263,14 @@ public sealed class SpaceXApiServerTests
 
         // And clearing the log starts the count again
         server.ClearRequests();
-        using var rockets = await http.GetAsync(new Uri("v4/rockets", UriKind.Relative));
+        await http.QueryAllAsync("v4/rockets");
         server.RequestCount.ShouldBe(1);
-        server.Requests[0].Path.ShouldBe("/v4/rockets");
+        server.Requests[0].Path.ShouldBe("/v4/rockets/query");
         first.Dispose();
         second.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_catalog_edited_between_runs_is_served_as_edited_even_when_broken()
     {
         // Given a server whose catalog is swapped for one where a rocket has a wrong type and an extra field
@@ -303,13 +283,16 @@ public sealed class SpaceXApiServerTests
         rockets[0] = edited.ToJsonString();
         server.Catalog = server.Catalog.With(SpaceXCatalog.Rockets, rockets);
 
-        // When the rockets are fetched
-        var served = await http.GetJsonAsync("v4/rockets");
+        // When the rockets are queried
+        var served = await http.QueryAllAsync("v4/rockets");
 
         // Then the edit is what comes back, untouched
-        served[0].GetProperty("stages").GetString().ShouldBe("two");
-        served[0].GetProperty("new_field").GetInt32().ShouldBe(42);
-        served[1].GetRawText().ShouldBe(SpaceXFixtures.Elements("v4-rockets.json")[1].GetRawText());
+        var editedId = edited["id"]!.GetValue<string>();
+        var servedEdit = served.Single(r => r.GetProperty("id").GetString() == editedId);
+        servedEdit.GetProperty("stages").GetString().ShouldBe("two");
+        servedEdit.GetProperty("new_field").GetInt32().ShouldBe(42);
+        var other = SpaceXFixtures.Elements("v4-rockets.json")[1];
+        served.Single(r => r.GetProperty("id").GetString() == other.GetProperty("id").GetString()).GetRawText().ShouldBe(other.GetRawText());
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Lakehouse.Demo;
@@ -8,11 +9,9 @@ namespace Lakehouse.Tests.Demo;
 /// <summary>The recorded SpaceX dump, read once per test run, and small helpers to talk to the local server.</summary>
 internal static class SpaceXFixtures
 {
-    private static readonly Lazy<SpaceXCatalog> LazyCatalog = new(() => SpaceXCatalog.FromFixtures(Folder));
-
     public static string Folder => Path.Combine(RepositoryPaths.SharedFixtures, "spacex");
 
-    public static SpaceXCatalog Catalog => LazyCatalog.Value;
+    public static SpaceXCatalog Catalog => RecordedCatalogs.SpaceX;
 
     /// <summary>The elements of a recorded array file, parsed independently of the code under test.</summary>
     public static JsonElement[] Elements(string file)
@@ -33,6 +32,28 @@ internal static class SpaceXFixtures
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
         var response = await http.PostAsync(new Uri(path, UriKind.Relative), content);
         return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Every document of a resource, through <c>POST /{version}/{resource}/query</c> as the client pages it.</summary>
+    public static async Task<List<JsonElement>> QueryAllAsync(this HttpClient http, string resource)
+    {
+        var docs = new List<JsonElement>();
+        for (var page = 1; ; page++)
+        {
+            var (response, body) = await http.PostAsync(
+                $"{resource}/query", """{"query":{},"options":{"page":PAGE,"limit":100,"sort":{"_id":"asc"}}}""".Replace("PAGE", page.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            using (response)
+            {
+                response.EnsureSuccessStatusCode();
+            }
+
+            var envelope = JsonDocument.Parse(body).RootElement;
+            docs.AddRange(envelope.GetProperty("docs").EnumerateArray());
+            if (!envelope.GetProperty("hasNextPage").GetBoolean())
+            {
+                return docs;
+            }
+        }
     }
 
     public static HttpClient ClientFor(SpaceXApiServer server) => new() { BaseAddress = server.BaseAddress };

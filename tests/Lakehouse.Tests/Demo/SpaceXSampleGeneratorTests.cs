@@ -216,7 +216,7 @@ public sealed partial class SpaceXSampleGeneratorTests
         streamed.ShouldBe(generator.ToCatalog()[SpaceXCatalog.Launches].Select(e => System.Text.Encoding.UTF8.GetString(e.Span)));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_fixture_catalog_generates_exactly_the_cores_crew_and_capsules_the_recorded_launches_reference()
     {
         // Given the recorded launches

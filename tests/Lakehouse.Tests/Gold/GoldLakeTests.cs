@@ -37,7 +37,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
     }
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
@@ -73,7 +73,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
         await GoldExport.ShouldEqualGoldAsync(lake.Store, pointer, node.GoldPath, temp.Combine("read-back"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Every_gold_table_of_the_demo_lake_with_all_three_sources_reads_back_the_same_with_parquet_net()
     {
         // Given the demo's lake: SpaceX, NASA and RAWG data, lists and dates included
@@ -296,7 +296,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
         await GoldExport.ShouldEqualGoldAsync(lake.Store, pointer, lake.GoldPath("b"), temp.Combine("read-back"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_query_that_runs_while_a_run_builds_and_publishes_finishes_with_the_old_gold_and_a_new_query_sees_the_new()
     {
         // Given a lake with gold, and a query process reading it that cannot finish until its output is read
@@ -336,7 +336,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
         lines.Skip(1).Select(l => l.Split(',')[1]).Distinct().ShouldBe([Flown.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_lake_keeps_the_newest_builds_it_is_told_to_and_removes_older_ones_after_the_pointer_moved()
     {
         // Given a lake that keeps two builds
@@ -362,7 +362,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
             .Select(o => LakeKeys.GoldBuildIdOf(o.Key)!).Distinct().Order(StringComparer.Ordinal).ShouldBe([ids[2], ids[3]]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_new_build_id_sorts_after_the_current_one_even_from_a_node_whose_clock_is_behind()
     {
         // Given the lake's current build, made by a node whose clock was an hour ahead of this one
@@ -386,7 +386,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
         GoldBuildId.IsValid("../../etc").ShouldBeFalse();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_pointer_that_names_objects_outside_its_build_is_refused_with_the_fix()
     {
         // Given a lake whose pointer was edited to name another object of the lake as the gold database
@@ -411,7 +411,7 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
         File.Exists(lake.GoldPath("b")).ShouldBeFalse();
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("0")]
     [InlineData("-1")]
     public void A_retention_below_one_build_is_refused_at_start_naming_the_key(string keep)

@@ -88,7 +88,7 @@ public sealed class NasaGoldTests(NasaGold built) : IClassFixture<NasaGold>, IDi
 
     public void Dispose() => gold.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public void A_feed_window_gives_its_element_count_of_close_approaches_its_hazardous_count_and_its_closest_miss()
     {
         // Given the feed of 2024-03-09..16 landed twice, and the 2016 feed
@@ -109,7 +109,7 @@ public sealed class NasaGoldTests(NasaGold built) : IClassFixture<NasaGold>, IDi
         gold.Scalar<long>("SELECT count(*) FROM fact_close_approach WHERE asteroid_key = -1 OR is_sentry_object").ShouldBe(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Asteroids_get_a_size_band_from_their_estimated_diameter()
     {
         // Given the March 2024 asteroids: midpoint of estimated_diameter.kilometers min/max, in metres, banded
@@ -128,7 +128,7 @@ public sealed class NasaGoldTests(NasaGold built) : IClassFixture<NasaGold>, IDi
         gold.Scalar<string>("SELECT size_band FROM dim_asteroid WHERE asteroid_key = -1").ShouldBe("Unknown");
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_risk_score_follows_its_documented_formula()
     {
         // Given the documented formula, computed with python3 over the March 2024 feed:
@@ -142,7 +142,7 @@ public sealed class NasaGoldTests(NasaGold built) : IClassFixture<NasaGold>, IDi
         gold.Scalar<long>("SELECT count(*) FROM fact_close_approach WHERE risk_score NOT BETWEEN 0 AND 100").ShouldBe(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Space_weather_events_are_counted_per_kind_with_the_newest_version_of_each()
     {
         // Given April and May 2024 of each DONKI kind. python3: events per kind with their start in May 2024 →
@@ -161,7 +161,7 @@ public sealed class NasaGoldTests(NasaGold built) : IClassFixture<NasaGold>, IDi
         gold.Scalar<double>("SELECT kp_index_max FROM fact_space_weather_event WHERE event_id = '2024-05-10T15:00:00-GST-001'").ShouldBe(9.0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Linked_events_resolve_when_loaded_and_keep_the_unknown_member_otherwise()
     {
         // Given the events' linkedEvents. python3 over April + May of the three kinds: 282 links, 166 of them to an
@@ -182,7 +182,7 @@ public sealed class NasaGoldTests(NasaGold built) : IClassFixture<NasaGold>, IDi
         gold.Scalar<long>("SELECT sum(linked_event_count) FROM fact_space_weather_event").ShouldBe(282);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Apod_days_have_their_media_type_and_the_calendar_covers_every_nasa_date()
     {
         // python3 -c "import json,collections; a=json.load(open('apod-2022-02-01_2022-02-13-thumbs.json'));
@@ -197,7 +197,7 @@ public sealed class NasaGoldTests(NasaGold built) : IClassFixture<NasaGold>, IDi
         gold.Scalar<long>("SELECT count(*) FROM dim_date").ShouldBe((new DateOnly(2025, 1, 1).DayNumber - new DateOnly(2016, 1, 1).DayNumber) + 1);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Every_nasa_gold_table_has_its_documented_columns()
     {
         var description = new StringBuilder();

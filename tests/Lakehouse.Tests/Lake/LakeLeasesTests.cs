@@ -208,7 +208,7 @@ public sealed class LakeLeasesTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_run_while_another_process_lands_the_dataset_stops_naming_it_and_touches_nothing()
     {
         // Given another process landing spacex.launches (its lease held), and a run that waits 300 ms for it

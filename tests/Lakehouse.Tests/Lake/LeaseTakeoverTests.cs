@@ -33,7 +33,7 @@ public sealed class LeaseTakeoverTests(MotoFixture moto) : IDisposable
             bucket = store.Describe.Split('/')[2];
         }
 
-        await using var api = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        await using var api = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
         var environment = new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = moto.AccessKey, ["AWS_SECRET_ACCESS_KEY"] = moto.SecretKey };
         var frozen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -17,7 +17,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime, IDisposable
     private SpaceXApiServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync()
     {
@@ -27,7 +27,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public async Task Killed_during_land_transform_or_model_the_next_run_gives_the_gold_of_an_uninterrupted_run()
     {
         // Given the gold of a run that was never interrupted

@@ -14,13 +14,13 @@ public sealed class DamagedBronzeTests : IAsyncLifetime, IDisposable
     private SpaceXApiServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
     public void Dispose() => temp.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public async Task An_object_cut_short_before_its_transform_is_named_and_the_next_run_fetches_it_again_and_heals_gold()
     {
         // Given a lake after one run, whose first launches page is then cut short on disk before a transform reads it

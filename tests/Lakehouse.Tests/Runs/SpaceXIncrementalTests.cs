@@ -24,13 +24,13 @@ public sealed partial class SpaceXIncrementalTests : IAsyncLifetime, IDisposable
     private SpaceXApiServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
     public void Dispose() => temp.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public async Task After_one_new_launch_the_launches_job_makes_two_requests_and_asks_only_for_recent_and_upcoming_launches()
     {
         // Given a lake whose launches were read in full, and then one upcoming launch that flies
@@ -56,7 +56,7 @@ public sealed partial class SpaceXIncrementalTests : IAsyncLifetime, IDisposable
         host.Scalar<bool>($"SELECT success FROM fact_launch WHERE launch_id = '{NextLaunchId}'").ShouldBeTrue();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_filtered_run_builds_the_same_gold_as_a_full_read_of_the_same_data()
     {
         // Given a lake that read everything, then one launch that flies
@@ -83,7 +83,7 @@ public sealed partial class SpaceXIncrementalTests : IAsyncLifetime, IDisposable
         incremental.Scalar<long>("SELECT count(*) FROM fact_launch WHERE NOT upcoming").ShouldBe(188);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_single_dataset_job_stops_at_an_unchanged_probe_and_rereads_everything_once_a_full_refresh_is_due()
     {
         // Given a lake whose launches job ran once

@@ -26,7 +26,7 @@ public sealed class SpaceXOnS3Tests(MotoFixture moto) : IAsyncLifetime, IDisposa
     private SpaceXApiServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 

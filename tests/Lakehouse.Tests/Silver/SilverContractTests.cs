@@ -46,7 +46,7 @@ public sealed class SilverContractTests : IDisposable
             .ShouldBe("STRUCT(id INTEGER, name VARCHAR, slug VARCHAR)[]");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(EveryDataset))]
     public async Task Every_file_the_transform_writes_keeps_its_contract(string dataset)
     {
@@ -71,7 +71,7 @@ public sealed class SilverContractTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_footer_tells_the_rows_and_compressed_bytes_that_DuckDB_reads_from_the_same_file()
     {
         // Given real silver: the 205 recorded launches
@@ -90,7 +90,7 @@ public sealed class SilverContractTests : IDisposable
         footer.Columns.Single(c => c.Name == "success").Nulls.ShouldBe(19, "19 recorded launches have no success (SilverFixtureTests)");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_renamed_column_is_named_missing_and_its_new_name_undeclared()
     {
         var file = Rewrite(Launches(), "SELECT * RENAME (flight_number AS flight_no)");
@@ -100,7 +100,7 @@ public sealed class SilverContractTests : IDisposable
         mismatches.ShouldBe(["column flight_number (INTEGER) is missing", "column flight_no (INTEGER) is not declared"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_widened_type_names_the_declared_and_the_found_type()
     {
         var file = Rewrite(Launches(), "SELECT * REPLACE (flight_number::BIGINT AS flight_number)");
@@ -110,7 +110,7 @@ public sealed class SilverContractTests : IDisposable
         mismatches.ShouldBe(["column flight_number is declared INTEGER, the file has BIGINT"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_changed_element_type_inside_a_list_is_a_type_mismatch()
     {
         var file = Rewrite(Launches(), "SELECT * REPLACE (list_transform(ship_ids, s -> length(s)) AS ship_ids)");
@@ -120,7 +120,7 @@ public sealed class SilverContractTests : IDisposable
         mismatches.ShouldBe(["column ship_ids is declared VARCHAR[], the file has BIGINT[]"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NULLs_in_a_NOT_NULL_column_are_counted_from_the_footer()
     {
         // Given launches whose id is NULL for every launch before flight 11 (ten launches: flight numbers 1..10)
@@ -134,7 +134,7 @@ public sealed class SilverContractTests : IDisposable
         mismatches.ShouldBe([$"column launch_id is declared NOT NULL, the file has {nulls} NULLs"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_NULL_in_a_nullable_column_is_fine()
     {
         var file = Rewrite(Launches(), "SELECT * REPLACE (NULL::INTEGER AS flight_number)");
@@ -142,7 +142,7 @@ public sealed class SilverContractTests : IDisposable
         (await MismatchesAsync("spacex_launches", file)).ShouldBeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_same_columns_in_another_order_are_a_mismatch()
     {
         // Gold reads silver files by position, so an order change would put names under flight numbers
@@ -177,7 +177,7 @@ public sealed class SilverContractTests : IDisposable
     public static TheoryData<string> EveryDataset() => [.. SilverTransform.Datasets];
 
     /// <summary>Recorded responses per dataset, where the fixtures have some.</summary>
-    private static readonly Dictionary<string, string> Fixtures = new(StringComparer.Ordinal)
+    private static Dictionary<string, string> Fixtures => new(StringComparer.Ordinal)
     {
         ["spacex.launches"] = SpaceXBronze.Fixture("v4-launches.json"),
         ["spacex.payloads"] = SpaceXBronze.Fixture("v4-payloads.json"),

@@ -24,7 +24,7 @@ public abstract class SilverCrashTests : IAsyncLifetime, IDisposable
     internal static CancellationToken Ct => CancellationToken.None;
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 

@@ -15,7 +15,7 @@ public sealed class SilverFixtureTests : IDisposable
 
     public void Dispose() => work.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public void Launches_give_one_row_per_launch_and_one_per_nested_entry()
     {
         // Given GET /v4/launches as recorded: a bare array of 205 launches
@@ -55,7 +55,7 @@ public sealed class SilverFixtureTests : IDisposable
             .ShouldBe(97);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_query_envelope_with_populated_rockets_gives_the_rockets_ids()
     {
         // Given POST /v4/launches/query with populate: rocket is {"name", "type", "id"} instead of an id
@@ -73,7 +73,7 @@ public sealed class SilverFixtureTests : IDisposable
         silver.Count("spacex_quarantine").ShouldBe(0);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("spacex.payloads", "v4-payloads.json", "spacex_payloads", 225)]
     [InlineData("spacex.rockets", "v4-rockets.json", "spacex_rockets", 4)]
     [InlineData("spacex.launchpads", "v4-launchpads.json", "spacex_launchpads", 6)]
@@ -91,7 +91,7 @@ public sealed class SilverFixtureTests : IDisposable
         silver.Result.Drift.ShouldBeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public void Landpads_from_the_recorded_set_are_rows()
     {
         // Given the 7 recorded landpads (that fixture wraps them in {"data": [...]}, so they are landed as an array)
@@ -106,7 +106,7 @@ public sealed class SilverFixtureTests : IDisposable
         silver.Rows("SELECT type, landing_attempts, landing_successes FROM spacex_landpads WHERE name = 'LZ-1'").ShouldBe(["RTLS | 21 | 20"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Rockets_are_typed_with_metric_sizes_and_a_first_flight_date()
     {
         using var silver = Transform("spacex.rockets", bronze.Recorded("v4-rockets.json"));
@@ -142,7 +142,7 @@ public sealed class SilverFixtureTests : IDisposable
         Snapshot.Match(schemas.ToString(), "silver-spacex-parquet-schemas");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Files_are_zstd_parquet_named_after_their_table()
     {
         using var silver = Transform("spacex.launches", bronze.Recorded("v4-launches.json"));

@@ -30,7 +30,7 @@ public abstract class SilverPublishTests : IAsyncLifetime, IDisposable
     internal TempDirectory Temp { get; } = new();
 
     public async Task InitializeAsync() =>
-        server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
@@ -208,7 +208,7 @@ public sealed class SilverPublishOnFolderTests : SilverPublishTests
     internal override Task<(Dictionary<string, string?> Settings, Dictionary<string, string>? Environment)> LakeAsync(Dictionary<string, string?> settings) =>
         Task.FromResult<(Dictionary<string, string?>, Dictionary<string, string>?)>((settings, null));
 
-    [Fact]
+    [SkippableFact]
     public async Task Lakehouse_status_prints_the_committed_silver_tables_and_has_them_in_json()
     {
         // Given a folder lake after a run

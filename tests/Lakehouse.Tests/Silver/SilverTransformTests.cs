@@ -14,7 +14,7 @@ public sealed class SilverTransformTests : IDisposable
 
     public void Dispose() => work.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public void A_launch_with_a_wrong_type_is_quarantined_with_the_field_named()
     {
         // Given a page with a good launch and, for each case, a launch whose member has the wrong JSON type
@@ -64,7 +64,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Result.RowsQuarantined.ShouldBe(cases.Length);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_launch_without_an_id_is_quarantined()
     {
         var nameless = SpaceXBronze.Launch("x");
@@ -76,7 +76,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Count("spacex_launches").ShouldBe(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_wrong_type_inside_a_core_quarantines_the_whole_launch()
     {
         var bad = SpaceXBronze.Launch("bad");
@@ -90,7 +90,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Count("spacex_launch_payloads").ShouldBe(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Nulls_and_missing_members_are_valid()
     {
         // Given launches with success null, a core whose id is null, fairings missing, and fairings null
@@ -118,7 +118,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Rows("SELECT launch_id, core_ordinal, core_id FROM spacex_launch_cores WHERE launch_id = 'null-core'").ShouldBe(["null-core | 1 | NULL"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Crew_may_be_v5_objects_with_roles_or_v4_ids()
     {
         var v5 = SpaceXBronze.Launch("v5");
@@ -137,7 +137,7 @@ public sealed class SilverTransformTests : IDisposable
         ]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_same_id_twice_keeps_the_last_one_seen()
     {
         // Given one id on two pages (and twice on the second), named after where it was
@@ -161,7 +161,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Result.RowsRead.ShouldBe(3);
     }
 
-    [Fact]
+    [SkippableFact]
     public void An_invalid_later_copy_does_not_hide_the_valid_earlier_one()
     {
         var valid = SpaceXBronze.Launch("twice");
@@ -174,7 +174,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Rows("SELECT reason FROM spacex_quarantine").ShouldBe(["wrong type: upcoming is VARCHAR, expected a boolean"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Unknown_members_are_reported_as_drift_and_the_rows_kept()
     {
         // Given two launches with a new top-level member, one of them also with a new member in its core
@@ -199,7 +199,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Count("spacex_quarantine").ShouldBe(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Bodies_that_are_not_json_are_quarantined_whole_and_the_rest_goes_on()
     {
         // Given a chunk with a good page, a truncated page and an HTML error page
@@ -249,7 +249,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Count("spacex_launches").ShouldBe(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Elements_that_are_not_objects_are_quarantined_one_by_one()
     {
         using var silver = Transform("spacex.launches", bronze.Body($"[\"text\", {SpaceXBronze.Launch("good").ToJsonString()}, null]"));
@@ -268,7 +268,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Result.RowsRead.ShouldBe(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_bare_array_and_an_envelope_with_pretty_printing_give_the_same_rows()
     {
         var launches = SpaceXBronze.Launches();
@@ -285,7 +285,7 @@ public sealed class SilverTransformTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Every_row_carries_its_lineage_with_the_landing_time_in_utc()
     {
         var crewed = SpaceXBronze.Launch("a");
@@ -302,7 +302,7 @@ public sealed class SilverTransformTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Transforming_the_same_inputs_again_gives_the_same_rows_in_the_same_order()
     {
         // Given a chunk with good, duplicate and bad documents
@@ -331,7 +331,7 @@ public sealed class SilverTransformTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Rows_are_written_in_the_order_of_their_key()
     {
         using var silver = Transform("spacex.launches", bronze.Recorded("v4-launches.json"));
@@ -371,7 +371,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Result.RowsQuarantined.ShouldBe(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Other_resources_are_checked_and_their_drift_reported_the_same_way()
     {
         // Given the recorded rockets, one with a wrong type, one with a date that is no date, one with a new unit
@@ -393,7 +393,7 @@ public sealed class SilverTransformTests : IDisposable
         silver.Result.Drift.ShouldBe([new SchemaDriftField("rockets.height.cubits", 1)]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Payload_arrays_are_checked_entry_by_entry()
     {
         var payloads = JsonNode.Parse(File.ReadAllText(SpaceXBronze.Fixture("v4-payloads.json")))!.AsArray();
@@ -409,17 +409,18 @@ public sealed class SilverTransformTests : IDisposable
         silver.Rows("SELECT reason FROM spacex_quarantine").ShouldBe(["wrong type: norad_ids[2] is VARCHAR, expected an integer"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_cancelled_run_stops_with_operation_cancelled()
     {
         using var cancellation = new CancellationTokenSource();
         cancellation.Cancel();
+        var launches = bronze.Recorded("v4-launches.json");
 
         Should.Throw<OperationCanceledException>(
-            () => new SilverTransform().Run("spacex.launches", [bronze.Recorded("v4-launches.json")], work.Combine("silver"), cancellation.Token));
+            () => new SilverTransform().Run("spacex.launches", [launches], work.Combine("silver"), cancellation.Token));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Two_inputs_with_the_same_local_file_are_refused()
     {
         var input = bronze.Recorded("v4-launches.json");

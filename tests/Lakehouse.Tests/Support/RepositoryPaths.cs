@@ -9,9 +9,20 @@ internal static class RepositoryPaths
     public static string Root => LazyRoot.Value;
 
     /// <summary>
-    /// The recorded API responses, read in place: CI checks out <c>shared/</c> beside the repository.
+    /// The recorded API responses, read in place: CI checks out <c>shared/</c> beside the repository. A plain clone
+    /// has none, and the calling [SkippableFact] is skipped with one line saying so; under <c>CI=true</c> it fails.
     /// </summary>
-    public static string SharedFixtures => Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures"));
+    public static string SharedFixtures
+    {
+        get
+        {
+            var folder = Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures"));
+            RealDependency.Require(Directory.Exists(folder)
+                ? null
+                : "the recorded API responses are not in ../shared/fixtures beside the repository (a plain clone has no shared/).");
+            return folder;
+        }
+    }
 
     /// <summary>The npm packages the tests start (s3rver), installed by the test project's build.</summary>
     public static string TestTools => Path.Combine(Root, "tests", "tools");

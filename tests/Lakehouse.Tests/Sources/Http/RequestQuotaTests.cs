@@ -1,9 +1,7 @@
 using Lakehouse.Sources.Http;
 using Lakehouse.Sources.Rawg;
-using Lakehouse.Storage;
+using Lakehouse.Sources.SpaceX;
 using Lakehouse.Tests.Support;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Lakehouse.Tests.Sources.Http;
 
@@ -69,46 +67,35 @@ public sealed class RequestQuotaTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_source_without_a_quota_is_not_counted()
     {
-        // Given no quota configured
-        using var client = Client(quota: null, QuotaPeriod.Month);
+        // Given SpaceX, which has no quota (RAWG always has one: the free plan's, unless configured)
+        server.Script("/v5/launches/latest", ScriptedResponse.Json("{}"));
+        using var host = new PipelineHostBuilder(temp.Path).Source("SpaceX", server.BaseUrl).Time(new FixedTimeProvider(Now)).Build();
 
         // When a request is sent
-        await client.PingAsync();
+        await host.Get<ISpaceXApi>().LatestLaunchAsync(CancellationToken.None).ReceiveAsync();
 
         // Then nothing was written to the lake and the status has no limit
         Directory.Exists(temp.Combine("lake", "_meta", "quota")).ShouldBeFalse();
-        var status = await client.Quota.ReadAsync("rawg", Now, CancellationToken.None);
+        var status = await host.Get<RequestQuota>().ReadAsync("spacex", Now, CancellationToken.None);
         status.Limit.ShouldBeNull();
         status.Remaining.ShouldBeNull();
     }
 
-    private QuotaClient Client(int? quota, QuotaPeriod period)
-    {
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
-        collection.AddSingleton<IObjectStore>(new FileSystemObjectStore(temp.Combine("lake")));
-        collection.AddSourceApi<IRawgApi>("rawg", new ConfigurationBuilder().Build().GetSection("Lakehouse:Sources:Rawg")).Configure(o =>
-        {
-            o.BaseUrl = server.BaseUrl;
-            o.QuotaRequests = quota;
-            o.QuotaPeriod = period;
-            o.RequestsPerSecond = 1000;
-            o.Burst = 100;
-            o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
-            o.RetryMaxDelay = TimeSpan.FromMilliseconds(50);
-        });
-        return new QuotaClient(collection.BuildServiceProvider());
-    }
+    private QuotaClient Client(int quota, QuotaPeriod period) => new(new PipelineHostBuilder(temp.Path)
+        .Source("Rawg", server.BaseUrl)
+        .Set("Lakehouse:Sources:Rawg:QuotaRequests", quota.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .Set("Lakehouse:Sources:Rawg:QuotaPeriod", period.ToString())
+        .Time(new FixedTimeProvider(Now))
+        .Build());
 
-    private sealed class QuotaClient(ServiceProvider services) : IDisposable
+    private sealed class QuotaClient(PipelineHost host) : IDisposable
     {
-        public IRawgApi Api { get; } = services.GetRequiredService<IRawgApi>();
+        public IRawgApi Api { get; } = host.Get<IRawgApi>();
 
-        public RequestQuota Quota { get; } = services.GetRequiredService<RequestQuota>();
+        public RequestQuota Quota { get; } = host.Get<RequestQuota>();
 
         public Task<SourceResponse> PingAsync() => Api.GenresAsync(1, 40, "key", CancellationToken.None).ReceiveAsync();
 
-        public void Dispose() => services.Dispose();
+        public void Dispose() => host.Dispose();
     }
 }

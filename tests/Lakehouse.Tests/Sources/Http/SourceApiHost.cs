@@ -1,14 +1,14 @@
+using Lakehouse.Configuration;
 using Lakehouse.Sources.Http;
 using Lakehouse.Sources.Nasa;
 using Lakehouse.Sources.SpaceX;
-using Microsoft.Extensions.Configuration;
+using Lakehouse.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Lakehouse.Tests.Sources.Http;
 
 /// <summary>
-/// The SpaceX and NASA Refit clients as the composition root registers them (<see cref="SourceApiServiceCollectionExtensions.AddSourceApi"/>),
+/// The SpaceX and NASA Refit clients as the composition root registers them (<see cref="PipelineHostBuilder"/>),
 /// pointed at a local server, with short delays so retries take milliseconds, and their logs collected. NASA's client
 /// carries <see cref="Key"/> and hides it.
 /// </summary>
@@ -16,37 +16,30 @@ internal sealed class SourceApiHost : IDisposable
 {
     public const string Source = "spacex";
 
-    private readonly ServiceProvider services;
+    private readonly TempDirectory root = new();
+    private readonly PipelineHost host;
 
     public SourceApiHost(Uri baseUrl, Action<SourceHttpOptions>? configure = null, TimeProvider? timeProvider = null, string key = "test-key-0123456789")
     {
         Key = key;
-        var collection = new ServiceCollection();
-        collection.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-        if (timeProvider is not null)
-        {
-            collection.AddSingleton(timeProvider);
-        }
-
         void Fast(SourceHttpOptions options)
         {
-            options.BaseUrl = baseUrl;
             options.RetryBaseDelay = TimeSpan.FromMilliseconds(20);
             options.RetryMaxDelay = TimeSpan.FromSeconds(2);
             options.RequestTimeout = TimeSpan.FromSeconds(5);
-
-            // Out of the way unless a test is about it.
-            options.RequestsPerSecond = 1000;
-            options.Burst = 100;
+            options.MaxAttempts = 5;
             configure?.Invoke(options);
         }
 
-        var sections = new ConfigurationBuilder().Build();
-        collection.AddSourceApi<ISpaceXApi>(Source, sections.GetSection("Lakehouse:Sources:SpaceX")).Configure(Fast);
-        collection.AddSourceApi<INasaApi>(NasaSource.SourceName, sections.GetSection("Lakehouse:Sources:Nasa"), _ => [key]).Configure(Fast);
-        services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        SpaceX = services.GetRequiredService<ISpaceXApi>();
-        Nasa = services.GetRequiredService<INasaApi>();
+        var builder = new PipelineHostBuilder(root.Path)
+            .Source("SpaceX", baseUrl)
+            .Source("Nasa", baseUrl)
+            .Environment(LakehouseSecrets.NasaApiKeyVariable, key)
+            .Logs(Logs)
+            .Replace(services => services.Configure<SourceHttpOptions>(Source, Fast).Configure<SourceHttpOptions>(NasaSource.SourceName, Fast));
+        host = timeProvider is null ? builder.Build() : builder.Time(timeProvider).Build();
+        SpaceX = host.Get<ISpaceXApi>();
+        Nasa = host.Get<INasaApi>();
     }
 
     public CollectingLoggerProvider Logs { get; } = new();
@@ -64,5 +57,9 @@ internal sealed class SourceApiHost : IDisposable
     public Task<SourceResponse> FeedAsync(CancellationToken ct = default) =>
         Nasa.NeoFeedAsync(new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 7), Key, ct).ReceiveAsync();
 
-    public void Dispose() => services.Dispose();
+    public void Dispose()
+    {
+        host.Dispose();
+        root.Dispose();
+    }
 }

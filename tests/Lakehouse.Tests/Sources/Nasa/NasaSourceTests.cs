@@ -15,7 +15,7 @@ public sealed class NasaSourceTests
 {
     private static readonly DateOnly Saturday = new(2024, 3, 16);
 
-    [Fact]
+    [SkippableFact]
     public async Task A_first_feed_run_reads_calendar_weeks_up_to_today_each_in_one_request_of_at_most_seven_days()
     {
         // Given nothing landed yet and today is Saturday 2024-03-16
@@ -49,7 +49,7 @@ public sealed class NasaSourceTests
         exchanges.Select(e => e.Cursor).ShouldBe(["2024-03-10", "2024-03-15"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_window_longer_than_a_week_is_cut_into_adjacent_windows_of_at_most_seven_days()
     {
         // Given a 20-day window (the source's own partitions are weeks; this guards whatever a caller hands in)
@@ -67,7 +67,7 @@ public sealed class NasaSourceTests
         ]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Incremental_plans_reread_the_week_of_today_two_days_of_apod_and_thirty_days_of_donki()
     {
         await using var host = await NasaHost.StartAsync(Saturday);
@@ -84,7 +84,7 @@ public sealed class NasaSourceTests
         host.Source.PlanIncremental(host.Dataset("apod"), "2024-02-29", new DateOnly(2024, 3, 1), fullRefresh: true).Select(p => p.Name).ShouldBe(["2024-02", "2024-03"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_key_appears_in_no_bronze_object_manifest_request_description_or_log_line()
     {
         // Given a server that accepts only the configured key and echoes it into the feed's links
@@ -125,7 +125,7 @@ public sealed class NasaSourceTests
         host.Logs.AllText.ShouldNotContain(NasaHost.Key);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_refused_key_stops_the_source_with_a_message_naming_NASA_API_KEY_after_one_request()
     {
         // Given a server that expects another key
@@ -142,7 +142,7 @@ public sealed class NasaSourceTests
         host.Server.RequestCount.ShouldBe(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_429_is_retried_after_the_pause_the_gateway_asks_for_and_the_window_lands()
     {
         // Given a gateway that refuses the first request as over the rate limit, with nothing remaining
@@ -176,7 +176,7 @@ public sealed class NasaSourceTests
         JsonDocument.Parse(body).RootElement.GetArrayLength().ShouldBe(51);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_rate_limit_that_stays_spent_stops_the_source_and_says_the_same_command_continues_later()
     {
         // Given a key whose rate limit is spent
@@ -197,7 +197,7 @@ public sealed class NasaSourceTests
         error.Message.ShouldNotContain(NasaHost.Key);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_HTML_503_outage_is_retried_and_when_it_lasts_the_message_says_the_service_is_down()
     {
         // Given a back end that is down for two attempts, answering the Heroku error page
@@ -229,7 +229,7 @@ public sealed class NasaSourceTests
         error.Message.ShouldContain("NASA's service is down");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_feed_window_the_server_refuses_as_too_long_fails_at_once_quoting_the_servers_words()
     {
         // Given the client of the source (the source itself never asks for more than 7 days)
@@ -248,7 +248,7 @@ public sealed class NasaSourceTests
         error.Message.ShouldNotContain(NasaHost.Key);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_key_DEMO_KEY_is_sent_and_one_warning_about_its_limits_is_logged()
     {
         // Given no NASA_API_KEY (the server accepts only DEMO_KEY)
@@ -279,7 +279,7 @@ public sealed class NasaSourceTests
         warnings[0].Message.ShouldContain("NASA_API_KEY");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_gateways_limits_are_the_defaults_for_the_key_in_use_and_configuration_wins()
     {
         // Given no limits configured
@@ -310,7 +310,7 @@ public sealed class NasaSourceTests
         configured.HttpOptions.QuotaRequests.ShouldBe(40);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_empty_DONKI_body_is_an_empty_window_that_lands_as_it_came()
     {
         // Given DONKI answering a window with a zero-length body, as it does at times
@@ -331,7 +331,7 @@ public sealed class NasaSourceTests
         (await File.ReadAllBytesAsync(Path.Combine(host.LakePath, landed.Landed.Single()))).Length.ShouldBe(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_cursor_moves_to_the_last_complete_day_once_the_window_is_landed()
     {
         // Given a first run on Saturday 2024-03-16

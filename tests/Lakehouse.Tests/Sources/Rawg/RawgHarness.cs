@@ -7,62 +7,52 @@ using Lakehouse.Sources;
 using Lakehouse.Sources.Rawg;
 using Lakehouse.Storage;
 using Lakehouse.Tests.Support;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Lakehouse.Tests.Sources.Rawg;
 
 /// <summary>
-/// The RAWG source as the composition root registers it (<see cref="RawgServiceCollectionExtensions.AddRawg"/>),
-/// pointed at a <see cref="RawgApiServer"/> replaying the recorded fixtures, over a temp-folder lake, with the real
+/// The RAWG source as the composition root registers it (<see cref="PipelineHostBuilder"/>), pointed at a <see cref="RawgApiServer"/> replaying the recorded fixtures, over a temp-folder lake, with the real
 /// lander; retries are short and the clock is fixed.
 /// </summary>
 internal sealed class RawgHarness : IDisposable
 {
-    private readonly ServiceProvider services;
+    private readonly PipelineHost host;
 
-    public RawgHarness(string lake, Uri api, string? key, DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="root">The temp folder the lake goes under (<c>{root}/lake</c>).</param>
+    /// <param name="api">The local RAWG server.</param>
+    /// <param name="key">RAWG_API_KEY.</param>
+    /// <param name="now">The fixed clock.</param>
+    /// <param name="settings">Extra settings, by full key.</param>
+    public RawgHarness(string root, Uri api, string? key, DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var values = new Dictionary<string, string?>
-        {
-            ["Lakehouse:Sources:Rawg:BaseUrl"] = api.ToString(),
-            ["Lakehouse:Sources:Rawg:RetryBaseDelay"] = "00:00:00.010",
-            ["Lakehouse:Sources:Rawg:RetryMaxDelay"] = "00:00:00.050",
-            ["Lakehouse:Sources:Rawg:MaxAttempts"] = "2",
-            ["Lakehouse:Sources:Rawg:RequestsPerSecond"] = "1000",
-            ["Lakehouse:Sources:Rawg:Burst"] = "100",
-        };
+        var builder = new PipelineHostBuilder(root)
+            .Source("Rawg", api)
+            .Set("Lakehouse:Sources:Rawg:RetryMaxDelay", "00:00:00.050")
+            .Set("Lakehouse:Sources:Rawg:MaxAttempts", "2")
+            .Environment(LakehouseSecrets.RawgApiKeyVariable, key)
+            .Time(new FixedTimeProvider(now));
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
         {
-            values[name] = value;
+            builder.Set(name, value);
         }
 
         Now = now;
-        Store = new FileSystemObjectStore(lake);
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddSingleton<TimeProvider>(new FixedTimeProvider(now));
-        collection.AddSingleton<IObjectStore>(Store);
-        collection.AddSingleton(new LakehouseSecrets { RawgApiKey = key });
-        collection.AddSingleton<BronzeVerifier>();
-        collection.AddSingleton<BronzeLander>();
-        collection.AddRawg(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
-        services = collection.BuildServiceProvider();
-        Source = (RawgSource)services.GetRequiredService<ISource>();
-        Lander = services.GetRequiredService<BronzeLander>();
+        host = builder.Build();
+        Source = host.Source<RawgSource>();
+        Lander = host.Get<BronzeLander>();
     }
 
-    public static RawgCatalogues Fixtures { get; } = RawgCatalogues.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "rawg"));
+    public static RawgCatalogues Fixtures => RecordedCatalogs.Rawg;
 
     public DateTimeOffset Now { get; }
 
-    public FileSystemObjectStore Store { get; }
+    public IObjectStore Store => host.Store;
 
     public RawgSource Source { get; }
 
     public BronzeLander Lander { get; }
 
-    public global::Lakehouse.Sources.Http.RequestQuota Quota => services.GetRequiredService<global::Lakehouse.Sources.Http.RequestQuota>();
+    public global::Lakehouse.Sources.Http.RequestQuota Quota => host.Get<global::Lakehouse.Sources.Http.RequestQuota>();
 
     public SourceDataset Dataset(DatasetName name) => Source.Datasets.Single(d => d.Name == name);
 
@@ -84,5 +74,5 @@ internal sealed class RawgHarness : IDisposable
         return total;
     }
 
-    public void Dispose() => services.Dispose();
+    public void Dispose() => host.Dispose();
 }

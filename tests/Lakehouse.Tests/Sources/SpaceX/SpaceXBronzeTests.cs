@@ -4,13 +4,8 @@ using System.Text.Json;
 using Lakehouse.Bronze;
 using Lakehouse.Runs;
 using Lakehouse.Sources;
-using Lakehouse.Sources.Http;
 using Lakehouse.Sources.SpaceX;
-using Lakehouse.Storage;
 using Lakehouse.Tests.Support;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lakehouse.Tests.Sources.SpaceX;
 
@@ -42,9 +37,9 @@ public sealed class SpaceXBronzeTests : IAsyncLifetime, IDisposable
         // Given the rockets query answering an oddly spaced page with a trailing newline
         var sent = Encoding.UTF8.GetBytes(OddPage);
         server.Script("/v4/rockets/query", new ScriptedResponse(200, sent, "application/json; charset=utf-8"));
-        using var services = Services();
-        var source = services.GetRequiredService<SpaceXSource>();
-        var lander = services.GetRequiredService<BronzeLander>();
+        using var host = new PipelineHostBuilder(temp.Path).Source("SpaceX", server.BaseUrl).Build();
+        var source = host.Source<SpaceXSource>();
+        var lander = host.Get<BronzeLander>();
         var rockets = source.Datasets.Single(d => d.Name.Name == "rockets");
         var options = new LandingOptions(AdvanceCursor: true, TimeProvider.System.GetUtcNow());
 
@@ -78,18 +73,5 @@ public sealed class SpaceXBronzeTests : IAsyncLifetime, IDisposable
         var healed = await lander.LandAsync(rockets.Name, Partition.Whole, RunId.New(TimeProvider.System), source.FetchAsync(rockets, Partition.Whole, CancellationToken.None), options, CancellationToken.None);
         healed.Unchanged.ShouldBe(0);
         (await File.ReadAllBytesAsync(temp.Combine("lake", healed.Landed.ShouldHaveSingleItem()))).ShouldBe(sent);
-    }
-
-    private ServiceProvider Services()
-    {
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddSingleton<IObjectStore>(new FileSystemObjectStore(temp.Combine("lake")));
-        collection.AddSourceApi<ISpaceXApi>(SpaceXSource.SourceName, new ConfigurationBuilder().Build().GetSection(SpaceXOptions.Section))
-            .Configure(o => o.BaseUrl = server.BaseUrl);
-        collection.AddSingleton(sp => new SpaceXSource(sp.GetRequiredService<ISpaceXApi>(), new SpaceXOptions()));
-        collection.AddSingleton<BronzeVerifier>();
-        collection.AddSingleton(sp => new BronzeLander(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<BronzeVerifier>(), NullLogger<BronzeLander>.Instance));
-        return collection.BuildServiceProvider();
     }
 }

@@ -30,18 +30,17 @@ internal sealed partial class NasaCatalog
     public static NasaCatalog Generated(NasaSampleGenerator generator) => new(generator ?? throw new ArgumentNullException(nameof(generator)));
 
     /// <summary>
-    /// The recorded files of <paramref name="fixturesDir"/> (the <c>nasa</c> fixtures folder), and
-    /// <paramref name="generator"/>'s data for the days they do not cover; null leaves those days empty.
-    /// The 2016 feed has the legacy shape: it answers only its own exact window.
+    /// Recorded answers (named as in the <c>nasa</c> fixtures folder, e.g. <c>neo-feed-2024-03-09_2024-03-16</c>,
+    /// without <c>.json</c>), and <paramref name="generator"/>'s data for the days they do not cover; null leaves
+    /// those days empty. The 2016 feed has the legacy shape: it answers only its own exact window.
     /// </summary>
-    public static NasaCatalog FromFixtures(string fixturesDir, NasaSampleGenerator? generator)
+    public static NasaCatalog FromRecorded(IEnumerable<(string Name, byte[] Body)> recorded, NasaSampleGenerator? generator)
     {
+        ArgumentNullException.ThrowIfNull(recorded);
         var catalog = new NasaCatalog(generator);
-        foreach (var path in Directory.EnumerateFiles(fixturesDir, "*.json").Order(StringComparer.Ordinal))
+        foreach (var (name, bytes) in recorded)
         {
-            var name = Path.GetFileNameWithoutExtension(path);
             var match = WindowName().Match(name);
-            var bytes = File.ReadAllBytes(path);
             if (name.StartsWith("neo-feed-", StringComparison.Ordinal) && match.Success)
             {
                 var (start, end) = Dates(match);
@@ -151,14 +150,6 @@ internal sealed partial class NasaCatalog
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>The APOD entry of one day (the <c>date=</c> form), or null when the day has none.</summary>
-    public byte[]? ApodDay(DateOnly day)
-    {
-        var array = Apod(day, day);
-        using var document = JsonDocument.Parse(array);
-        return document.RootElement.GetArrayLength() == 0 ? null : Encoding.UTF8.GetBytes(document.RootElement[0].GetRawText());
     }
 
     /// <summary>The DONKI answer: the events of <paramref name="kind"/> that start in the window.</summary>

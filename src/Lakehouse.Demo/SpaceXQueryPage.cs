@@ -7,7 +7,6 @@ namespace Lakehouse.Demo;
 /// <summary>The metadata of one <c>/query</c> answer, beside its docs.</summary>
 internal sealed record SpaceXPageInfo(
     long TotalDocs,
-    long? Offset,
     long Limit,
     long TotalPages,
     long Page,
@@ -18,88 +17,37 @@ internal sealed record SpaceXPageInfo(
     long? NextPage);
 
 /// <summary>
-/// The <c>/query</c> pagination envelope exactly as the API writes it (mongoose-paginate-v2: keys and order as in
-/// <c>v4-launches-query-populate-rocket.json</c>), with the docs' raw bytes copied in unchanged.
+/// The <c>/query</c> pagination envelope exactly as the API writes it for a page-number request (mongoose-paginate-v2:
+/// keys and order as in <c>v4-launches-query-populate-rocket.json</c>, whose <c>offset</c> appears only for requests
+/// without a page, which the client never sends), with the docs' raw bytes copied in unchanged.
 /// </summary>
 internal static class SpaceXQueryPage
 {
     public const int DefaultLimit = 10;
 
-    /// <summary>
-    /// mongoose-paginate-v2's arithmetic, quirks included: <c>offset</c> appears only when the request gave an offset
-    /// or neither offset nor page; <c>pagination: false</c> answers everything with <c>limit</c> = totalDocs;
-    /// <c>limit: 0</c> answers no docs.
-    /// </summary>
+    /// <summary>mongoose-paginate-v2's arithmetic for a page-number request, as the client sends it.</summary>
     /// <param name="totalDocs">Documents matching the query.</param>
-    /// <param name="page">The requested page, when the request named one.</param>
-    /// <param name="offset">The requested offset, when the request named one (it wins over page).</param>
-    /// <param name="limit">The requested limit, already parsed the way parseInt does (absent = 10).</param>
-    /// <param name="pagination">False for <c>pagination: false</c>.</param>
+    /// <param name="page">The requested page (1-based; past the end answers no docs).</param>
+    /// <param name="limit">The requested limit (positive).</param>
     /// <returns>The envelope's metadata and which docs (after filtering and sorting) go in it.</returns>
-    public static (SpaceXPageInfo Info, long Skip, long Take) Paginate(long totalDocs, long? page, long? offset, long limit, bool pagination)
+    public static (SpaceXPageInfo Info, long Skip, long Take) Paginate(long totalDocs, long page, long limit)
     {
-        var effectiveLimit = pagination ? Math.Max(0, limit) : DefaultLimit;
-        long? metaOffset = null;
-        long currentPage;
-        long skip;
-        if (offset is { } requested)
-        {
-            metaOffset = requested;
-            skip = requested;
-            currentPage = 1;
-        }
-        else if (page is { } pageNumber)
-        {
-            currentPage = Math.Max(1, pageNumber);
-            skip = (currentPage - 1) * effectiveLimit;
-        }
-        else
-        {
-            metaOffset = 0;
-            currentPage = 1;
-            skip = 0;
-        }
-
-        if (!pagination)
-        {
-            currentPage = 1;
-        }
-
-        if (metaOffset is { } shownOffset && effectiveLimit > 0)
-        {
-            currentPage = (shownOffset + effectiveLimit) / effectiveLimit; // ceil((offset + 1) / limit)
-        }
-
-        (long Skip, long Take) docs = effectiveLimit == 0 ? (0, 0)
-            : pagination ? (skip, effectiveLimit)
-            : (0, totalDocs);
-
-        if (effectiveLimit == 0)
-        {
-            return (new SpaceXPageInfo(totalDocs, metaOffset, 0, 1, 1, 1, false, false, null, null), 0, 0);
-        }
-
-        if (!pagination)
-        {
-            var counter = ((currentPage - 1) * effectiveLimit) + 1;
-            return (new SpaceXPageInfo(totalDocs, metaOffset, totalDocs, 1, currentPage, counter, false, false, null, null), docs.Skip, docs.Take);
-        }
-
-        var pages = Math.Max(1, (totalDocs + effectiveLimit - 1) / effectiveLimit);
-        var hasPrev = currentPage > 1 || (currentPage == 1 && metaOffset is { } o && o != 0);
-        var hasNext = currentPage < pages;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(page);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var pages = Math.Max(1, (totalDocs + limit - 1) / limit);
+        var hasPrev = page > 1;
+        var hasNext = page < pages;
         var info = new SpaceXPageInfo(
             totalDocs,
-            metaOffset,
-            effectiveLimit,
+            limit,
             pages,
-            currentPage,
-            ((currentPage - 1) * effectiveLimit) + 1,
+            page,
+            ((page - 1) * limit) + 1,
             hasPrev,
             hasNext,
-            hasPrev ? Math.Max(1, currentPage - 1) : null,
-            hasNext ? currentPage + 1 : null);
-        return (info, docs.Skip, docs.Take);
+            hasPrev ? page - 1 : null,
+            hasNext ? page + 1 : null);
+        return (info, (page - 1) * limit, limit);
     }
 
     public static void Write(IBufferWriter<byte> output, IEnumerable<ReadOnlyMemory<byte>> docs, SpaceXPageInfo info)
@@ -119,11 +67,6 @@ internal static class SpaceXQueryPage
 
         var meta = new StringBuilder(256);
         meta.Append(CultureInfo.InvariantCulture, $"],\"totalDocs\":{info.TotalDocs}");
-        if (info.Offset is { } offset)
-        {
-            meta.Append(CultureInfo.InvariantCulture, $",\"offset\":{offset}");
-        }
-
         meta.Append(CultureInfo.InvariantCulture, $",\"limit\":{info.Limit},\"totalPages\":{info.TotalPages},\"page\":{info.Page},\"pagingCounter\":{info.PagingCounter}");
         meta.Append(CultureInfo.InvariantCulture, $",\"hasPrevPage\":{Bool(info.HasPrevPage)},\"hasNextPage\":{Bool(info.HasNextPage)}");
         meta.Append(CultureInfo.InvariantCulture, $",\"prevPage\":{Number(info.PrevPage)},\"nextPage\":{Number(info.NextPage)}}}");
@@ -169,7 +112,7 @@ internal static class SpaceXQueryPage
                 batch.Add(source.Current);
             }
 
-            var (info, _, _) = Paginate(totalDocs, page, offset: null, limit, pagination: true);
+            var (info, _, _) = Paginate(totalDocs, page, limit);
             yield return Build(batch, info);
         }
     }

@@ -10,7 +10,7 @@ namespace Lakehouse.Demo;
 /// The RAWG API's read routes served from a <see cref="RawgSampleGenerator"/> by an in-process Kestrel on
 /// <c>127.0.0.1</c> and a free port, the way RAWG answers (apis.md §3): page-number paging with <c>count</c>,
 /// <c>next</c>, <c>previous</c> (the key echoed into them), 404 <c>Invalid page.</c> past the end, 401 without a
-/// key, <c>dates</c>/<c>updated</c> filters and <c>ordering</c>. Logs every request and lets a test answer any request
+/// key, <c>dates</c>/<c>updated</c> filters and <c>ordering=-updated</c> (what <c>IRawgApi</c> sends). Logs every request and lets a test answer any request
 /// itself (<see cref="Intercept"/>).
 /// </summary>
 internal sealed class RawgApiServer : IAsyncDisposable
@@ -99,14 +99,11 @@ internal sealed class RawgApiServer : IAsyncDisposable
                 && updated.Any(r => day >= r.From && day <= r.To));
         }
 
-        selected = context.Request.Query["ordering"].ToString() switch
+        // The client asks for -updated (newest first) only.
+        if (context.Request.Query["ordering"].ToString() == "-updated")
         {
-            "-updated" => selected.OrderByDescending(g => g.Updated, StringComparer.Ordinal).ThenBy(g => g.Id),
-            "updated" => selected.OrderBy(g => g.Updated, StringComparer.Ordinal).ThenBy(g => g.Id),
-            "released" => selected.OrderBy(g => g.Released).ThenBy(g => g.Id),
-            "-released" => selected.OrderByDescending(g => g.Released).ThenBy(g => g.Id),
-            _ => selected,
-        };
+            selected = selected.OrderByDescending(g => g.Updated, StringComparer.Ordinal).ThenBy(g => g.Id);
+        }
         var matching = selected.ToList();
         return Page(context, matching.Count, 20, (skip, take) => matching.Skip(skip).Take(take).Select(g => games.Game(g.Index)));
     }

@@ -179,28 +179,13 @@ internal sealed partial class NasaApiServer : IAsyncDisposable
     private Task ApodAsync(HttpContext context)
     {
         var query = context.Request.Query;
-        string[] allowed = ["api_key", "date", "start_date", "end_date", "count", "thumbs", "hd", "concept_tags"];
+        string[] allowed = ["api_key", "start_date", "end_date", "thumbs"];
         if (query.Keys.FirstOrDefault(k => !allowed.Contains(k, StringComparer.Ordinal)) is { } unknown)
         {
             return ApodError(context, 400, $"Bad Request: invalid field(s) {unknown}.");
         }
 
         var today = Today;
-        if (query.ContainsKey("date"))
-        {
-            if (query.ContainsKey("start_date") || query.ContainsKey("end_date") || query.ContainsKey("count"))
-            {
-                return ApodError(context, 400, "Bad Request: invalid field combination passed. Allowed request fields for apod method are 'concept_tags', 'date', 'hd', 'count', 'start_date', 'end_date', 'thumbs'");
-            }
-
-            if (!TryDate(query["date"], today, out var date) || date < ApodFirstDay || date > today)
-            {
-                return ApodError(context, 400, $"Date must be between Jun 16, 1995 and {today:MMM dd, yyyy}.");
-            }
-
-            return Catalog.ApodDay(date) is { } entry ? Json(context, entry) : ApodError(context, 404, $"No data available for date: {date:yyyy-MM-dd}");
-        }
-
         if (!query.ContainsKey("start_date") || !TryDate(query["start_date"], today, out var start) || !TryDate(query["end_date"], today, out var end))
         {
             return ApodError(context, 400, "Bad Request: start_date is required (yyyy-mm-dd) for a range.");

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Lakehouse.Demo;
 
-namespace Lakehouse.Demo;
+namespace Lakehouse.Tests.Support;
 
 /// <summary>
 /// The cores, crew and capsules the recorded launches reference. They were not recorded, so they are generated for

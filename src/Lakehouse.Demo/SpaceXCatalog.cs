@@ -5,7 +5,7 @@ namespace Lakehouse.Demo;
 
 /// <summary>
 /// What the local SpaceX server serves: for each resource an ordered list of JSON elements kept as raw UTF-8, so
-/// recorded fixtures are replayed as recorded. Launches are stored in the v5 shape. Immutable: <see cref="With(string, IEnumerable{ReadOnlyMemory{byte}})"/>
+/// recorded fixtures (loaded by the tests) are replayed as recorded. Launches are stored in the v5 shape. Immutable: <see cref="With(string, IEnumerable{ReadOnlyMemory{byte}})"/>
 /// returns a changed copy, which a test swaps into a running server between runs.
 /// </summary>
 internal sealed class SpaceXCatalog
@@ -31,34 +31,6 @@ internal sealed class SpaceXCatalog
     public IReadOnlyList<ReadOnlyMemory<byte>> this[string resource] => Get(resource).Elements;
 
     public static bool IsResource(string name) => ResourceNames.Contains(name, StringComparer.Ordinal);
-
-    /// <summary>
-    /// The recorded dump in <paramref name="fixturesDir"/> (the <c>spacex</c> fixtures folder), with launches turned
-    /// into the v5 shape and the resources that were not recorded (cores, crew, capsules) generated for exactly the
-    /// ids the launches reference.
-    /// </summary>
-    public static SpaceXCatalog FromFixtures(string fixturesDir)
-    {
-        ReadOnlyMemory<byte> Read(string name) => File.ReadAllBytes(Path.Combine(fixturesDir, name));
-
-        var launches = RawJson.SplitArray(Read("v4-launches.json")).Select(LaunchCrewShape.FromV4).ToList();
-        var landpadsCache = Read("v4-landpads.query-docs-cache.json");
-        if (!RawJson.TryFind(landpadsCache.Span, "data", out var data))
-        {
-            throw new FormatException("v4-landpads.query-docs-cache.json has no data array.");
-        }
-
-        var referenced = FixtureReferences.Collect(launches);
-        return Empty
-            .With(Launches, launches)
-            .With(Rockets, RawJson.SplitArray(Read("v4-rockets.json")))
-            .With(Launchpads, RawJson.SplitArray(Read("v4-launchpads.json")))
-            .With(Landpads, RawJson.SplitArray(landpadsCache[data]))
-            .With(Payloads, RawJson.SplitArray(Read("v4-payloads.json")))
-            .With(Cores, referenced.Cores())
-            .With(Crew, referenced.Crew())
-            .With(Capsules, referenced.Capsules());
-    }
 
     /// <summary>A copy with <paramref name="resource"/> replaced; each element must be one well-formed JSON value.</summary>
     public SpaceXCatalog With(string resource, IEnumerable<ReadOnlyMemory<byte>> elements)

@@ -28,8 +28,8 @@ internal sealed record RawgCatalogueItem(int Id, string Name, string Slug, long 
 
 /// <summary>
 /// What the RAWG replay server serves besides generated games: the catalogues, and (from the recorded fixtures) the
-/// real first page of games and real game details. Loaded from <c>shared/fixtures/rawg</c> in tests; generated for
-/// <c>lakehouse demo</c>, which runs where the fixtures are not.
+/// real first page of games and real game details. Generated for <c>lakehouse demo</c>; the tests load the recorded ones
+/// (tests/Lakehouse.Tests/Support/RecordedCatalogs.cs).
 /// </summary>
 internal sealed class RawgCatalogues
 {
@@ -48,40 +48,6 @@ internal sealed class RawgCatalogues
 
     /// <summary>Recorded <c>/games/{id}</c> bodies by id.</summary>
     public IReadOnlyDictionary<long, ReadOnlyMemory<byte>> RecordedDetails { get; init; } = new Dictionary<long, ReadOnlyMemory<byte>>();
-
-    /// <summary>The recorded RAWG responses in <paramref name="directory"/> (<c>shared/fixtures/rawg</c>).</summary>
-    public static RawgCatalogues FromFixtures(string directory)
-    {
-        var parents = Results(Path.Combine(directory, "platforms-lists-parents.json"));
-        var parentOf = new Dictionary<int, int>();
-        foreach (var parent in parents)
-        {
-            using var document = JsonDocument.Parse(parent);
-            foreach (var platform in document.RootElement.GetProperty("platforms").EnumerateArray())
-            {
-                parentOf[platform.GetProperty("id").GetInt32()] = document.RootElement.GetProperty("id").GetInt32();
-            }
-        }
-
-        var details = new Dictionary<long, ReadOnlyMemory<byte>>();
-        foreach (var file in Directory.GetFiles(directory, "game-*.json"))
-        {
-            var bytes = File.ReadAllBytes(file);
-            using var document = JsonDocument.Parse(bytes);
-            details[document.RootElement.GetProperty("id").GetInt64()] = bytes;
-        }
-
-        return new RawgCatalogues
-        {
-            Genres = [.. Results(Path.Combine(directory, "genres.json")).Select(r => Item(r, null))],
-            Platforms = [.. Results(Path.Combine(directory, "platforms-page1.json")).Select(r => Item(r, parentOf))],
-            ParentPlatforms = [.. parents.Select(r => Item(r, null))],
-            Stores = [.. Results(Path.Combine(directory, "stores.json")).Select(r => Item(r, null))],
-            Tags = [.. Results(Path.Combine(directory, "tags-page1.json")).Select(r => Item(r, null))],
-            RecordedGames = Results(Path.Combine(directory, "games-page1.json")),
-            RecordedDetails = details,
-        };
-    }
 
     /// <summary>A small catalogue in the real shapes, for the demo.</summary>
     public static RawgCatalogues Generated()
@@ -211,32 +177,5 @@ internal sealed class RawgCatalogues
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static List<ReadOnlyMemory<byte>> Results(string path)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-        return [.. document.RootElement.GetProperty("results").EnumerateArray().Select(e => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(e.GetRawText()))];
-    }
-
-    private static RawgCatalogueItem Item(ReadOnlyMemory<byte> raw, Dictionary<int, int>? parentOf)
-    {
-        using var document = JsonDocument.Parse(raw);
-        var e = document.RootElement;
-        var id = e.GetProperty("id").GetInt32();
-        return new RawgCatalogueItem(
-            id,
-            e.GetProperty("name").GetString()!,
-            e.GetProperty("slug").GetString()!,
-            e.TryGetProperty("games_count", out var count) ? count.GetInt64() : 0,
-            e.TryGetProperty("image_background", out var image) ? image.GetString() : null,
-            raw)
-        {
-            Domain = e.TryGetProperty("domain", out var domain) ? domain.GetString() : null,
-            Language = e.TryGetProperty("language", out var language) ? language.GetString() : null,
-            ParentId = parentOf is not null && parentOf.TryGetValue(id, out var parent) ? parent : null,
-            YearStart = e.TryGetProperty("year_start", out var start) && start.ValueKind == JsonValueKind.Number ? start.GetInt32() : null,
-            YearEnd = e.TryGetProperty("year_end", out var end) && end.ValueKind == JsonValueKind.Number ? end.GetInt32() : null,
-        };
     }
 }
