@@ -181,8 +181,10 @@ internal static class LakeJson
 }
 
 /// <summary>Lake state that cannot be read as written.</summary>
-internal sealed class LakeStateException : Exception
+internal sealed class LakeStateException : LakehouseException
 {
+    public override LakehouseStage Stage => LakehouseStage.Lake;
+
     public LakeStateException(string message, Exception inner)
         : base(message, inner)
     {

@@ -505,4 +505,9 @@ internal sealed record RunRequest(string Trigger, IReadOnlySet<string> Sources, 
 internal sealed record ScheduledFire(DateTimeOffset ScheduledFor, string Node);
 
 /// <summary>A run asked for a source or dataset that does not exist (a usage error: exit code 2).</summary>
-internal sealed class UnknownDatasetException(string message) : Exception(message);
+internal sealed class UnknownDatasetException(string message) : LakehouseException(message)
+{
+    public override LakehouseStage Stage => LakehouseStage.CommandLine;
+
+    public override bool IsUsageError => true;
+}
