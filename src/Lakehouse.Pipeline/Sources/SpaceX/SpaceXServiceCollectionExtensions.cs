@@ -1,4 +1,5 @@
 using Lakehouse.Sources.Http;
+using Lakehouse.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,9 +14,9 @@ internal static class SpaceXServiceCollectionExtensions
         var section = configuration.GetSection(SpaceXOptions.Section);
         // The public API is the natural default, so a lake configured only by environment variables still runs.
         services.AddSourceApi<ISpaceXApi>(SpaceXSource.SourceName, section).PostConfigure(o => o.BaseUrl ??= SpaceXSource.PublicApi);
-        services.AddOptions<SpaceXOptions>().Bind(section).Validate(
+        services.AddLakehouseOptions<SpaceXOptions>(section).Validate(
             o => o.PageSize is >= 1 and <= 10_000 && o.FullRefreshInterval >= TimeSpan.Zero && o.LaunchOverlap >= TimeSpan.Zero,
-            $"{SpaceXOptions.Section}:PageSize must be between 1 and 10000, and {SpaceXOptions.Section}:FullRefreshInterval and {SpaceXOptions.Section}:LaunchOverlap must not be negative.").ValidateOnStart();
+            $"{SpaceXOptions.Section}:PageSize must be between 1 and 10000, and {SpaceXOptions.Section}:FullRefreshInterval and {SpaceXOptions.Section}:LaunchOverlap must not be negative.");
         services.AddSingleton<ISource>(sp => new SpaceXSource(
             sp.GetRequiredService<ISpaceXApi>(),
             sp.GetRequiredService<IOptions<SpaceXOptions>>().Value));
