@@ -45,7 +45,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton(sp => CreateObjectStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp));
 
         // The flow: sources → bronze → silver → gold, and the run that strings them together.
-        services.AddLakehouseOptions<PipelineOptions>(configuration.Root.GetSection(PipelineOptions.Section));
+        services.AddValidatedOptions<PipelineOptions, PipelineOptionsValidator>(configuration.Root, PipelineOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PipelineOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GoldOptions>>().Value);
         // Read by `schedule` alone, but its keys are known to every command.
@@ -72,7 +72,7 @@ internal static class LakehouseServiceCollectionExtensions
             [.. sp.GetServices<ISource>().Select(s => s.Name).Where(HasSilver)],
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GoldStage>>()));
-        services.AddLakehouseOptions<LeaseOptions>(configuration.Root.GetSection(LeaseOptions.Section));
+        services.AddValidatedOptions<LeaseOptions, LeaseOptionsValidator>(configuration.Root, LeaseOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<LeaseOptions>>().Value);
         services.AddSingleton<LakeLeases>();
         services.AddSingleton<LakehousePipeline>();
