@@ -50,8 +50,9 @@ internal sealed class ConfigurationSchema
     public IReadOnlyList<string> Check(IEnumerable<string> keys, string layer, Func<string, string> display, bool rootRequired)
     {
         var problems = new List<string>();
-        var unknown = new List<string>();
-        foreach (var key in keys.Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(k => k, StringComparer.OrdinalIgnoreCase))
+        var reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var all = keys.Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(k => k, StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var key in all)
         {
             var first = key.Split(':')[0];
             if (!first.Equals(Root, StringComparison.OrdinalIgnoreCase))
@@ -65,19 +66,42 @@ internal sealed class ConfigurationSchema
                 continue;
             }
 
-            if (IsKnown(key) || unknown.Any(u => key.StartsWith(u + ":", StringComparison.OrdinalIgnoreCase)))
+            if (UnknownPrefix(key) is not { } unknown)
             {
                 continue;
             }
 
-            unknown.Add(key);
-            var nearest = Nearest(key);
-            problems.Add($"Unknown setting '{display(key)}' in {layer}" +
+            // A file is reported at its first unknown section (once, not for every key below it); an environment
+            // variable by its whole name, which is what the user can grep for.
+            var shown = rootRequired ? unknown : key;
+            if ((!rootRequired && all.Any(k => k.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase))) || !reported.Add(shown))
+            {
+                continue;
+            }
+
+            var nearest = Nearest(unknown) is { } near ? near + shown[unknown.Length..] : null;
+            problems.Add($"Unknown setting '{display(shown)}' in {layer}" +
                          (nearest is null ? "." : $"; did you mean '{display(nearest)}'?") +
                          " Fix or remove it.");
         }
 
         return problems;
+    }
+
+    /// <summary>The shortest prefix of <paramref name="key"/> that is not known, or null when the key is.</summary>
+    private string? UnknownPrefix(string key)
+    {
+        var parts = key.Split(':');
+        for (var i = 1; i <= parts.Length; i++)
+        {
+            var prefix = string.Join(':', parts[..i]);
+            if (!IsKnown(prefix))
+            {
+                return prefix;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The known key closest to <paramref name="key"/> by edit distance (ignoring case).</summary>
