@@ -129,7 +129,8 @@ internal sealed partial class LakehousePipeline(
             return skipped;
         }
 
-        var state = await LakeJson.ReadAsync<SourceState>(store, LakeKeys.SourceState(source.Name), ct) ?? new SourceState();
+        var state = await LakeJson.ReadOrForgetAsync<SourceState>(
+            store, LakeKeys.SourceState(source.Name), LogStateUnreadable, "the change probe is not trusted and every dataset is read", ct) ?? new SourceState();
         var now = time.GetUtcNow();
         var probe = await source.ProbeAsync(state, ct);
         if (probe.Failure is not null)
@@ -453,6 +454,9 @@ internal sealed partial class LakehousePipeline(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Dataset} failed to {Stage}: {Reason}")]
     private partial void LogDatasetFailed(Exception e, string dataset, string stage, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
+    private partial void LogStateUnreadable(string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schema drift in {Dataset}: new field {Field} in {Occurrences} records")]
     private partial void LogDrift(string dataset, string field, long occurrences);
