@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Lakehouse.Configuration;
+using Lakehouse.Logging;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lakehouse.Cli;
@@ -28,5 +30,41 @@ internal static class CommandServices
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         provider.ValidateLakehouseOptions();
         return provider;
+    }
+
+    /// <summary>
+    /// Writes a failed command's exception, stack trace and all, to the JSON log file of its configuration: the
+    /// console showed one line. Usage errors are not logged (nothing ran); a configuration that cannot be read has no
+    /// log file to write to, and its message already said what to fix.
+    /// </summary>
+    public static void LogFailure(ParseResult parseResult, Exception failure, string message)
+    {
+        if (failure is LakehouseException { IsUsageError: true } || failure is ConfigurationException)
+        {
+            return;
+        }
+
+        try
+        {
+            var configuration = LakehouseConfiguration.ForProcess(parseResult.GetValue(ConfigOption));
+            var options = configuration.Root.GetSection(LoggingOptions.Section).Get<LoggingOptions>() ?? new LoggingOptions();
+            if (string.IsNullOrWhiteSpace(options.File))
+            {
+                return;
+            }
+
+            using var log = LakehouseLog.CreateFileOnly(options, configuration.Secrets);
+            var ours = failure as LakehouseException;
+            log.ForContext("Stage", ours?.Stage.ToString())
+               .ForContext("Dataset", ours?.Dataset)
+               .ForContext("RunId", ours?.RunId)
+               .ForContext("IsTransient", ours?.IsTransient)
+               .Error(failure, "lakehouse {Command} failed: {Message}", parseResult.CommandResult.Command.Name, message);
+        }
+#pragma warning disable CA1031 // Logging the failure must never replace it: the console line is already written.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 }

@@ -3,7 +3,6 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Reflection;
 using Lakehouse.Cli.Commands;
-using Lakehouse.Configuration;
 
 namespace Lakehouse.Cli;
 
@@ -73,16 +72,17 @@ internal static class LakehouseCli
             // The reader of a pipe stopped reading (| head): nothing to say, as for any tool that SIGPIPE ends.
             return ExitCodes.OutputClosed;
         }
-        catch (Exception ex) when (ToExitCode(ex) is { } exitCode)
-        {
-            await console.Error.WriteLineAsync(exitCode == ExitCodes.Interrupted ? "Interrupted." : $"error: {ex.Message}");
-            return exitCode;
-        }
         catch (Exception ex)
         {
-            // A bug, not an expected failure: still one readable line, and the type to report it by.
-            await console.Error.WriteLineAsync($"error: unexpected {ex.GetType().Name}: {ex.Message}");
-            return ExitCodes.Failure;
+            var (exitCode, message) = Classify(ex);
+            await console.Error.WriteLineAsync(message);
+            if (exitCode != ExitCodes.Interrupted)
+            {
+                // The stack trace belongs in the JSON log; the console gets the one line above.
+                CommandServices.LogFailure(parseResult, ex, message);
+            }
+
+            return exitCode;
         }
     }
 
@@ -95,18 +95,19 @@ internal static class LakehouseCli
         }
     }
 
-    /// <summary>The written error model: expected failures become a message and an exit code; the rest propagate.</summary>
-    private static int? ToExitCode(Exception ex) => ex switch
+    /// <summary>
+    /// The written error model (see <see cref="LakehouseException"/>): the exit code comes from the failure's
+    /// properties, the line printed is its message. Anything that is not one of ours, nor a third-party failure we
+    /// expect, is a bug: still one line, with the type to report it by.
+    /// </summary>
+    internal static (int ExitCode, string Message) Classify(Exception ex) => ex switch
     {
-        ConfigurationException or UsageException or Querying.QueryRefusedException or Runs.UnknownDatasetException or Runs.BackfillRefusedException => ExitCodes.UsageOrConfiguration,
-        Scheduling.ScheduleRefusedException => ExitCodes.UsageOrConfiguration,
-        Lake.LakeLeaseHeldException or Lake.LakeLeaseLostException => ExitCodes.Failure,
-        Querying.GoldDatabaseException { IsMissing: true } => ExitCodes.UsageOrConfiguration,
-        OperationCanceledException => ExitCodes.Interrupted,
-        DuckDB.NET.Data.DuckDBException { ErrorType: DuckDB.NET.Native.DuckDBErrorType.Interrupt } => ExitCodes.Interrupted,
-        Querying.GoldDatabaseException or DuckDB.NET.Data.DuckDBException => ExitCodes.Failure,
-        Storage.ObjectStoreException or Lake.LakeStateException or Gold.GoldDataTestException or Gold.GoldBuildException or Gold.GoldRestoreException or Sources.Http.SourceRequestException => ExitCodes.Failure,
-        IOException => ExitCodes.Failure,
-        _ => null,
+        // A lost lease is a cancellation inside the pipeline (every stage stops), but the command failed.
+        Lake.LakeLeaseLostException lost => (ExitCodes.Failure, $"error: {lost.Message}"),
+        OperationCanceledException => (ExitCodes.Interrupted, "Interrupted."),
+        DuckDB.NET.Data.DuckDBException { ErrorType: DuckDB.NET.Native.DuckDBErrorType.Interrupt } => (ExitCodes.Interrupted, "Interrupted."),
+        _ when LakehouseFailure.Translate(ex) is { } failure =>
+            (failure.IsUsageError ? ExitCodes.UsageOrConfiguration : ExitCodes.Failure, $"error: {failure.Message}"),
+        _ => (ExitCodes.Failure, $"error: unexpected {ex.GetType().Name}: {ex.Message} (a bug: please report it with the log file's entry)"),
     };
 }

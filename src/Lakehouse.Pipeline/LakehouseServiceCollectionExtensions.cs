@@ -45,9 +45,11 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton(sp => CreateObjectStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp));
 
         // The flow: sources → bronze → silver → gold, and the run that strings them together.
-        services.AddOptions<PipelineOptions>().Bind(configuration.Root.GetSection(PipelineOptions.Section));
+        services.AddValidatedOptions<PipelineOptions, PipelineOptionsValidator>(configuration.Root, PipelineOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PipelineOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GoldOptions>>().Value);
+        // Read by `schedule` alone, but its keys are known to every command.
+        services.AddBoundSection<Scheduling.ScheduleOptions>(Scheduling.ScheduleOptions.Section);
         services.AddSpaceX(configuration.Root);
         services.AddNasa(configuration.Root);
         services.AddRawg(configuration.Root);
@@ -70,7 +72,7 @@ internal static class LakehouseServiceCollectionExtensions
             [.. sp.GetServices<ISource>().Select(s => s.Name).Where(HasSilver)],
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GoldStage>>()));
-        services.AddOptions<LeaseOptions>().Bind(configuration.Root.GetSection(LeaseOptions.Section));
+        services.AddValidatedOptions<LeaseOptions, LeaseOptionsValidator>(configuration.Root, LeaseOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<LeaseOptions>>().Value);
         services.AddSingleton<LakeLeases>();
         services.AddSingleton<LakehousePipeline>();
@@ -86,6 +88,13 @@ internal static class LakehouseServiceCollectionExtensions
     /// </summary>
     public static void ValidateLakehouseOptions(this IServiceProvider provider)
     {
+        var configuration = provider.GetRequiredService<LakehouseConfiguration>();
+        var unknown = configuration.UnknownKeys(new ConfigurationSchema(provider.GetServices<BoundSection>()));
+        if (unknown.Count > 0)
+        {
+            throw new ConfigurationException(string.Join(Environment.NewLine, unknown));
+        }
+
         try
         {
             provider.GetRequiredService<IStartupValidator>().Validate();
@@ -122,7 +131,7 @@ internal static class LakehouseServiceCollectionExtensions
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddLakehouseOptions<TOptions>(configuration.GetSection(section));
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
 

@@ -30,7 +30,7 @@ internal static class ScheduleCommand
             using var services = CommandServices.Build(parseResult, more: (collection, configuration) => collection.AddLakehouseScheduling(configuration));
             var options = services.GetRequiredService<ScheduleOptions>();
             var sources = services.GetServices<ISource>().ToList();
-            var plan = options.Validate(sources);
+            var plan = options.Validate(sources, services.GetRequiredService<TimeProvider>().GetUtcNow());
             if (parseResult.GetValue(list))
             {
                 await WriteListAsync(plan, sources, services.GetRequiredService<TimeProvider>().GetUtcNow(), console, ct);

@@ -19,10 +19,14 @@ internal sealed class LakehouseConfiguration
         LakehouseSecrets.S3AccessKeyVariable, LakehouseSecrets.S3SecretKeyVariable,
     ];
 
-    private LakehouseConfiguration(IConfigurationRoot root, LakehouseSecrets secrets)
+    /// <summary>The layers a user writes (files, <c>Lakehouse__</c> variables), by index in <see cref="Root"/>'s providers.</summary>
+    private readonly List<(int Provider, string Layer, bool IsEnvironment)> userLayers;
+
+    private LakehouseConfiguration(IConfigurationRoot root, LakehouseSecrets secrets, List<(int Provider, string Layer, bool IsEnvironment)> userLayers)
     {
         Root = root;
         Secrets = secrets;
+        this.userLayers = userLayers;
     }
 
     public IConfigurationRoot Root { get; }
@@ -56,6 +60,7 @@ internal sealed class LakehouseConfiguration
         IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = new ConfigurationBuilder();
+        var layers = new List<(int Provider, string Layer, bool IsEnvironment)>();
 
         var defaults = Path.Combine(workingDirectory, "config", "lakehouse.json");
         if (!File.Exists(defaults))
@@ -65,6 +70,7 @@ internal sealed class LakehouseConfiguration
 
         if (File.Exists(defaults))
         {
+            layers.Add((builder.Sources.Count, Path.GetRelativePath(workingDirectory, defaults), false));
             builder.AddJsonFile(defaults, optional: false, reloadOnChange: false);
         }
 
@@ -84,6 +90,7 @@ internal sealed class LakehouseConfiguration
             merged[key] = value;
         }
 
+        layers.Add((builder.Sources.Count, "environment", true));
         builder.AddInMemoryCollection(
             merged.Where(e => e.Key.Contains("__", StringComparison.Ordinal))
                   .Select(e => new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
@@ -96,6 +103,7 @@ internal sealed class LakehouseConfiguration
                 throw new ConfigurationException($"--config {configFile}: no such file. Give the path of a JSON file shaped like config/lakehouse.json.");
             }
 
+            layers.Add((builder.Sources.Count, $"--config {configFile}", false));
             builder.AddJsonFile(fullPath, optional: false, reloadOnChange: false);
         }
 
@@ -117,7 +125,27 @@ internal sealed class LakehouseConfiguration
         }
 
         RefuseSecretsInFiles(root);
-        return new LakehouseConfiguration(root, LakehouseSecrets.FromEnvironment(merged));
+        return new LakehouseConfiguration(root, LakehouseSecrets.FromEnvironment(merged), layers);
+    }
+
+    /// <summary>
+    /// Every key of a file or a <c>Lakehouse__</c> environment variable that <paramref name="schema"/> does not know,
+    /// and every top-level key of a file that is not <c>Lakehouse</c>; empty when all are known. Settings a command
+    /// imposes (<c>demo</c>'s) are its own and not checked.
+    /// </summary>
+    public IReadOnlyList<string> UnknownKeys(ConfigurationSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var providers = Root.Providers.ToList();
+        var problems = new List<string>();
+        foreach (var (index, layer, isEnvironment) in userLayers)
+        {
+            problems.AddRange(isEnvironment
+                ? schema.Check(AllKeys(providers[index], null), "the environment", key => ConfigurationKey.EnvironmentVariable(key), rootRequired: false)
+                : schema.Check(AllKeys(providers[index], null), layer, key => key, rootRequired: true));
+        }
+
+        return problems;
     }
 
     private static void RefuseSecretsInFiles(IConfigurationRoot root)

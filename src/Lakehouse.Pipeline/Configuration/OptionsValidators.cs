@@ -76,3 +76,62 @@ internal sealed class LoggingOptionsValidator : IValidateOptions<LoggingOptions>
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"{ConfigurationKey.Describe($"{LoggingOptions.Section}:Level")} must be one of {string.Join(", ", Levels)} (got '{options.Level}').");
 }
+
+/// <summary>
+/// Range checks that word every failure the same way: the key, the bad value and the allowed range, e.g.
+/// <c>Lakehouse:Leases:Duration is 00:00:00; allowed: 00:00:01 to 1.00:00:00</c>.
+/// </summary>
+internal sealed class OptionRanges(string section)
+{
+    public List<string> Problems { get; } = [];
+
+    public ValidateOptionsResult Result =>
+        Problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(Problems.Select(ConfigurationKey.WithEnvironmentVariable));
+
+    public OptionRanges Check(string name, TimeSpan value, TimeSpan min, TimeSpan max, string? why = null) =>
+        Add(name, value >= min && value <= max, Text(value), $"{Text(min)} to {Text(max)}", why);
+
+    public OptionRanges Check(string name, long value, long min, long max, string? why = null) =>
+        Add(name, value >= min && value <= max, Text(value), $"{Text(min)} to {Text(max)}", why);
+
+    public OptionRanges Check(string name, double value, double min, double max, string? why = null) =>
+        Add(name, double.IsFinite(value) && value >= min && value <= max, Text(value), $"{Text(min)} to {Text(max)}", why);
+
+    private OptionRanges Add(string name, bool ok, string value, string range, string? why)
+    {
+        if (!ok)
+        {
+            Problems.Add($"{section}:{name} is {value}; allowed: {range}{(why is null ? "" : $" ({why})")}.");
+        }
+
+        return this;
+    }
+
+    private static string Text(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+}
+
+internal sealed class PipelineOptionsValidator : IValidateOptions<Runs.PipelineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Runs.PipelineOptions options) =>
+        new OptionRanges(Runs.PipelineOptions.Section)
+            .Check(nameof(options.TransformChunkBytes), options.TransformChunkBytes, 1L << 20, 1L << 36, "bytes of bronze per transform step: 1 MiB to 64 GiB")
+            .Result;
+}
+
+internal sealed class LeaseOptionsValidator : IValidateOptions<Lake.LeaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Lake.LeaseOptions options) =>
+        new OptionRanges(Lake.LeaseOptions.Section)
+            .Check(nameof(options.Duration), options.Duration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "a lease is renewed every third of it")
+            .Check(nameof(options.DatasetWait), options.DatasetWait, TimeSpan.Zero, TimeSpan.FromDays(1))
+            .Check(nameof(options.GoldWait), options.GoldWait, TimeSpan.Zero, TimeSpan.FromDays(1))
+            .Check(nameof(options.PollInterval), options.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10))
+            .Result;
+}
+
+/// <summary>Validates <typeparamref name="TOptions"/> with range checks, for a source's own settings.</summary>
+internal sealed class RangeValidator<TOptions>(Func<TOptions, OptionRanges> check) : IValidateOptions<TOptions>
+    where TOptions : class
+{
+    public ValidateOptionsResult Validate(string? name, TOptions options) => check(options).Result;
+}

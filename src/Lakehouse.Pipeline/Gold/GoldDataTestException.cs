@@ -13,8 +13,10 @@ internal sealed record DataTestFailure(string Model, string Test, long FailingRo
 /// Gold's data tests found bad rows, so the build was rolled back and the previous gold is still the published one.
 /// The message names each failing test and its model and shows up to five failing rows of each.
 /// </summary>
-internal sealed class GoldDataTestException : Exception
+internal sealed class GoldDataTestException : LakehouseException
 {
+    public override LakehouseStage Stage => LakehouseStage.Model;
+
     public GoldDataTestException(IReadOnlyList<DataTestFailure> failures)
         : base(Describe(failures))
     {

@@ -156,8 +156,10 @@ internal sealed partial class GoldRestorer(IObjectStore store, GoldOptions gold,
 /// The message names the fix (<c>lakehouse model --rebuild</c>, which publishes a new build).
 /// </summary>
 internal sealed class GoldRestoreException(string problem, Exception? inner = null)
-    : Exception($"Gold cannot be restored from the lake: {problem}. Rebuild gold from silver, which publishes it again: lakehouse model --rebuild", inner)
+    : LakehouseException($"Gold cannot be restored from the lake: {problem}. Rebuild gold from silver, which publishes it again: lakehouse model --rebuild", inner)
 {
+    public override LakehouseStage Stage => LakehouseStage.Model;
+
     /// <summary>What is wrong, without the fix.</summary>
     public string Problem { get; } = problem;
 }

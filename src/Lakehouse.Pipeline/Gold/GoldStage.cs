@@ -167,7 +167,7 @@ internal sealed partial class GoldStage(
         var rows = new List<GoldRunRow>();
         foreach (var info in await store.ListAllAsync(LakeKeys.RunRecordPrefix, ct))
         {
-            var run = await LakeJson.ReadAsync<RunRecord>(store, info.Key, ct);
+            var run = await LakeJson.ReadOrForgetAsync<RunRecord>(store, info.Key, LogRecordUnreadable, "meta_run leaves that run out", ct);
             if (run is null)
             {
                 continue;
@@ -191,6 +191,9 @@ internal sealed partial class GoldStage(
 
         return rows;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
+    private partial void LogRecordUnreadable(string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Building gold in {GoldPath} from {Commits} silver commits")]
     private partial void LogBuilding(string goldPath, int commits);

@@ -130,6 +130,34 @@ internal static class LocalGold
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> starts like a DuckDB database: its header is an 8-byte checksum followed by the
+    /// magic <c>DUCK</c>. A file that does not (truncated to nothing, overwritten, another program's) cannot be the
+    /// start of a build.
+    /// </summary>
+    public static bool IsDuckDbFile(string path)
+    {
+        Span<byte> header = stackalloc byte[12];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header[8..].SequenceEqual("DUCK"u8);
+    }
+
+    /// <summary>
+    /// Moves a damaged gold file (and a log beside it) out of the way, keeping it for whoever wants to look, and returns
+    /// where it went: <c>.tmp-{file}.damaged-{time}</c> beside it, which lake listings skip. Gold is derived from
+    /// silver, so nothing is lost: the caller builds a new one.
+    /// </summary>
+    public static string MoveAside(string goldPath, TimeProvider time)
+    {
+        var full = Path.GetFullPath(goldPath);
+        var aside = Path.Combine(
+            Path.GetDirectoryName(full)!,
+            string.Create(CultureInfo.InvariantCulture, $"{ObjectKey.ReservedTempMarker}{Path.GetFileName(full)}.damaged-{time.GetUtcNow():yyyyMMddTHHmmssfff}"));
+        File.Move(full, aside, overwrite: true);
+        Delete(full + WalSuffix);
+        return aside;
+    }
+
     /// <summary>Which build the gold file at <paramref name="path"/> holds; null when there is no readable gold there.</summary>
     public static LocalGoldBuild? ReadBuild(string path)
     {

@@ -97,6 +97,14 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         try
         {
             var copied = !rebuild && File.Exists(fullPath);
+            if (copied && !LocalGold.IsDuckDbFile(fullPath))
+            {
+                // Gold is derived: a file that is not a database (overwritten, truncated) must not block every later
+                // build until someone deletes it. It is kept aside, and this build starts from silver alone.
+                LogMovedAside(logger, fullPath, LocalGold.MoveAside(fullPath, time));
+                copied = false;
+            }
+
             if (copied)
             {
                 var copyStarted = time.GetTimestamp();
@@ -515,6 +523,9 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The gold file {GoldPath} is not a DuckDB database: moved aside to {Aside}; gold is rebuilt from silver")]
+    private static partial void LogMovedAside(ILogger logger, string goldPath, string aside);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Building gold from {Models} models into {GoldPath}")]
     private static partial void LogBuilding(ILogger logger, int models, string goldPath);

@@ -671,10 +671,15 @@ internal sealed class LeaseSet : IAsyncDisposable
 /// the message names the holder and until when.
 /// </summary>
 internal sealed class LakeLeaseHeldException(string name, LeaseRecord holder, TimeSpan waited)
-    : Exception($"{LeaseNames.Describe(name)} is held by {holder.Holder} since {holder.AcquiredAt:yyyy-MM-dd HH:mm:ss} UTC " +
+    : LakehouseException($"{LeaseNames.Describe(name)} is held by {holder.Holder} since {holder.AcquiredAt:yyyy-MM-dd HH:mm:ss} UTC " +
                 $"(its lease runs to {holder.ExpiresAt:HH:mm:ss} UTC unless renewed); waited {waited.TotalSeconds:0.#} s. " +
                 "Try again when it has finished.")
 {
+    public override LakehouseStage Stage => LakehouseStage.Lake;
+
+    /// <summary>The holder finishes or its lease runs out: a later attempt gets it.</summary>
+    public override bool IsTransient => true;
+
     public string Name { get; } = name;
 
     public LeaseRecord Holder { get; } = holder;

@@ -175,14 +175,50 @@ internal static class LakeJson
         }
         catch (JsonException e)
         {
-            throw new LakeStateException($"The lake record {key} is not valid ({e.Message}). Delete it to let the next run rebuild it.", e);
+            throw new LakeStateException(
+                $"The lake record {key} cannot be read ({e.Message}). It is not skipped: {WhyNotSkipped(typeof(T))}. " +
+                "Restore it from a backup, or move it out of the lake and run again to accept that.", e);
         }
     }
+
+    /// <summary>
+    /// The record, or null when there is none or when it cannot be read: for records whose loss costs only work (a
+    /// change probe's memory, a finished run's record), which must not block every later run. The reason goes to
+    /// <paramref name="warn"/>, with what treating the record as absent means.
+    /// </summary>
+    public static async Task<T?> ReadOrForgetAsync<T>(IObjectStore store, ObjectKey key, Action<string> warn, string consequence, CancellationToken ct)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(warn);
+        try
+        {
+            return await ReadAsync<T>(store, key, ct);
+        }
+        catch (LakeStateException e) when (e.InnerException is JsonException json)
+        {
+            warn($"The lake record {key} cannot be read ({json.Message}); treated as absent: {consequence}.");
+            return null;
+        }
+    }
+
+    /// <summary>Why a damaged record of this kind stops the work rather than being taken as absent.</summary>
+    private static string WhyNotSkipped(Type record) => record.Name switch
+    {
+        nameof(DatasetState) => "it holds the dataset's cursor, and without it the next run would start the dataset over from its first window",
+        nameof(PartitionState) => "it records what a partition landed, and without it the partition's bronze could be landed twice",
+        nameof(SilverCommit) => "it is a silver commit marker, and without it silver already built would be left out of gold",
+        nameof(LandingEntry) => "it is the manifest of a bronze object, which silver needs to read that object",
+        "QuotaRecord" => "it counts the requests spent of the source's quota, and without it the count would start again at 0 and could overrun the quota",
+        "DamagedBronze" => "it lists bronze found damaged, which the next run must fetch again",
+        _ => "the work depends on what it records",
+    };
 }
 
 /// <summary>Lake state that cannot be read as written.</summary>
-internal sealed class LakeStateException : Exception
+internal sealed class LakeStateException : LakehouseException
 {
+    public override LakehouseStage Stage => LakehouseStage.Lake;
+
     public LakeStateException(string message, Exception inner)
         : base(message, inner)
     {

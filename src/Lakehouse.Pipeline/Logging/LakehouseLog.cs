@@ -13,9 +13,20 @@ namespace Lakehouse.Logging;
 /// </summary>
 internal static class LakehouseLog
 {
-    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+    /// <summary>
+    /// One line per event and no <c>{Exception}</c>: the messages already say what failed and what to do, and the stack
+    /// trace, which is for whoever debugs it, goes to the JSON file only.
+    /// </summary>
+    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}";
 
-    public static Logger Create(LoggingOptions options, LakehouseSecrets secrets, LogEventLevel? consoleLevel = null)
+    public static Logger Create(LoggingOptions options, LakehouseSecrets secrets, LogEventLevel? consoleLevel = null) =>
+        Configure(options, secrets, console: true, consoleLevel).CreateLogger();
+
+    /// <summary>The JSON file alone, for the CLI's last word on a failed command (its line is already on the console).</summary>
+    public static Logger CreateFileOnly(LoggingOptions options, LakehouseSecrets secrets) =>
+        Configure(options, secrets, console: false, consoleLevel: null).CreateLogger();
+
+    private static LoggerConfiguration Configure(LoggingOptions options, LakehouseSecrets secrets, bool console, LogEventLevel? consoleLevel)
     {
         var level = Enum.Parse<LogEventLevel>(options.Level, ignoreCase: true);
         var configuration = new LoggerConfiguration()
@@ -26,12 +37,15 @@ internal static class LakehouseLog
             // Quartz narrates its start-up at Information; its warnings (a failed node, a lost database) still show.
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .Enrich.With(new SecretRedactor(secrets.Values))
-            .WriteTo.Console(
+            .Enrich.With(new SecretRedactor(secrets.Values));
+        if (console)
+        {
+            configuration.WriteTo.Console(
                 restrictedToMinimumLevel: consoleLevel ?? level,
                 outputTemplate: ConsoleTemplate,
                 standardErrorFromLevel: LogEventLevel.Verbose,
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         if (!string.IsNullOrWhiteSpace(options.File))
         {
@@ -43,7 +57,7 @@ internal static class LakehouseLog
                 shared: true);
         }
 
-        return configuration.CreateLogger();
+        return configuration;
     }
 }
 

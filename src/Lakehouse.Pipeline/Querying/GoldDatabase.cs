@@ -118,8 +118,15 @@ internal static class GoldDatabase
 }
 
 /// <summary>The gold database is missing, damaged or locked; the message says what to do.</summary>
-internal sealed class GoldDatabaseException(bool isMissing, string message, Exception? inner = null) : Exception(message, inner)
+internal sealed class GoldDatabaseException(bool isMissing, string message, Exception? inner = null) : LakehouseException(message, inner)
 {
+    public override LakehouseStage Stage => LakehouseStage.Query;
+
+    /// <summary>A missing gold is fixed by building it (or pointing <c>--db</c> at it): the user's to change.</summary>
+    public override bool IsUsageError => IsMissing;
+
+    public override bool IsTransient => InnerException is DuckDB.NET.Data.DuckDBException duck && DuckDb.DuckDbConnections.IsTransient(duck);
+
     /// <summary>The file is not there at all: a configuration problem (or a lake not built yet), not a failure.</summary>
     public bool IsMissing { get; } = isMissing;
 }

@@ -223,4 +223,9 @@ internal static class ReadOnlySql
 }
 
 /// <summary>The SQL given to <c>query</c> is not allowed there; the message says why and what to do instead.</summary>
-internal sealed class QueryRefusedException(string message) : Exception(message);
+internal sealed class QueryRefusedException(string message) : LakehouseException(message)
+{
+    public override LakehouseStage Stage => LakehouseStage.Query;
+
+    public override bool IsUsageError => true;
+}

@@ -361,7 +361,12 @@ internal sealed record BackfillPlan(
 }
 
 /// <summary>A backfill that would spend more of a quota than is left (a usage error: exit code 2).</summary>
-internal sealed class BackfillRefusedException(string message) : Exception(message);
+internal sealed class BackfillRefusedException(string message) : LakehouseException(message)
+{
+    public override LakehouseStage Stage => LakehouseStage.CommandLine;
+
+    public override bool IsUsageError => true;
+}
 
 /// <summary>One dataset's share of a backfill.</summary>
 internal sealed record DatasetPlan(SourceDataset Dataset, IReadOnlyList<Partition> ToLand, IReadOnlyList<Partition> AlreadyLanded)

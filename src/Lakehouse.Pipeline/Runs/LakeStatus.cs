@@ -9,8 +9,9 @@ using Lakehouse.Storage;
 namespace Lakehouse.Runs;
 
 /// <summary>Where each dataset stands, read from the lake alone (<c>lakehouse status</c>).</summary>
-internal sealed class LakeStatus(
-    IObjectStore store, IEnumerable<ISource> sources, GoldOptions gold, GoldRestorer restorer, LakehouseConfiguration configuration, TimeProvider time)
+internal sealed partial class LakeStatus(
+    IObjectStore store, IEnumerable<ISource> sources, GoldOptions gold, GoldRestorer restorer, LakehouseConfiguration configuration, TimeProvider time,
+    Microsoft.Extensions.Logging.ILogger<LakeStatus> logger)
 {
     public async Task<IReadOnlyList<DatasetStatusRow>> ReadAsync(CancellationToken ct)
     {
@@ -20,7 +21,7 @@ internal sealed class LakeStatus(
         var runs = new List<RunRecord>();
         foreach (var info in await store.ListAllAsync(LakeKeys.RunRecordPrefix, ct))
         {
-            if (await LakeJson.ReadAsync<RunRecord>(store, info.Key, ct) is { } run)
+            if (await LakeJson.ReadOrForgetAsync<RunRecord>(store, info.Key, LogRecordUnreadable, "status leaves that run out", ct) is { } run)
             {
                 runs.Add(run);
             }
@@ -150,6 +151,9 @@ internal sealed class LakeStatus(
 
         return counts;
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "{Problem}")]
+    private partial void LogRecordUnreadable(string problem);
 }
 
 /// <summary>One dataset in <c>lakehouse status</c>.</summary>

@@ -129,7 +129,8 @@ internal sealed partial class LakehousePipeline(
             return skipped;
         }
 
-        var state = await LakeJson.ReadAsync<SourceState>(store, LakeKeys.SourceState(source.Name), ct) ?? new SourceState();
+        var state = await LakeJson.ReadOrForgetAsync<SourceState>(
+            store, LakeKeys.SourceState(source.Name), LogStateUnreadable, "the change probe is not trusted and every dataset is read", ct) ?? new SourceState();
         var now = time.GetUtcNow();
         var probe = await source.ProbeAsync(state, ct);
         if (probe.Failure is not null)
@@ -454,6 +455,9 @@ internal sealed partial class LakehousePipeline(
     [LoggerMessage(Level = LogLevel.Error, Message = "{Dataset} failed to {Stage}: {Reason}")]
     private partial void LogDatasetFailed(Exception e, string dataset, string stage, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
+    private partial void LogStateUnreadable(string problem);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schema drift in {Dataset}: new field {Field} in {Occurrences} records")]
     private partial void LogDrift(string dataset, string field, long occurrences);
 
@@ -505,4 +509,9 @@ internal sealed record RunRequest(string Trigger, IReadOnlySet<string> Sources, 
 internal sealed record ScheduledFire(DateTimeOffset ScheduledFor, string Node);
 
 /// <summary>A run asked for a source or dataset that does not exist (a usage error: exit code 2).</summary>
-internal sealed class UnknownDatasetException(string message) : Exception(message);
+internal sealed class UnknownDatasetException(string message) : LakehouseException(message)
+{
+    public override LakehouseStage Stage => LakehouseStage.CommandLine;
+
+    public override bool IsUsageError => true;
+}

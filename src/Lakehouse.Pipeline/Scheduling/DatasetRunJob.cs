@@ -53,8 +53,9 @@ internal sealed partial class DatasetRunJob(
         {
             LogLeaseLost(dataset, e.Message);
         }
-        catch (LakeLeaseHeldException e)
+        catch (LakehouseException e) when (e.IsTransient)
         {
+            // Another run holds the dataset, a server is down: the next fire tries again, nothing to retry now.
             LogBusy(dataset, e.Message);
         }
 #pragma warning disable CA1031 // A failure of one run must never stop the scheduler; the next fire tries again.

@@ -232,4 +232,9 @@ internal sealed partial class LakehouseScheduler(
 }
 
 /// <summary>The scheduler cannot start here (another one holds the lake, PostgreSQL is down): exit code 2.</summary>
-internal sealed class ScheduleRefusedException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class ScheduleRefusedException(string message, Exception? inner = null) : LakehouseException(message, inner)
+{
+    public override LakehouseStage Stage => LakehouseStage.Schedule;
+
+    public override bool IsUsageError => true;
+}

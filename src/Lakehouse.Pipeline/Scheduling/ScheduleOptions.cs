@@ -65,7 +65,9 @@ internal sealed class ScheduleOptions
     /// The entries that are on, checked: every cron parses, every dataset is one a registered source has. Throws a
     /// <see cref="ConfigurationException"/> naming each key that is wrong.
     /// </summary>
-    public IReadOnlyList<ScheduledDataset> Validate(IEnumerable<ISource> sources)
+    /// <param name="sources">The registered sources, whose datasets may be scheduled.</param>
+    /// <param name="now">The time a cron must fire after at least once.</param>
+    public IReadOnlyList<ScheduledDataset> Validate(IEnumerable<ISource> sources, DateTimeOffset now)
     {
         var known = sources.SelectMany(s => s.Datasets).Select(d => d.Name.ToString()).ToList();
         var problems = new List<string>();
@@ -87,7 +89,15 @@ internal sealed class ScheduleOptions
 
             try
             {
-                scheduled.Add(new ScheduledDataset(DatasetName.Parse(dataset), cron.Trim(), CronExpression.Parse(cron.Trim()).WithTimeZone(TimeZoneInfo.Utc)));
+                var expression = CronExpression.Parse(cron.Trim()).WithTimeZone(TimeZoneInfo.Utc);
+                if (expression.GetNextValidTimeAfter(now) is null)
+                {
+                    problems.Add($"{ConfigurationKey.Describe(key)}: '{cron}' never fires (no date matches it, like 30 February). " +
+                                 "Give a cron that fires, e.g. '0 0 8 * * ?' daily at 08:00 UTC, or \"off\".");
+                    continue;
+                }
+
+                scheduled.Add(new ScheduledDataset(DatasetName.Parse(dataset), cron.Trim(), expression));
             }
             catch (FormatException e)
             {
@@ -99,7 +109,8 @@ internal sealed class ScheduleOptions
         if (unknown.Count > 0)
         {
             problems.Insert(0,
-                $"{Section}:Jobs schedules {(unknown.Count == 1 ? "a dataset" : "datasets")} that no source has: {string.Join(", ", unknown)}. " +
+                $"{Section}:Jobs schedules {(unknown.Count == 1 ? "a dataset" : "datasets")} that no source has: " +
+                $"{string.Join(", ", unknown.Select(u => $"{u} (did you mean {ConfigurationSchema.Nearest(u, known)}?)"))}. " +
                 $"Known datasets: {string.Join(", ", known)}. Fix the name, or set the entry to \"{Off}\" " +
                 $"(e.g. {ConfigurationKey.EnvironmentVariable($"{Section}:Jobs:{unknown[0]}")}={Off}, or in a --config file).");
         }

@@ -5,7 +5,7 @@ namespace Lakehouse.Silver;
 /// marker is written, nothing of it appears under <c>silver/</c>, its bronze stays pending, and the next run tries
 /// again. Its message is the one line the run summary shows.
 /// </summary>
-internal sealed class SilverContractException : Exception
+internal sealed class SilverContractException : LakehouseException
 {
     public SilverContractException(string dataset, string table, string fileKey, IReadOnlyList<string> mismatches)
         : base(Describe(dataset, table, mismatches))
@@ -16,8 +16,7 @@ internal sealed class SilverContractException : Exception
         Mismatches = mismatches;
     }
 
-    /// <summary>The dataset whose publish was blocked, e.g. <c>spacex.launches</c>.</summary>
-    public string Dataset { get; }
+    public override LakehouseStage Stage => LakehouseStage.Transform;
 
     /// <summary>The silver table whose contract was broken, e.g. <c>spacex_launches</c>.</summary>
     public string Table { get; }

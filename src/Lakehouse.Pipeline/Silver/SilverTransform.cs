@@ -499,8 +499,10 @@ internal sealed class SilverTransform
 }
 
 /// <summary>A silver transform failed for a reason other than bad input (which is quarantined instead).</summary>
-internal sealed class SilverTransformException(string dataset, string message, Exception? inner = null) : Exception(message, inner)
+internal sealed class SilverTransformException : LakehouseException
 {
-    /// <summary>The dataset being transformed, e.g. <c>spacex.launches</c>.</summary>
-    public string Dataset { get; } = dataset;
+    public SilverTransformException(string dataset, string message, Exception? inner = null)
+        : base(message, inner) => Dataset = dataset;
+
+    public override LakehouseStage Stage => LakehouseStage.Transform;
 }

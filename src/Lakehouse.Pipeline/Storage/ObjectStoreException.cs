@@ -5,7 +5,7 @@ namespace Lakehouse.Storage;
 /// <see cref="IsTransient"/> tells a caller whether trying again later may succeed (an endpoint that is down, a
 /// timeout, a 5xx) or not (a missing bucket, rejected credentials, a folder that cannot be written).
 /// </summary>
-internal class ObjectStoreException : Exception
+internal class ObjectStoreException : LakehouseException
 {
     public ObjectStoreException(string message, string operation, string? key, bool isTransient, Exception? innerException = null)
         : base(message, innerException)
@@ -16,7 +16,9 @@ internal class ObjectStoreException : Exception
     }
 
     /// <summary>True when the same call may succeed later without any change of configuration.</summary>
-    public bool IsTransient { get; }
+    public override bool IsTransient { get; }
+
+    public override LakehouseStage Stage => LakehouseStage.Storage;
 
     /// <summary>The operation that failed, in the store's words (<c>PutObject</c>, <c>ListObjectsV2</c>, <c>Put</c>...).</summary>
     public string Operation { get; }

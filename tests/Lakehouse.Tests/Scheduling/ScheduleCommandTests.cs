@@ -41,7 +41,7 @@ public sealed class ScheduleCommandTests
 
         // Then it refuses, naming the unknown dataset and what it could have been
         exitCode.ShouldBe(2, stderr);
-        stderr.ShouldContain("that no source has: spacex.starships.");
+        stderr.ShouldContain("that no source has: spacex.starships (did you mean spacex.capsules?).");
         stderr.ShouldContain("Known datasets: spacex.launches,");
     }
 

@@ -117,7 +117,7 @@ internal readonly record struct QuotaWindow(string Name, DateTimeOffset ResetsAt
 /// transient within a run: nothing is sent until the quota resets, and the same command then continues where it
 /// stopped (landed partitions are kept, cursors did not move past what landed).
 /// </summary>
-internal sealed class QuotaExhaustedException : Exception
+internal sealed class QuotaExhaustedException : LakehouseException
 {
     public QuotaExhaustedException(string source, string message, DateTimeOffset? resetsAt, Exception? innerException = null)
         : base(message, innerException)
@@ -132,7 +132,9 @@ internal sealed class QuotaExhaustedException : Exception
     public DateTimeOffset? ResetsAt { get; }
 
     /// <summary>Always false: retrying before <see cref="ResetsAt"/> cannot help.</summary>
-    public bool IsTransient { get; }
+    public override bool IsTransient => false;
+
+    public override LakehouseStage Stage => LakehouseStage.Land;
 
     internal static QuotaExhaustedException Spent(string source, int limit, int used, QuotaPeriod period, QuotaWindow window)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Lakehouse.Storage;
+using Lakehouse.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -89,7 +90,7 @@ internal static class SourceApiServiceCollectionExtensions
             // The factory's own loggers write the request URL, which carries the API key; the pipeline logs requests redacted.
             .RemoveAllLoggers();
 
-        return services.AddOptions<SourceHttpOptions>(source).Bind(section).ValidateOnStart();
+        return services.AddLakehouseOptions<SourceHttpOptions>(section, source);
     }
 
     private static SourceHttpOptions Options(IServiceProvider provider, string source) =>

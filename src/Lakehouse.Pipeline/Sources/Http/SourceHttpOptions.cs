@@ -21,6 +21,9 @@ internal sealed class SourceHttpOptions
     /// </summary>
     public double RequestsPerSecond { get; set; } = 5;
 
+    /// <summary>The slowest rate accepted: one request every 1000 s.</summary>
+    public const double MinRequestsPerSecond = 0.001;
+
     /// <summary>How many requests may go out back to back after a quiet spell before the rate applies.</summary>
     public int Burst { get; set; } = 1;
 
@@ -67,9 +70,11 @@ internal sealed class SourceHttpOptions
             problems.Add($"{configKeyPrefix}:BaseUrl must be a plain URL without credentials, query or fragment; API keys come from the environment.");
         }
 
-        if (!double.IsFinite(RequestsPerSecond) || RequestsPerSecond <= 0 || RequestsPerSecond > 1000)
+        // Below one request in a thousand seconds a run would wait hours for its first page: surely a typo.
+        if (!double.IsFinite(RequestsPerSecond) || RequestsPerSecond < MinRequestsPerSecond || RequestsPerSecond > 1000)
         {
-            problems.Add($"{configKeyPrefix}:RequestsPerSecond must be above 0 and at most 1000 (e.g. 0.25 for one request every 4 s), not {RequestsPerSecond}.");
+            problems.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{configKeyPrefix}:RequestsPerSecond is {RequestsPerSecond}; allowed: {MinRequestsPerSecond} to 1000 (e.g. 0.25 for one request every 4 s)."));
         }
 
         if (Burst is < 1 or > 1000)

@@ -5,7 +5,7 @@ namespace Lakehouse.Sources.Http;
 /// broken connections, truncated JSON). The message says which source, which request (secrets redacted), after how
 /// many attempts, and what came back. <see cref="Exception.Source"/> holds the source's name (<c>spacex</c>).
 /// </summary>
-internal sealed class SourceRequestException : Exception
+internal sealed class SourceRequestException : LakehouseException
 {
     public SourceRequestException(string message, string source, string request, int? statusCode, int attempts, bool isTransient, Exception? innerException = null)
         : base(message, innerException)
@@ -30,5 +30,7 @@ internal sealed class SourceRequestException : Exception
     /// True when the same request may succeed later unchanged (5xx, 429, timeouts, connections, truncated bodies);
     /// false when the API refused it (400, 401, 403, 404...) and something must change first.
     /// </summary>
-    public bool IsTransient { get; }
+    public override bool IsTransient { get; }
+
+    public override LakehouseStage Stage => LakehouseStage.Land;
 }

@@ -19,9 +19,9 @@ internal static class NasaServiceCollectionExtensions
         var section = configuration.GetSection(NasaOptions.Section);
         services.AddSourceApi<INasaApi>(NasaSource.SourceName, section, sp => [sp.GetRequiredService<LakehouseSecrets>().NasaApiKey ?? NasaSource.DemoKey])
             .PostConfigure<LakehouseSecrets>((o, secrets) => ApplyGatewayLimits(o, section, demoKey: secrets.NasaApiKey is null));
-        services.AddOptions<NasaOptions>().Bind(section).Validate(
-            o => o.InitialDays is >= 0 and <= 36_600,
-            $"{NasaOptions.Section}:InitialDays must be between 0 and 36600.").ValidateOnStart();
+        services.AddLakehouseOptions<NasaOptions>(section);
+        services.AddSingleton<IValidateOptions<NasaOptions>>(new RangeValidator<NasaOptions>(o => new OptionRanges(NasaOptions.Section)
+            .Check(nameof(o.InitialDays), o.InitialDays, 0, 36_600)));
         services.AddSingleton(sp => new NasaSource(
             sp.GetRequiredService<INasaApi>(),
             sp.GetRequiredService<IOptions<NasaOptions>>().Value,

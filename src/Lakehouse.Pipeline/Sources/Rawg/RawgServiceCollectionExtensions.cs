@@ -22,7 +22,7 @@ internal static class RawgServiceCollectionExtensions
             o.BaseUrl ??= RawgSource.PublicApi;
             o.QuotaRequests ??= RawgOptions.FreePlanRequestsPerMonth;
         });
-        services.AddOptions<RawgOptions>().Bind(section).ValidateOnStart();
+        services.AddLakehouseOptions<RawgOptions>(section);
         services.AddSingleton<IValidateOptions<RawgOptions>, RawgOptionsValidator>();
         services.AddSingleton<ISource>(sp => new RawgSource(
             sp.GetRequiredService<IRawgApi>(),

@@ -1,4 +1,5 @@
 using Lakehouse.Sources.Http;
+using Lakehouse.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,9 +14,11 @@ internal static class SpaceXServiceCollectionExtensions
         var section = configuration.GetSection(SpaceXOptions.Section);
         // The public API is the natural default, so a lake configured only by environment variables still runs.
         services.AddSourceApi<ISpaceXApi>(SpaceXSource.SourceName, section).PostConfigure(o => o.BaseUrl ??= SpaceXSource.PublicApi);
-        services.AddOptions<SpaceXOptions>().Bind(section).Validate(
-            o => o.PageSize is >= 1 and <= 10_000 && o.FullRefreshInterval >= TimeSpan.Zero && o.LaunchOverlap >= TimeSpan.Zero,
-            $"{SpaceXOptions.Section}:PageSize must be between 1 and 10000, and {SpaceXOptions.Section}:FullRefreshInterval and {SpaceXOptions.Section}:LaunchOverlap must not be negative.").ValidateOnStart();
+        services.AddLakehouseOptions<SpaceXOptions>(section);
+        services.AddSingleton<IValidateOptions<SpaceXOptions>>(new RangeValidator<SpaceXOptions>(o => new OptionRanges(SpaceXOptions.Section)
+            .Check(nameof(o.PageSize), o.PageSize, 1, 10_000)
+            .Check(nameof(o.FullRefreshInterval), o.FullRefreshInterval, TimeSpan.Zero, TimeSpan.FromDays(366))
+            .Check(nameof(o.LaunchOverlap), o.LaunchOverlap, TimeSpan.Zero, TimeSpan.FromDays(3660))));
         services.AddSingleton<ISource>(sp => new SpaceXSource(
             sp.GetRequiredService<ISpaceXApi>(),
             sp.GetRequiredService<IOptions<SpaceXOptions>>().Value));

@@ -195,4 +195,7 @@ internal sealed class SpaceXOptions
 }
 
 /// <summary>An API answered something the pipeline cannot page through or use.</summary>
-internal sealed class SourceDataException(string message) : Exception(message);
+internal sealed class SourceDataException(string message) : LakehouseException(message)
+{
+    public override LakehouseStage Stage => LakehouseStage.Land;
+}
