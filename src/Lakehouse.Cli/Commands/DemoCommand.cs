@@ -4,7 +4,7 @@ using Lakehouse.Demo;
 using Lakehouse.Lake;
 using Lakehouse.Querying;
 using Lakehouse.Runs;
-using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Sources.Nasa;
 using Lakehouse.Sources.SpaceX;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,7 +56,7 @@ internal static class DemoCommand
     /// NASA joins the demo once its silver scripts are in: without them its transform could only fail.
     /// </summary>
     private static bool NasaTransformable =>
-        NasaSource.DatasetNames.All(d => SilverTransform.Datasets.Contains(d, StringComparer.Ordinal));
+        NasaSource.DatasetNames.All(d => BuiltInSources.Catalog.Silver.Datasets.Contains(d, StringComparer.Ordinal));
 
     public static Command Create(CliConsole console)
     {

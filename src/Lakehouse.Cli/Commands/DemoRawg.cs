@@ -1,6 +1,6 @@
 using Lakehouse.Configuration;
 using Lakehouse.Demo;
-using Lakehouse.Silver;
+using Lakehouse.Sources;
 
 namespace Lakehouse.Cli.Commands;
 
@@ -16,7 +16,7 @@ internal static class DemoRawg
     /// <summary>Games generated per unit of <c>--scale</c> (RAWG itself has about 900,000).</summary>
     public const int GamesPerScale = 2_000;
 
-    public static bool Available => SilverTransform.Datasets.Contains("rawg.games");
+    public static bool Available => BuiltInSources.Catalog.Silver.Datasets.Contains("rawg.games");
 
     /// <summary>
     /// Starts the server and points the demo at it: settings into <paramref name="overrides"/>, the demo key into

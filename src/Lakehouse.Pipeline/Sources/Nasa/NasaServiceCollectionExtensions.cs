@@ -22,15 +22,13 @@ internal static class NasaServiceCollectionExtensions
         services.AddOptions<NasaOptions>().Bind(section).Validate(
             o => o.InitialDays is >= 0 and <= 36_600,
             $"{NasaOptions.Section}:InitialDays must be between 0 and 36600.").ValidateOnStart();
-        services.AddSingleton(sp => new NasaSource(
+        return services.AddSource(NasaSource.Sql, sp => new NasaSource(
             sp.GetRequiredService<INasaApi>(),
             sp.GetRequiredService<IOptions<NasaOptions>>().Value,
             sp.GetRequiredService<LakehouseSecrets>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<NasaSource>>(),
             warnAboutDemoKey: sp.GetRequiredService<IOptionsMonitor<SourceHttpOptions>>().Get(NasaSource.SourceName).BaseUrl?.Host == NasaSource.PublicApi.Host));
-        services.AddSingleton<ISource>(sp => sp.GetRequiredService<NasaSource>());
-        return services;
     }
 
     /// <summary>Fills in what the section leaves unset (a configured value always wins).</summary>

@@ -22,6 +22,9 @@ internal sealed partial class NasaSource : ISource
 {
     public const string SourceName = "nasa";
 
+    /// <summary>The silver scripts and gold models in this folder.</summary>
+    public static SourceSql Sql { get; } = SourceSql.Beside<NasaSource>(SourceName);
+
     /// <summary>The gateway's shared key for trying the APIs without signing up.</summary>
     public const string DemoKey = "DEMO_KEY";
 

@@ -24,14 +24,13 @@ internal static class RawgServiceCollectionExtensions
         });
         services.AddOptions<RawgOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RawgOptions>, RawgOptionsValidator>();
-        services.AddSingleton<ISource>(sp => new RawgSource(
+        return services.AddSource(RawgSource.Sql, sp => new RawgSource(
             sp.GetRequiredService<IRawgApi>(),
             sp.GetRequiredService<IOptions<RawgOptions>>().Value,
             sp.GetService<LakehouseSecrets>()?.RawgApiKey,
             sp.GetRequiredService<IObjectStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RawgSource>>()));
-        return services;
     }
 }
 

@@ -28,6 +28,9 @@ internal sealed partial class RawgSource(
 {
     public const string SourceName = "rawg";
 
+    /// <summary>The silver scripts and gold models in this folder.</summary>
+    public static SourceSql Sql { get; } = SourceSql.Beside<RawgSource>(SourceName);
+
     /// <summary>The public API (apis.md §3.1).</summary>
     public static readonly Uri PublicApi = new("https://api.rawg.io/api");
 

@@ -7,7 +7,10 @@ namespace Lakehouse.Sources.SpaceX;
 
 internal static class SpaceXServiceCollectionExtensions
 {
-    /// <summary>The SpaceX source: its Refit client (<see cref="ISpaceXApi"/>) and its settings, both under <c>Lakehouse:Sources:SpaceX</c>.</summary>
+    /// <summary>
+    /// The SpaceX source: its Refit client (<see cref="ISpaceXApi"/>) and its settings, both under
+    /// <c>Lakehouse:Sources:SpaceX</c>, and its silver and gold SQL (this folder's <c>Silver/</c> and <c>Gold/</c>).
+    /// </summary>
     public static IServiceCollection AddSpaceX(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(SpaceXOptions.Section);
@@ -16,9 +19,8 @@ internal static class SpaceXServiceCollectionExtensions
         services.AddOptions<SpaceXOptions>().Bind(section).Validate(
             o => o.PageSize is >= 1 and <= 10_000 && o.FullRefreshInterval >= TimeSpan.Zero && o.LaunchOverlap >= TimeSpan.Zero,
             $"{SpaceXOptions.Section}:PageSize must be between 1 and 10000, and {SpaceXOptions.Section}:FullRefreshInterval and {SpaceXOptions.Section}:LaunchOverlap must not be negative.").ValidateOnStart();
-        services.AddSingleton<ISource>(sp => new SpaceXSource(
+        return services.AddSource(SpaceXSource.Sql, sp => new SpaceXSource(
             sp.GetRequiredService<ISpaceXApi>(),
             sp.GetRequiredService<IOptions<SpaceXOptions>>().Value));
-        return services;
     }
 }
