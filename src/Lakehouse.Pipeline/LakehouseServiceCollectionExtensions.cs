@@ -29,7 +29,9 @@ internal static class LakehouseServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(configuration);
-        services.AddSingleton(configuration.Secrets);
+
+        // The sources' secrets (API keys) are the variables they declare (AddSourceSecret), all redacted in the logs.
+        services.AddSingleton(sp => configuration.Secrets.Declaring(sp.GetServices<SourceSecret>().Select(s => s.Variable)));
         services.AddSingleton(TimeProvider.System);
 
         services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration.Root, StorageOptions.Section);
@@ -43,7 +45,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddValidatedOptions<GoldOptions, GoldOptionsValidator>(configuration.Root, GoldOptions.Section);
         services.AddValidatedOptions<LoggingOptions, LoggingOptionsValidator>(configuration.Root, LoggingOptions.Section);
 
-        services.AddSingleton(sp => LakehouseLog.Create(sp.GetRequiredService<IOptions<LoggingOptions>>().Value, configuration.Secrets));
+        services.AddSingleton(sp => LakehouseLog.Create(sp.GetRequiredService<IOptions<LoggingOptions>>().Value, sp.GetRequiredService<LakehouseSecrets>()));
         services.AddLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton<ILoggerProvider>(sp => new SerilogLoggerProvider(sp.GetRequiredService<Serilog.Core.Logger>(), dispose: true));
 

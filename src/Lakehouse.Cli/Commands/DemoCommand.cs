@@ -107,7 +107,7 @@ internal static class DemoCommand
             {
                 // The server is local: the gateway's limits (DEMO_KEY's 30 an hour and 50 a day) would only slow the
                 // demo down, and a real key has no business going to it.
-                environment[LakehouseSecrets.NasaApiKeyVariable] = "local-demo-key";
+                environment[NasaSource.ApiKeyVariable] = "local-demo-key";
                 overrides["Lakehouse:Sources:Nasa:BaseUrl"] = nasa.BaseAddress.ToString();
                 overrides["Lakehouse:Sources:Nasa:RequestsPerSecond"] = "100";
                 overrides["Lakehouse:Sources:Nasa:Burst"] = "100";

@@ -1,6 +1,6 @@
-using Lakehouse.Configuration;
 using Lakehouse.Demo;
 using Lakehouse.Sources;
+using Lakehouse.Sources.Rawg;
 
 namespace Lakehouse.Cli.Commands;
 
@@ -30,13 +30,13 @@ internal static class DemoRawg
         ArgumentNullException.ThrowIfNull(environment);
         if (!Available)
         {
-            environment.Remove(LakehouseSecrets.RawgApiKeyVariable);
+            environment.Remove(RawgSource.ApiKeyVariable);
             return null;
         }
 
         var games = new RawgSampleGenerator(seed, (int)Math.Ceiling(GamesPerScale * scale), RawgCatalogues.Generated());
         var server = await RawgApiServer.StartAsync(games, cancellationToken: ct);
-        environment[LakehouseSecrets.RawgApiKeyVariable] = DemoKey;
+        environment[RawgSource.ApiKeyVariable] = DemoKey;
         overrides["Lakehouse:Sources:Rawg:BaseUrl"] = server.BaseAddress.ToString();
         overrides["Lakehouse:Sources:Rawg:StartYear"] = "2018";
         overrides["Lakehouse:Sources:Rawg:RequestsPerSecond"] = "1000";

@@ -18,6 +18,9 @@ internal static class BuiltInSources
     /// <summary>The built-in sources' SQL, in the order they are registered.</summary>
     public static IReadOnlyList<SourceSql> Sql => [SpaceXSource.Sql, NasaSource.Sql, RawgSource.Sql];
 
+    /// <summary>The built-in sources' names (<c>spacex</c>, <c>nasa</c>, <c>rawg</c>), for help texts.</summary>
+    public static IReadOnlyList<string> Names => [.. Sql.Select(s => s.Source)];
+
     /// <summary>The catalog the built-in sources make on their own (what <c>lakehouse</c> runs with), read once.</summary>
     public static SourceCatalog Catalog => LazyCatalog.Value;
 

@@ -23,4 +23,19 @@ internal static class SourceServiceCollectionExtensions
         services.AddSingleton<ISource>(provider => provider.GetRequiredService<TSource>());
         return services;
     }
+
+    /// <summary>
+    /// Declares an environment variable that holds one of the source's secrets (<c>NASA_API_KEY</c>): its value is
+    /// read from the environment or the .env file only (never from a JSON file), is redacted wherever the pipeline
+    /// logs, and reaches the source through <see cref="Configuration.LakehouseSecrets.OfSource"/>.
+    /// </summary>
+    public static IServiceCollection AddSourceSecret(this IServiceCollection services, string variable)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(variable);
+        return services.AddSingleton(new SourceSecret(variable));
+    }
 }
+
+/// <summary>An environment variable a source declared as a secret (<see cref="SourceServiceCollectionExtensions.AddSourceSecret"/>).</summary>
+/// <param name="Variable">E.g. <c>NASA_API_KEY</c>.</param>
+internal sealed record SourceSecret(string Variable);

@@ -17,8 +17,9 @@ internal static class NasaServiceCollectionExtensions
     public static IServiceCollection AddNasa(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(NasaOptions.Section);
-        services.AddSourceApi<INasaApi>(NasaSource.SourceName, section, sp => [sp.GetRequiredService<LakehouseSecrets>().NasaApiKey ?? NasaSource.DemoKey])
-            .PostConfigure<LakehouseSecrets>((o, secrets) => ApplyGatewayLimits(o, section, demoKey: secrets.NasaApiKey is null));
+        services.AddSourceSecret(NasaSource.ApiKeyVariable);
+        services.AddSourceApi<INasaApi>(NasaSource.SourceName, section, sp => [sp.GetRequiredService<LakehouseSecrets>().OfSource(NasaSource.ApiKeyVariable) ?? NasaSource.DemoKey])
+            .PostConfigure<LakehouseSecrets>((o, secrets) => ApplyGatewayLimits(o, section, demoKey: secrets.OfSource(NasaSource.ApiKeyVariable) is null));
         services.AddOptions<NasaOptions>().Bind(section).Validate(
             o => o.InitialDays is >= 0 and <= 36_600,
             $"{NasaOptions.Section}:InitialDays must be between 0 and 36600.").ValidateOnStart();

@@ -84,7 +84,7 @@ internal sealed class NasaHost : IAsyncDisposable
         var logs = new CollectingLoggerProvider();
         collection.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         collection.AddSingleton<TimeProvider>(new ShiftedTimeProvider(today));
-        collection.AddSingleton(new LakehouseSecrets { NasaApiKey = key });
+        collection.AddSingleton(LakehouseSecrets.ForSource(NasaSource.ApiKeyVariable, key));
         var lakeFolder = new TempDirectory();
         collection.AddSingleton<IObjectStore>(new FileSystemObjectStore(lakeFolder.Path));
         collection.AddSingleton<BronzeVerifier>();

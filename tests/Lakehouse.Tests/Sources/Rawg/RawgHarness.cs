@@ -43,7 +43,7 @@ internal sealed class RawgHarness : IDisposable
         collection.AddLogging();
         collection.AddSingleton<TimeProvider>(new FixedTimeProvider(now));
         collection.AddSingleton<IObjectStore>(Store);
-        collection.AddSingleton(new LakehouseSecrets { RawgApiKey = key });
+        collection.AddSingleton(LakehouseSecrets.ForSource(RawgSource.ApiKeyVariable, key));
         collection.AddSingleton<BronzeVerifier>();
         collection.AddSingleton<BronzeLander>();
         collection.AddRawg(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
