@@ -26,7 +26,7 @@ internal static partial class GoldModels
         FromSources(LazyCommon.Value.Concat(sources.SelectMany(s => s.Gold.Select(m => KeyValuePair.Create($"{s.Source}/{m.Key}", m.Value)))));
 
     /// <summary>
-    /// Models from their files' paths below <c>Gold/Models</c> (<c>spacex/fact_launch.sql</c>) and SQL, ordered so
+    /// Models from their files' paths, the folder naming whose they are (<c>spacex/fact_launch.sql</c>), and SQL, ordered so
     /// that each comes after its dependencies; ties go by name, so the order is the same on every build.
     /// </summary>
     public static IReadOnlyList<GoldModel> FromSources(IEnumerable<KeyValuePair<string, string>> sources)
