@@ -30,6 +30,7 @@ internal sealed partial class SourceCatalog
         Silver = new SilverScripts(list);
         Gold = GoldModels.Of(list);
         SilverTables = DeclaredTables(Silver);
+        CheckSilverTables(Silver, SilverTables);
         CheckSilverReferences(Gold, SilverTables);
         contracts = new(() => SilverContracts.FromDdl(Silver.AllSchemasSql()));
     }
@@ -93,6 +94,30 @@ internal sealed partial class SourceCatalog
         }
 
         return tables;
+    }
+
+    /// <summary>Each source with silver has its quarantine table, and each script fills tables its own source declares.</summary>
+    private static void CheckSilverTables(SilverScripts silver, IReadOnlyDictionary<string, string> tables)
+    {
+        foreach (var source in silver.Sources)
+        {
+            var quarantine = Lakehouse.Silver.SilverTables.QuarantineTable(source);
+            if (tables.GetValueOrDefault(quarantine) != source)
+            {
+                throw new ConfigurationException(
+                    $"The source {source} declares no {quarantine} table in its silver schema.sql; every source with silver needs one for the rows that fail its checks (copy another source's).");
+            }
+        }
+
+        foreach (var script in silver.Datasets.Select(silver.Script))
+        {
+            var missing = script.Produces.FirstOrDefault(t => tables.GetValueOrDefault(t) != script.Source);
+            if (missing is not null)
+            {
+                throw new ConfigurationException(
+                    $"The silver script of {script.Dataset} produces {missing}, which the source {script.Source}'s schema.sql does not declare; declare it there or fix the script's '-- produces:' line.");
+            }
+        }
     }
 
     private static void CheckSilverReferences(IReadOnlyList<GoldModel> models, IReadOnlyDictionary<string, string> tables)

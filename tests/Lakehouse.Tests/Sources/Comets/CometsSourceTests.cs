@@ -41,7 +41,7 @@ public sealed class CometsSourceTests : IAsyncLifetime, IDisposable
     public void Dispose() => folder.Dispose();
 
     [Fact]
-    public async Task ASourceAddedFromTheTestProjectAloneIsLandedTransformedAndModelled()
+    public async Task A_source_added_from_the_test_project_alone_is_landed_transformed_and_modelled()
     {
         // Given the comets API on a local server, and a lakehouse that knows only the comets source
         server.Script("/sightings", Page(FirstPage, next: 2), Page(SecondPage, next: null));
@@ -79,7 +79,7 @@ public sealed class CometsSourceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void TwoSourcesRegisteringOneDatasetAreRefusedAtStartNamingBoth()
+    public void Two_sources_registering_one_dataset_are_refused_at_start_naming_both()
     {
         // Given a copy of the comets folder whose dataset was not renamed
         using var services = Build((collection, configuration) =>
@@ -97,7 +97,7 @@ public sealed class CometsSourceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void TwoSourcesByOneNameAreRefusedAtStartNamingBoth()
+    public void Two_sources_by_one_name_are_refused_at_start_naming_both()
     {
         // Given a second source folder that also calls itself "comets"
         using var services = Build((collection, configuration) =>
@@ -113,7 +113,7 @@ public sealed class CometsSourceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void AGoldModelReadingASilverTableNobodyDeclaresIsRefusedAtStartNamingBoth()
+    public void A_gold_model_reading_a_silver_table_nobody_declares_is_refused_at_start_naming_both()
     {
         // Given the comets source whose gold model misspells its silver table
         var model = CometsSource.Sql.Gold["fact_comet_sighting.sql"];
