@@ -5,9 +5,6 @@ using Lakehouse.Lake;
 using Lakehouse.Runs;
 using Lakehouse.Silver;
 using Lakehouse.Sources;
-using Lakehouse.Sources.Nasa;
-using Lakehouse.Sources.Rawg;
-using Lakehouse.Sources.SpaceX;
 using Lakehouse.Logging;
 using Lakehouse.Storage;
 using Microsoft.Extensions.Configuration;
@@ -21,10 +18,20 @@ namespace Lakehouse;
 /// <summary>The composition root: everything the commands and the scheduled jobs use.</summary>
 internal static class LakehouseServiceCollectionExtensions
 {
-    public static IServiceCollection AddLakehouse(this IServiceCollection services, LakehouseConfiguration configuration)
+    /// <param name="services">The services to add to.</param>
+    /// <param name="configuration">The process's configuration.</param>
+    /// <param name="sources">
+    /// Registers the sources (each with <see cref="SourceServiceCollectionExtensions.AddSource{TSource}"/>), given the
+    /// configuration's root; the built-in ones (<see cref="BuiltInSources"/>) when null.
+    /// </param>
+    public static IServiceCollection AddLakehouse(
+        this IServiceCollection services, LakehouseConfiguration configuration, Action<IServiceCollection, IConfiguration>? sources = null)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(configuration);
-        services.AddSingleton(configuration.Secrets);
+
+        // The sources' secrets (API keys) are the variables they declare (AddSourceSecret), all redacted in the logs.
+        services.AddSingleton(sp => configuration.Secrets.Declaring(sp.GetServices<SourceSecret>().Select(s => s.Variable)));
         services.AddSingleton(TimeProvider.System);
 
         services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration.Root, StorageOptions.Section);
@@ -38,7 +45,7 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddValidatedOptions<GoldOptions, GoldOptionsValidator>(configuration.Root, GoldOptions.Section);
         services.AddValidatedOptions<LoggingOptions, LoggingOptionsValidator>(configuration.Root, LoggingOptions.Section);
 
-        services.AddSingleton(sp => LakehouseLog.Create(sp.GetRequiredService<IOptions<LoggingOptions>>().Value, configuration.Secrets));
+        services.AddSingleton(sp => LakehouseLog.Create(sp.GetRequiredService<IOptions<LoggingOptions>>().Value, sp.GetRequiredService<LakehouseSecrets>()));
         services.AddLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton<ILoggerProvider>(sp => new SerilogLoggerProvider(sp.GetRequiredService<Serilog.Core.Logger>(), dispose: true));
 
@@ -50,28 +57,18 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GoldOptions>>().Value);
         // Read by `schedule` alone, but its keys are known to every command.
         services.AddBoundSection<Scheduling.ScheduleOptions>(Scheduling.ScheduleOptions.Section);
-        services.AddSpaceX(configuration.Root);
-        services.AddNasa(configuration.Root);
-        services.AddRawg(configuration.Root);
+        (sources ?? BuiltInSources.Add)(services, configuration.Root);
+        services.AddSingleton(sp => new SourceCatalog(sp.GetServices<SourceSql>()));
+        services.AddSingleton(sp => sp.GetRequiredService<SourceCatalog>().Silver);
         services.AddSingleton<BronzeVerifier>();
         services.AddSingleton<BronzeLander>();
         services.AddSingleton<SilverTransform>();
-        services.AddSingleton(_ => SilverContracts.Declared);
+        services.AddSingleton(sp => sp.GetRequiredService<SourceCatalog>().Contracts);
         services.AddSingleton<SilverStage>();
         services.AddSingleton<StarSchemaBuilder>();
         services.AddSingleton<GoldPublisher>();
         services.AddSingleton<GoldRestorer>();
-        services.AddSingleton(sp => new GoldStage(
-            sp.GetRequiredService<IObjectStore>(),
-            sp.GetRequiredService<StarSchemaBuilder>(),
-            sp.GetRequiredService<GoldPublisher>(),
-            sp.GetRequiredService<GoldRestorer>(),
-            sp.GetRequiredService<GoldOptions>(),
-            sp.GetRequiredService<PipelineOptions>(),
-            // Gold models the sources that have silver scripts: one still without them must not stop the others' gold.
-            [.. sp.GetServices<ISource>().Select(s => s.Name).Where(HasSilver)],
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<GoldStage>>()));
+        services.AddSingleton<GoldStage>();
         services.AddValidatedOptions<LeaseOptions, LeaseOptionsValidator>(configuration.Root, LeaseOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<LeaseOptions>>().Value);
         services.AddSingleton<LakeLeases>();
@@ -84,7 +81,8 @@ internal static class LakehouseServiceCollectionExtensions
 
     /// <summary>
     /// Binds and validates every option now, turning the first problem into a <see cref="ConfigurationException"/>
-    /// whose message names the key: the CLI calls it before any work starts.
+    /// whose message names the key, then checks that the registered sources fit together (<see cref="SourceCatalog"/>):
+    /// the CLI calls it before any work starts.
     /// </summary>
     public static void ValidateLakehouseOptions(this IServiceProvider provider)
     {
@@ -98,6 +96,8 @@ internal static class LakehouseServiceCollectionExtensions
         try
         {
             provider.GetRequiredService<IStartupValidator>().Validate();
+            provider.GetRequiredService<SourceCatalog>();
+            SourceCatalog.CheckDatasets(provider.GetServices<ISource>());
         }
         catch (OptionsValidationException ex)
         {
@@ -112,9 +112,6 @@ internal static class LakehouseServiceCollectionExtensions
             throw new ConfigurationException(Explain(ex), ex);
         }
     }
-
-    private static bool HasSilver(string source) =>
-        SilverTransform.Datasets.Any(d => d.StartsWith(source + ".", StringComparison.Ordinal));
 
     /// <summary>The lake's store: the seam between the embedded folder and an S3-protocol bucket.</summary>
     private static IObjectStore CreateObjectStore(StorageOptions options, IServiceProvider services)

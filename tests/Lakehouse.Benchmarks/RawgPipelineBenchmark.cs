@@ -104,7 +104,7 @@ internal static class RawgPipelineBenchmark
             Path.GetDirectoryName(config)!, AppContext.BaseDirectory, new Dictionary<string, string>(), config, new Dictionary<string, string?>());
         await using var services = new ServiceCollection().AddLakehouse(configuration).BuildServiceProvider();
         var silver = services.GetRequiredService<SilverStage>();
-        foreach (var dataset in SilverTransform.Datasets.Where(d => d.StartsWith("rawg.", StringComparison.Ordinal)))
+        foreach (var dataset in BuiltInSources.Catalog.Silver.Datasets.Where(d => d.StartsWith("rawg.", StringComparison.Ordinal)))
         {
             await silver.TransformAsync(DatasetName.Parse(dataset), rebuild: false, CancellationToken.None);
         }

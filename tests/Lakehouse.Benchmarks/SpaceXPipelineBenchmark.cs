@@ -201,9 +201,9 @@ internal static class SpaceXPipelineBenchmark
             Directory.Delete(output, recursive: true);
         }
 
-        var transform = new SilverTransform();
+        var transform = new SilverTransform(BuiltInSources.Catalog.Silver);
         var files = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var dataset in SilverTransform.Datasets)
+        foreach (var dataset in BuiltInSources.Catalog.Silver.Datasets)
         {
             var name = DatasetName.Parse(dataset);
             var inputs = new List<BronzeInput>();
@@ -233,13 +233,14 @@ internal static class SpaceXPipelineBenchmark
         using var connection = DuckDbConnections.OpenFile(gold, readOnly: false);
         GoldInputs.Attach(
             connection,
+            BuiltInSources.Catalog.Silver,
             files.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal),
-            SilverTransform.AllSchemasSql(),
+            BuiltInSources.Catalog.Silver.AllSchemasSql(),
             [],
             "raw",
             DateTimeOffset.UnixEpoch);
         using var command = connection.CreateCommand();
-        command.CommandText = "BEGIN; " + string.Concat(GoldModels.Embedded.Select(m => $"CREATE OR REPLACE TABLE {m.Name} AS {m.Sql};\n")) + "COMMIT;";
+        command.CommandText = "BEGIN; " + string.Concat(BuiltInSources.Catalog.Gold.Select(m => $"CREATE OR REPLACE TABLE {m.Name} AS {m.Sql};\n")) + "COMMIT;";
         command.ExecuteNonQuery();
     }
 

@@ -15,7 +15,7 @@ internal static class BackfillCommand
     {
         var source = new Option<string>("--source", "-s")
         {
-            Description = "The source to backfill (spacex, nasa, rawg).",
+            Description = $"The source to backfill ({string.Join(", ", BuiltInSources.Names)}).",
             HelpName = "SOURCE",
             Required = true,
         };

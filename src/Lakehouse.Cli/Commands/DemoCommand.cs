@@ -4,7 +4,7 @@ using Lakehouse.Demo;
 using Lakehouse.Lake;
 using Lakehouse.Querying;
 using Lakehouse.Runs;
-using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Sources.Nasa;
 using Lakehouse.Sources.SpaceX;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,7 +56,7 @@ internal static class DemoCommand
     /// NASA joins the demo once its silver scripts are in: without them its transform could only fail.
     /// </summary>
     private static bool NasaTransformable =>
-        NasaSource.DatasetNames.All(d => SilverTransform.Datasets.Contains(d, StringComparer.Ordinal));
+        NasaSource.DatasetNames.All(d => BuiltInSources.Catalog.Silver.Datasets.Contains(d, StringComparer.Ordinal));
 
     public static Command Create(CliConsole console)
     {
@@ -107,7 +107,7 @@ internal static class DemoCommand
             {
                 // The server is local: the gateway's limits (DEMO_KEY's 30 an hour and 50 a day) would only slow the
                 // demo down, and a real key has no business going to it.
-                environment[LakehouseSecrets.NasaApiKeyVariable] = "local-demo-key";
+                environment[NasaSource.ApiKeyVariable] = "local-demo-key";
                 overrides["Lakehouse:Sources:Nasa:BaseUrl"] = nasa.BaseAddress.ToString();
                 overrides["Lakehouse:Sources:Nasa:RequestsPerSecond"] = "100";
                 overrides["Lakehouse:Sources:Nasa:Burst"] = "100";

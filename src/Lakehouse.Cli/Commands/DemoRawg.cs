@@ -1,6 +1,6 @@
-using Lakehouse.Configuration;
 using Lakehouse.Demo;
-using Lakehouse.Silver;
+using Lakehouse.Sources;
+using Lakehouse.Sources.Rawg;
 
 namespace Lakehouse.Cli.Commands;
 
@@ -16,7 +16,7 @@ internal static class DemoRawg
     /// <summary>Games generated per unit of <c>--scale</c> (RAWG itself has about 900,000).</summary>
     public const int GamesPerScale = 2_000;
 
-    public static bool Available => SilverTransform.Datasets.Contains("rawg.games");
+    public static bool Available => BuiltInSources.Catalog.Silver.Datasets.Contains("rawg.games");
 
     /// <summary>
     /// Starts the server and points the demo at it: settings into <paramref name="overrides"/>, the demo key into
@@ -30,13 +30,13 @@ internal static class DemoRawg
         ArgumentNullException.ThrowIfNull(environment);
         if (!Available)
         {
-            environment.Remove(LakehouseSecrets.RawgApiKeyVariable);
+            environment.Remove(RawgSource.ApiKeyVariable);
             return null;
         }
 
         var games = new RawgSampleGenerator(seed, (int)Math.Ceiling(GamesPerScale * scale), RawgCatalogues.Generated());
         var server = await RawgApiServer.StartAsync(games, cancellationToken: ct);
-        environment[LakehouseSecrets.RawgApiKeyVariable] = DemoKey;
+        environment[RawgSource.ApiKeyVariable] = DemoKey;
         overrides["Lakehouse:Sources:Rawg:BaseUrl"] = server.BaseAddress.ToString();
         overrides["Lakehouse:Sources:Rawg:StartYear"] = "2018";
         overrides["Lakehouse:Sources:Rawg:RequestsPerSecond"] = "1000";

@@ -15,8 +15,7 @@ internal sealed class LakehouseConfiguration
     private static readonly string[] SecretLikeNames =
     [
         "ApiKey", "AccessKey", "AccessKeyId", "SecretKey", "SecretAccessKey", "Password", "Secret", "Token",
-        LakehouseSecrets.NasaApiKeyVariable, LakehouseSecrets.RawgApiKeyVariable,
-        LakehouseSecrets.S3AccessKeyVariable, LakehouseSecrets.S3SecretKeyVariable,
+        "_API_KEY", LakehouseSecrets.S3AccessKeyVariable, LakehouseSecrets.S3SecretKeyVariable,
     ];
 
     /// <summary>The layers a user writes (files, <c>Lakehouse__</c> variables), by index in <see cref="Root"/>'s providers.</summary>
@@ -160,7 +159,7 @@ internal sealed class LakehouseConfiguration
                 {
                     throw new ConfigurationException(
                         $"{provider.Source.Path} holds a secret at '{key}'. Secrets come only from the environment " +
-                        $"({LakehouseSecrets.NasaApiKeyVariable}, {LakehouseSecrets.RawgApiKeyVariable}, " +
+                        $"(a source's API key variable, " +
                         $"{LakehouseSecrets.S3AccessKeyVariable}, {LakehouseSecrets.S3SecretKeyVariable}) or a git-ignored .env file: remove it from the file.");
                 }
             }

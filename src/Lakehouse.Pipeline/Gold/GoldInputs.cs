@@ -63,6 +63,7 @@ internal static class GoldInputs
 
     public static void Attach(
         DuckDBConnection connection,
+        SilverScripts silver,
         IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles,
         string silverDdl,
         IReadOnlyList<GoldRunRow> runs,
@@ -72,8 +73,8 @@ internal static class GoldInputs
         string buildId = "")
     {
         Execute(connection, $"ATTACH ':memory:' AS {SilverDatabase}; ATTACH ':memory:' AS {NewSilverDatabase}; ATTACH ':memory:' AS {InputDatabase};");
-        AttachSilver(connection, SilverDatabase, silverFiles, silverDdl);
-        AttachSilver(connection, NewSilverDatabase, delta?.NewFiles ?? new Dictionary<string, IReadOnlyList<string>>(), silverDdl);
+        AttachSilver(connection, silver, SilverDatabase, silverFiles, silverDdl);
+        AttachSilver(connection, silver, NewSilverDatabase, delta?.NewFiles ?? new Dictionary<string, IReadOnlyList<string>>(), silverDdl);
         Execute(connection, InputTables);
         InsertRuns(connection, runs);
         Execute(connection, "INSERT INTO input.build VALUES ($1, $2, $3, $4)", buildId, silverFingerprint, builtAt.UtcDateTime, delta?.ModelHash ?? string.Empty);
@@ -93,7 +94,7 @@ internal static class GoldInputs
         Execute(connection, Macros);
     }
 
-    private static void AttachSilver(DuckDBConnection connection, string database, IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles, string silverDdl)
+    private static void AttachSilver(DuckDBConnection connection, SilverScripts silver, string database, IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles, string silverDdl)
     {
         var gold = Scalar(connection, "SELECT current_database()");
         Execute(connection, "USE " + SqlText.Identifier(database));
@@ -102,11 +103,11 @@ internal static class GoldInputs
             Execute(connection, silverDdl);
 
             // Every source's silver tables exist, landed or not, so that every model can read them.
-            foreach (var source in SilverScripts.Sources)
+            foreach (var source in silver.Sources)
             {
                 if (Scalar(connection, $"SELECT count(*) FROM duckdb_tables() WHERE database_name = '{database}' AND table_name = '{source}_quarantine'") == "0")
                 {
-                    Execute(connection, SilverScripts.Schema(source));
+                    Execute(connection, silver.Schema(source));
                 }
             }
         }

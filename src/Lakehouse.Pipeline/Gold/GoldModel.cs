@@ -5,7 +5,7 @@ namespace Lakehouse.Gold;
 /// declared beside it, and the other models its SQL reads.
 /// </summary>
 /// <param name="Name">The table's name: the file's name without <c>.sql</c>.</param>
-/// <param name="Folder">Where the file sits under <c>Gold/Models</c> (<c>spacex</c>, <c>common</c>), for messages.</param>
+/// <param name="Folder">Whose model it is: the source's name (<c>spacex</c>), or <c>common</c> for the core's; for messages.</param>
 /// <param name="Sql">The model's SELECT, without a trailing semicolon.</param>
 /// <param name="Tests">The data tests declared in the file.</param>
 /// <param name="DependsOn">The models the SQL reads, which are built before it.</param>

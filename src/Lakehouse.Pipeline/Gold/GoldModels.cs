@@ -1,24 +1,32 @@
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
+using Lakehouse.Sources;
 
 namespace Lakehouse.Gold;
 
 /// <summary>
-/// The gold models compiled into the pipeline (<c>Gold/Models/**/*.sql</c>, embedded), in build order. A model
+/// The gold models: the core's (<c>Gold/Models/common/*.sql</c>, embedded) and each registered source's, in build order. A model
 /// depends on another when its SQL names it outside comments and string literals and not as the member of a
 /// qualified name (<c>silver.spacex_launches</c> names no model), so a CTE must not be named after a model.
 /// </summary>
 internal static partial class GoldModels
 {
     private const string ResourcePrefix = "Lakehouse.Gold.Models.";
-    private static readonly Lazy<IReadOnlyList<GoldModel>> LazyEmbedded = new(LoadEmbedded);
-
-    /// <summary>The embedded models, each after every model it depends on.</summary>
-    public static IReadOnlyList<GoldModel> Embedded => LazyEmbedded.Value;
+    private const string DeclaredDateKeys = "declared_date_keys";
+    private const string DateDimension = "dim_date";
+    private const string DateKeyColumn = "date_key";
+    private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> LazyCommon = new(LoadCommon);
 
     /// <summary>
-    /// Models from their files' paths below <c>Gold/Models</c> (<c>spacex/fact_launch.sql</c>) and SQL, ordered so
+    /// The core's models and those of <paramref name="sources"/> (each in a folder named after its source), each
+    /// after every model it depends on.
+    /// </summary>
+    public static IReadOnlyList<GoldModel> Of(IEnumerable<SourceSql> sources) =>
+        FromSources(LazyCommon.Value.Concat(sources.SelectMany(s => s.Gold.Select(m => KeyValuePair.Create($"{s.Source}/{m.Key}", m.Value)))));
+
+    /// <summary>
+    /// Models from their files' paths, the folder naming whose they are (<c>spacex/fact_launch.sql</c>), and SQL, ordered so
     /// that each comes after its dependencies; ties go by name, so the order is the same on every build.
     /// </summary>
     public static IReadOnlyList<GoldModel> FromSources(IEnumerable<KeyValuePair<string, string>> sources)
@@ -49,6 +57,7 @@ internal static partial class GoldModels
             files.Add(name, (folder, sql.Trim().TrimEnd(';')));
         }
 
+        files = DeclareDateKeys(files);
         var models = files.ToDictionary(
             f => f.Key,
             f => new GoldModel(
@@ -81,13 +90,43 @@ internal static partial class GoldModels
         return InBuildOrder(models);
     }
 
-    private static IReadOnlyList<GoldModel> LoadEmbedded()
+    /// <summary>
+    /// Replaces <c>declared_date_keys</c> in a model's SQL (dim_date's) with every date key the models declare: each
+    /// column with a data test <c>relationships(column -> dim_date.date_key)</c>, as one <c>date_key</c> column, so
+    /// the calendar covers every source's facts without naming any.
+    /// </summary>
+    private static SortedDictionary<string, (string Folder, string Sql)> DeclareDateKeys(SortedDictionary<string, (string Folder, string Sql)> files)
+    {
+        var readers = files.Where(f => DeclaredDateKeysReference().IsMatch(f.Value.Sql)).Select(f => f.Key).ToList();
+        if (readers.Count == 0)
+        {
+            return files;
+        }
+
+        var keys = files
+            .SelectMany(f => DataTestParser.Parse(f.Key, f.Value.Sql).OfType<RelationshipsTest>())
+            .Where(t => t.TargetModel == DateDimension && t.TargetColumn == DateKeyColumn && t.Model != DateDimension)
+            .Select(t => $"select {t.Column} as {DateKeyColumn} from {t.Model}")
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .DefaultIfEmpty($"select null::integer as {DateKeyColumn} where false");
+        var relation = $"({string.Join(" union all ", keys)}) as {DeclaredDateKeys}";
+        var expanded = new SortedDictionary<string, (string Folder, string Sql)>(files, StringComparer.Ordinal);
+        foreach (var reader in readers)
+        {
+            var (folder, sql) = files[reader];
+            expanded[reader] = (folder, DeclaredDateKeysReference().Replace(sql, relation));
+        }
+
+        return expanded;
+    }
+
+    private static List<KeyValuePair<string, string>> LoadCommon()
     {
         var assembly = typeof(GoldModels).Assembly;
-        var sources = assembly.GetManifestResourceNames()
+        return [.. assembly.GetManifestResourceNames()
             .Where(r => r.StartsWith(ResourcePrefix, StringComparison.Ordinal) && r.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(r => KeyValuePair.Create(r[ResourcePrefix.Length..], Read(assembly, r)));
-        return FromSources(sources);
+            .Select(r => KeyValuePair.Create(r[ResourcePrefix.Length..], Read(assembly, r)))];
     }
 
     private static string Read(Assembly assembly, string resource)
@@ -172,4 +211,7 @@ internal static partial class GoldModels
 
     [GeneratedRegex(@"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")]
     private static partial Regex UnqualifiedWord();
+
+    [GeneratedRegex(@"(?<![\w.])declared_date_keys(?!\w)")]
+    private static partial Regex DeclaredDateKeysReference();
 }

@@ -5,6 +5,7 @@ using Lakehouse.Configuration;
 using Lakehouse.Lake;
 using Lakehouse.Runs;
 using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -29,15 +30,12 @@ internal sealed partial class GoldStage(
     GoldRestorer restorer,
     GoldOptions gold,
     PipelineOptions options,
-    IReadOnlyList<string> sources,
+    SourceCatalog catalog,
     TimeProvider time,
     ILogger<GoldStage> logger)
 {
-    /// <summary>
-    /// The sources whose silver gold reads: every source with a silver schema, whether or not it is configured, so
-    /// that silver already in the lake is modelled.
-    /// </summary>
-    private IEnumerable<string> SilverSources => sources.Where(SilverScripts.Sources.Contains).Union(SilverScripts.Sources);
+    /// <summary>The sources whose silver gold reads: every registered source with a silver schema, in registration order.</summary>
+    private IEnumerable<string> SilverSources => catalog.Silver.Sources;
 
     /// <summary>
     /// Builds gold when silver changed (or when the lake lacks the current build), or always with
@@ -105,7 +103,7 @@ internal sealed partial class GoldStage(
             }
 
             var runs = await RunRowsAsync(ct);
-            var ddl = SilverTransform.AllSchemasSql();
+            var ddl = catalog.Silver.AllSchemasSql();
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(gold.DatabasePath))!);
             LogBuilding(gold.DatabasePath, commits.Count);
             var build = GoldBuildId.Next(time, pointer);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Lakehouse.DuckDb;
+using Lakehouse.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace Lakehouse.Gold;
@@ -18,7 +19,7 @@ namespace Lakehouse.Gold;
 /// <see cref="IncrementalSpec"/>), and the rest are rebuilt; the data tests of a merged table look at the rows it
 /// replaced. <c>model --rebuild</c> rebuilds everything, with the same rows.
 /// </remarks>
-internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarSchemaBuilder> logger)
+internal sealed partial class StarSchemaBuilder(SourceCatalog catalog, TimeProvider time, ILogger<StarSchemaBuilder> logger)
 {
     private const int SampleRows = 5;
 
@@ -136,7 +137,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
         long started,
         CancellationToken ct)
     {
-        var models = GoldModels.Embedded;
+        var models = catalog.Gold;
         LogBuilding(logger, models.Count, path);
         IReadOnlyDictionary<string, long> rows;
         IReadOnlyDictionary<string, GoldModelMode> modes;
@@ -169,7 +170,7 @@ internal sealed partial class StarSchemaBuilder(TimeProvider time, ILogger<StarS
                         .GroupBy(f => f.Table, StringComparer.Ordinal)
                         .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(f => f.Path)], StringComparer.Ordinal);
                     GoldInputs.Attach(
-                        connection, silverFiles, silverDdl, runs, silverFingerprint, build.BuiltAt,
+                        connection, catalog.Silver, silverFiles, silverDdl, runs, silverFingerprint, build.BuiltAt,
                         new GoldSilverDelta(newFiles, [.. files.Select(f => (f.Table, f.Identity))], modelHash), build.Id);
                     var attachMs = (long)time.GetElapsedTime(attachStarted).TotalMilliseconds;
                     LogStep(logger, "attach", attachMs);

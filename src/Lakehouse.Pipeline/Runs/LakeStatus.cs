@@ -10,7 +10,7 @@ namespace Lakehouse.Runs;
 
 /// <summary>Where each dataset stands, read from the lake alone (<c>lakehouse status</c>).</summary>
 internal sealed partial class LakeStatus(
-    IObjectStore store, IEnumerable<ISource> sources, GoldOptions gold, GoldRestorer restorer, LakehouseConfiguration configuration, TimeProvider time,
+    IObjectStore store, IEnumerable<ISource> sources, SourceCatalog catalog, GoldOptions gold, GoldRestorer restorer, LakehouseConfiguration configuration, TimeProvider time,
     Microsoft.Extensions.Logging.ILogger<LakeStatus> logger)
 {
     public async Task<IReadOnlyList<DatasetStatusRow>> ReadAsync(CancellationToken ct)
@@ -92,9 +92,9 @@ internal sealed partial class LakeStatus(
     }
 
     /// <summary>The silver tables a dataset fills, then its source's quarantine table; none for a dataset without silver.</summary>
-    private static IEnumerable<string> SilverTablesOf(DatasetName dataset) =>
-        Silver.SilverTransform.Datasets.Contains(dataset.ToString())
-            ? Silver.SilverTransform.TablesOf(dataset.ToString()).Append(Silver.SilverTables.QuarantineTable(dataset.Source))
+    private IEnumerable<string> SilverTablesOf(DatasetName dataset) =>
+        catalog.Silver.Datasets.Contains(dataset.ToString())
+            ? catalog.Silver.TablesOf(dataset.ToString()).Append(Silver.SilverTables.QuarantineTable(dataset.Source))
             : [];
 
     /// <summary>

@@ -78,13 +78,11 @@ internal sealed record SilverColumn(string Name, string Type, bool Nullable)
 
 /// <summary>
 /// The contracts of every silver table, by table name. Today they are derived from the <c>CREATE TABLE</c> statements
-/// of each source's <c>Silver/Sql/{source}/schema.sql</c> (<see cref="FromDdl"/>); the contract itself knows nothing
-/// of where it came from.
+/// of each registered source's silver <c>schema.sql</c> (<see cref="FromDdl"/>, through
+/// <see cref="Sources.SourceCatalog.Contracts"/>); the contract itself knows nothing of where it came from.
 /// </summary>
 internal sealed partial class SilverContracts
 {
-    private static readonly Lazy<SilverContracts> LazyDeclared = new(() => FromDdl(SilverTransform.AllSchemasSql()));
-
     private readonly FrozenDictionary<string, SilverTableContract> tables;
 
     public SilverContracts(IEnumerable<SilverTableContract> tables)
@@ -92,9 +90,6 @@ internal sealed partial class SilverContracts
         ArgumentNullException.ThrowIfNull(tables);
         this.tables = tables.ToFrozenDictionary(t => t.Table, StringComparer.Ordinal);
     }
-
-    /// <summary>The contracts the silver SQL declares (every source's schema.sql), read once per process.</summary>
-    public static SilverContracts Declared => LazyDeclared.Value;
 
     public IEnumerable<SilverTableContract> Tables => tables.Values.OrderBy(t => t.Table, StringComparer.Ordinal);
 

@@ -1,93 +1,101 @@
 using System.Collections.Frozen;
+using Lakehouse.Sources;
 
 namespace Lakehouse.Silver;
 
 /// <summary>
-/// The silver SQL embedded in this assembly: per source a <c>schema.sql</c> (the tables), optionally a
-/// <c>macros.sql</c> (macros its scripts share), and one script per dataset (<c>Silver/Sql/{source}/{dataset}.sql</c>),
-/// plus <c>Silver/Sql/common.sql</c>, the macros every script uses.
+/// The silver SQL of the registered sources (<see cref="SourceSql"/>): per source a <c>schema.sql</c> (the tables),
+/// optionally a <c>macros.sql</c> (macros its scripts share), and one script per dataset (<c>{dataset}.sql</c>),
+/// plus the core's <c>Silver/Sql/common.sql</c>, the macros every script uses.
 /// </summary>
-internal static class SilverScripts
+internal sealed class SilverScripts
 {
-    private const string Prefix = "Lakehouse.Silver.Sql.";
-    private const string SchemaName = "schema";
-    private const string MacrosName = "macros";
+    private const string CommonResource = "Lakehouse.Silver.Sql.common.sql";
+    private const string SchemaFile = "schema.sql";
+    private const string MacrosFile = "macros.sql";
     private const string ProducesMarker = "-- produces:";
     private const string ElementsMarker = "-- elements:";
     private const string EmptyBodyMarker = "-- empty body:";
     private const string NoElements = "no elements";
 
-    // The csproj names resources after their folder, which MSBuild spells with a slash ("spacex/launches.sql");
-    // they are looked up by a normalised name ("spacex.launches.sql"), so that either spelling is found.
-    private static readonly Lazy<FrozenDictionary<string, string>> LazyResources = new(() =>
-        typeof(SilverScripts).Assembly.GetManifestResourceNames()
-            .Where(r => r.StartsWith(Prefix, StringComparison.Ordinal))
-            .ToFrozenDictionary(r => r.Replace('/', '.').Replace('\\', '.'), StringComparer.Ordinal));
+    private static readonly Lazy<string> LazyCommon = new(() =>
+    {
+        using var stream = typeof(SilverScripts).Assembly.GetManifestResourceStream(CommonResource)
+            ?? throw new InvalidOperationException($"The embedded resource {CommonResource} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
 
-    private static readonly Lazy<FrozenDictionary<string, SilverScript>> LazyScripts = new(LoadScripts);
+    private readonly FrozenDictionary<string, SourceSql> sources;
+    private readonly FrozenDictionary<string, SilverScript> scripts;
+
+    /// <param name="sources">The sources' SQL, in registration order; sources without a <c>schema.sql</c> have no silver.</param>
+    public SilverScripts(IEnumerable<SourceSql> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var withSilver = sources.Where(s => s.Silver.ContainsKey(SchemaFile)).ToList();
+        this.sources = withSilver.ToFrozenDictionary(s => s.Source, StringComparer.Ordinal);
+        Sources = [.. withSilver.Select(s => s.Source)];
+        var all = new Dictionary<string, SilverScript>(StringComparer.Ordinal);
+        foreach (var source in withSilver)
+        {
+            foreach (var (file, sql) in source.Silver.Where(f => f.Key is not SchemaFile and not MacrosFile))
+            {
+                var name = file[..^".sql".Length];
+                var dataset = $"{source.Source}.{name}";
+                var origin = $"{source.Source}/{file}";
+                all[dataset] = new SilverScript(dataset, source.Source, name, sql, Produces(origin, sql))
+                {
+                    Elements = Elements(origin, sql),
+                    EmptyBodyHasNoElements = EmptyBodyHasNoElements(origin, sql),
+                };
+            }
+        }
+
+        scripts = all.ToFrozenDictionary(StringComparer.Ordinal);
+        Datasets = [.. scripts.Keys.Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>Every dataset a script covers, e.g. <c>spacex.launches</c>, in order.</summary>
-    public static IReadOnlyList<string> Datasets { get; } = [.. LazyScripts.Value.Keys.Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> Datasets { get; }
 
-    /// <summary>Every source with a silver schema, e.g. <c>spacex</c>, in order.</summary>
-    public static IReadOnlyList<string> Sources { get; } =
-        [.. LazyResources.Value.Keys
-            .Where(r => r.EndsWith($".{SchemaName}.sql", StringComparison.Ordinal))
-            .Select(r => r[Prefix.Length..^$".{SchemaName}.sql".Length])
-            .Where(s => !s.Contains('.', StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)];
+    /// <summary>Every source with a silver schema, e.g. <c>spacex</c>, in the order they were registered.</summary>
+    public IReadOnlyList<string> Sources { get; }
 
     /// <summary>The macros and conventions shared by all scripts.</summary>
-    public static string Common => Read(Prefix + "common.sql");
+    public static string Common => LazyCommon.Value;
 
     /// <summary>The script of <paramref name="dataset"/> (<c>source.name</c>).</summary>
     /// <exception cref="ArgumentException">No script covers the dataset.</exception>
-    public static SilverScript Script(string dataset) =>
-        LazyScripts.Value.TryGetValue(dataset, out var script)
+    public SilverScript Script(string dataset) =>
+        scripts.TryGetValue(dataset, out var script)
             ? script
             : throw new ArgumentException(
                 $"No silver script for dataset '{dataset}'. Known: {string.Join(", ", Datasets)}.", nameof(dataset));
 
+    /// <summary>The silver tables <paramref name="dataset"/> produces (not counting the quarantine).</summary>
+    /// <exception cref="ArgumentException">No script covers the dataset.</exception>
+    public IReadOnlyList<string> TablesOf(string dataset) => Script(dataset).Produces;
+
     /// <summary>The DDL of <paramref name="source"/>'s silver tables.</summary>
     /// <exception cref="ArgumentException">The source has no silver schema.</exception>
-    public static string Schema(string source) =>
-        TryRead($"{Prefix}{source}.{SchemaName}.sql")
-        ?? throw new ArgumentException($"No silver schema for source '{source}'.", nameof(source));
+    public string Schema(string source) =>
+        sources.TryGetValue(source, out var sql)
+            ? sql.Silver[SchemaFile]
+            : throw new ArgumentException($"No silver schema for source '{source}'.", nameof(source));
 
     /// <summary>
-    /// The macros <paramref name="source"/>'s scripts share (<c>Silver/Sql/{source}/macros.sql</c>), run after
-    /// <see cref="Common"/>; empty when the source has none.
+    /// The DDL of every source's silver tables. The gold build builds every model of the registered sources, so it
+    /// needs every silver table, if only empty.
     /// </summary>
-    public static string Macros(string source) => TryRead($"{Prefix}{source}.{MacrosName}.sql") ?? string.Empty;
+    public string AllSchemasSql() => string.Join(Environment.NewLine, Sources.Select(Schema));
 
-    private static FrozenDictionary<string, SilverScript> LoadScripts()
-    {
-        var scripts = new Dictionary<string, SilverScript>(StringComparer.Ordinal);
-        foreach (var resource in LazyResources.Value.Keys)
-        {
-            // Lakehouse.Silver.Sql.{source}.{name}.sql; common.sql has no source and is not a dataset.
-            if (!resource.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var parts = resource[Prefix.Length..^".sql".Length].Split('.');
-            if (parts.Length != 2 || parts[1] is SchemaName or MacrosName)
-            {
-                continue;
-            }
-
-            var dataset = $"{parts[0]}.{parts[1]}";
-            var sql = Read(resource);
-            scripts[dataset] = new SilverScript(dataset, parts[0], parts[1], sql, Produces(resource, sql)) 
-            {
-                Elements = Elements(resource, sql),
-                EmptyBodyHasNoElements = EmptyBodyHasNoElements(resource, sql),
-            };
-        }
-
-        return scripts.ToFrozenDictionary(StringComparer.Ordinal);
-    }
+    /// <summary>
+    /// The macros <paramref name="source"/>'s scripts share (its <c>macros.sql</c>), run after <see cref="Common"/>;
+    /// empty when the source has none.
+    /// </summary>
+    public string Macros(string source) =>
+        sources.TryGetValue(source, out var sql) ? sql.Silver.GetValueOrDefault(MacrosFile) ?? string.Empty : string.Empty;
 
     private static string[] Produces(string resource, string sql)
     {
@@ -157,23 +165,6 @@ internal static class SilverScripts
         }
 
         return false;
-    }
-
-    private static string Read(string resource) =>
-        TryRead(resource) ?? throw new InvalidOperationException($"The embedded resource {resource} is missing.");
-
-    private static string? TryRead(string resource)
-    {
-        using var stream = LazyResources.Value.TryGetValue(resource, out var name)
-            ? typeof(SilverScripts).Assembly.GetManifestResourceStream(name)
-            : null;
-        if (stream is null)
-        {
-            return null;
-        }
-
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }
 

@@ -256,7 +256,7 @@ internal sealed partial class SilverStage(
     {
         await SilverPromotion.MoveStagedAsync(store, commit, ct);
         var named = commit.Files.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-        var folders = SilverTransform.TablesOf(dataset.ToString())
+        var folders = transform.Scripts.TablesOf(dataset.ToString())
             .Select(t => LakeKeys.SilverRunPrefix(dataset.Source, SilverTables.ShortName(dataset.Source, t), landingRun))
             .Append(LakeKeys.QuarantineRunPrefix(dataset, landingRun));
         foreach (var folder in folders)

@@ -43,7 +43,7 @@ internal sealed record SilverChunkResult(
 /// malformed body fails that statement: the bodies are then checked one by one and the chunk is read again without
 /// the bad ones.
 /// </remarks>
-internal sealed class SilverTransform
+internal sealed class SilverTransform(SilverScripts scripts)
 {
     private const string UnexpectedBody =
         "unexpected body: a JSON value that is neither an array nor an object with a \"docs\" array";
@@ -54,20 +54,8 @@ internal sealed class SilverTransform
     /// <summary>DuckDB's memory limit per run; it spills to a temp folder beyond it.</summary>
     public string MemoryLimit { get; init; } = "512MB";
 
-    /// <inheritdoc cref="SilverScripts.Datasets"/>
-    public static IReadOnlyList<string> Datasets => SilverScripts.Datasets;
-
-    /// <summary>The silver tables <paramref name="dataset"/> produces (not counting the quarantine).</summary>
-    public static IReadOnlyList<string> TablesOf(string dataset) => SilverScripts.Script(dataset).Produces;
-
-    /// <summary>The DDL of <paramref name="source"/>'s silver tables, for the gold build to create empty ones.</summary>
-    public static string SchemaSql(string source) => SilverScripts.Schema(source);
-
-    /// <summary>
-    /// The DDL of every source's silver tables. The gold build builds every model, whichever sources are configured,
-    /// so it needs every silver table, if only empty.
-    /// </summary>
-    public static string AllSchemasSql() => string.Join(Environment.NewLine, SilverScripts.Sources.Select(SilverScripts.Schema));
+    /// <summary>The registered sources' scripts this transform runs.</summary>
+    public SilverScripts Scripts { get; } = scripts;
 
     /// <summary>
     /// Transforms one chunk of <paramref name="dataset"/>'s bronze objects into <c>{table}.parquet</c> files in
@@ -80,7 +68,7 @@ internal sealed class SilverTransform
     public SilverChunkResult Run(string dataset, IReadOnlyList<BronzeInput> inputs, string outputDirectory, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var script = SilverScripts.Script(dataset);
+        var script = Scripts.Script(dataset);
         var bodies = Bodies(inputs);
         Directory.CreateDirectory(outputDirectory);
 
@@ -165,12 +153,12 @@ internal sealed class SilverTransform
         // The memory limit still bounds what DuckDB holds.
         new("allocator_flush_threshold", "1GB"));
 
-    private static void Prepare(DuckDBConnection connection, SilverScript script, List<Body> bodies, CancellationToken ct)
+    private void Prepare(DuckDBConnection connection, SilverScript script, List<Body> bodies, CancellationToken ct)
     {
         Execute(connection, "SET TimeZone = 'UTC';", ct);
-        Execute(connection, SilverScripts.Schema(script.Source), ct);
+        Execute(connection, Scripts.Schema(script.Source), ct);
         Execute(connection, SilverScripts.Common, ct);
-        if (SilverScripts.Macros(script.Source) is { Length: > 0 } macros)
+        if (Scripts.Macros(script.Source) is { Length: > 0 } macros)
         {
             Execute(connection, macros, ct);
         }

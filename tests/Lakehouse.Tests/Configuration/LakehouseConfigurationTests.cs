@@ -1,4 +1,6 @@
 using Lakehouse.Configuration;
+using Lakehouse.Sources.Nasa;
+using Lakehouse.Sources.Rawg;
 using Lakehouse.Storage;
 using Lakehouse.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,8 +70,11 @@ public sealed class LakehouseConfigurationTests : IDisposable
 
         var configuration = Build();
 
-        configuration.Secrets.NasaApiKey.ShouldBe("key-from-env-file");
-        configuration.Secrets.RawgApiKey.ShouldBe("rawg-from-environment");
+        // The sources declare their keys; the composition root reads them from the layered environment.
+        using var provider = new ServiceCollection().AddLakehouse(configuration).BuildServiceProvider();
+        var secrets = provider.GetRequiredService<LakehouseSecrets>();
+        secrets.OfSource(NasaSource.ApiKeyVariable).ShouldBe("key-from-env-file");
+        secrets.OfSource(RawgSource.ApiKeyVariable).ShouldBe("rawg-from-environment");
         Options<GoldOptions>(configuration).DatabasePath.ShouldBe("from-env-file.duckdb");
     }
 
@@ -172,13 +177,16 @@ public sealed class LakehouseConfigurationTests : IDisposable
         environment["NASA_API_KEY"] = "nasa-secret-value";
         environment["AWS_SECRET_ACCESS_KEY"] = "aws-secret-value";
 
-        var secrets = Build().Secrets;
+        using var provider = new ServiceCollection().AddLakehouse(Build()).BuildServiceProvider();
+        var secrets = provider.GetRequiredService<LakehouseSecrets>();
 
-        secrets.NasaApiKey.ShouldBe("nasa-secret-value");
+        secrets.OfSource(NasaSource.ApiKeyVariable).ShouldBe("nasa-secret-value");
         secrets.S3SecretKey.ShouldBe("aws-secret-value");
-        secrets.RawgApiKey.ShouldBeNull();
+        secrets.OfSource(RawgSource.ApiKeyVariable).ShouldBeNull();
+        secrets.Values.ShouldBe(["aws-secret-value", "nasa-secret-value"], ignoreOrder: true);
         secrets.ToString().ShouldNotContain("secret-value");
         secrets.ToString().ShouldContain("NASA_API_KEY=(set)");
+        secrets.ToString().ShouldContain("RAWG_API_KEY=(unset)");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using Lakehouse.Gold;
+using Lakehouse.Sources;
 using Lakehouse.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,7 +23,7 @@ public sealed class FourLaunchGold : IAsyncLifetime, IDisposable
         SpaceXScenario.LandFourLaunches(lake);
         var files = lake.WriteFiles();
         Path = lake.Folder.Combine("gold", "lakehouse.duckdb");
-        var builder = new StarSchemaBuilder(TimeProvider.System, NullLogger<StarSchemaBuilder>.Instance);
+        var builder = new StarSchemaBuilder(BuiltInSources.Catalog, TimeProvider.System, NullLogger<StarSchemaBuilder>.Instance);
         await builder.BuildAsync(Path, files, SilverLake.Ddl, SpaceXScenario.Runs(), "fp-four", CancellationToken.None);
 
         SilverFolder = System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(files["spacex_launches"][0]))!;
@@ -195,7 +196,7 @@ public sealed class FourLaunchGoldTests(FourLaunchGold built) : IClassFixture<Fo
     public void Every_spacex_and_common_gold_table_has_its_documented_columns()
     {
         var description = new StringBuilder();
-        foreach (var table in GoldModels.Embedded.Where(m => m.Folder is "spacex" or "common").Select(m => m.Name).Order(StringComparer.Ordinal))
+        foreach (var table in BuiltInSources.Catalog.Gold.Where(m => m.Folder is "spacex" or "common").Select(m => m.Name).Order(StringComparer.Ordinal))
         {
             description.Append(table).Append('\n');
             foreach (var column in gold.Rows($"DESCRIBE {table}"))

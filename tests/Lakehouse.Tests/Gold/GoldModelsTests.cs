@@ -1,4 +1,5 @@
 using Lakehouse.Gold;
+using Lakehouse.Sources;
 
 namespace Lakehouse.Tests.Gold;
 
@@ -7,38 +8,38 @@ public sealed class GoldModelsTests
     [Fact]
     public void The_embedded_models_are_the_spacex_nasa_and_rawg_stars_and_the_shared_tables()
     {
-        GoldModels.Embedded.Where(m => m.Folder is "spacex" or "common").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
+        BuiltInSources.Catalog.Gold.Where(m => m.Folder is "spacex" or "common").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
         [
             "agg_launch_snapshot", "bridge_launch_core", "bridge_launch_crew", "bridge_launch_payload", "dim_core", "dim_crew",
             "dim_date", "dim_landpad", "dim_launchpad", "dim_payload", "dim_rocket", "fact_launch", "meta_build", "meta_run",
             "meta_silver_file",
         ]);
-        GoldModels.Embedded.Where(m => m.Folder == "rawg").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
+        BuiltInSources.Catalog.Gold.Where(m => m.Folder == "rawg").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
         [
             "bridge_game_genre", "bridge_game_platform", "bridge_game_store", "bridge_game_tag", "dim_esrb_rating", "dim_genre",
             "dim_platform", "dim_store", "dim_tag", "fact_game",
         ]);
-        GoldModels.Embedded.Where(m => m.Folder == "nasa").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
+        BuiltInSources.Catalog.Gold.Where(m => m.Folder == "nasa").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
         [
             "bridge_event_link", "dim_asteroid", "dim_media_type", "fact_apod", "fact_close_approach", "fact_space_weather_event",
         ]);
-        GoldModels.Embedded.Single(m => m.Name == "fact_game").Folder.ShouldBe("rawg");
-        GoldModels.Embedded.Single(m => m.Name == "fact_launch").Folder.ShouldBe("spacex");
-        GoldModels.Embedded.Single(m => m.Name == "dim_date").Folder.ShouldBe("common");
+        BuiltInSources.Catalog.Gold.Single(m => m.Name == "fact_game").Folder.ShouldBe("rawg");
+        BuiltInSources.Catalog.Gold.Single(m => m.Name == "fact_launch").Folder.ShouldBe("spacex");
+        BuiltInSources.Catalog.Gold.Single(m => m.Name == "dim_date").Folder.ShouldBe("common");
     }
 
     [Fact]
     public void Each_model_is_built_after_the_models_its_sql_reads()
     {
-        var order = GoldModels.Embedded.Select(m => m.Name).ToList();
+        var order = BuiltInSources.Catalog.Gold.Select(m => m.Name).ToList();
 
         // Dependencies come from the SQL: the fact reads three dimensions, the calendar reads the fact's dates
-        GoldModels.Embedded.Single(m => m.Name == "fact_launch").DependsOn.ShouldBe(["dim_launchpad", "dim_payload", "dim_rocket"]);
-        GoldModels.Embedded.Single(m => m.Name == "dim_date").DependsOn.Order(StringComparer.Ordinal).ShouldBe(
+        BuiltInSources.Catalog.Gold.Single(m => m.Name == "fact_launch").DependsOn.ShouldBe(["dim_launchpad", "dim_payload", "dim_rocket"]);
+        BuiltInSources.Catalog.Gold.Single(m => m.Name == "dim_date").DependsOn.Order(StringComparer.Ordinal).ShouldBe(
             ["fact_apod", "fact_close_approach", "fact_game", "fact_launch", "fact_space_weather_event"]);
-        GoldModels.Embedded.Single(m => m.Name == "agg_launch_snapshot").DependsOn.ShouldBe(["meta_run"]);
+        BuiltInSources.Catalog.Gold.Single(m => m.Name == "agg_launch_snapshot").DependsOn.ShouldBe(["meta_run"]);
 
-        foreach (var model in GoldModels.Embedded)
+        foreach (var model in BuiltInSources.Catalog.Gold)
         {
             model.DependsOn.ShouldAllBe(d => order.IndexOf(d) < order.IndexOf(model.Name));
         }
@@ -47,10 +48,10 @@ public sealed class GoldModelsTests
     [Fact]
     public void Every_model_declares_its_grain_and_fact_launch_its_foreign_keys_and_date_precisions()
     {
-        GoldModels.Embedded.Where(m => m.Name != "meta_build")
+        BuiltInSources.Catalog.Gold.Where(m => m.Name != "meta_build")
             .ShouldAllBe(m => m.Tests.OfType<UniqueTest>().Any());
 
-        var factTests = GoldModels.Embedded.Single(m => m.Name == "fact_launch").Tests;
+        var factTests = BuiltInSources.Catalog.Gold.Single(m => m.Name == "fact_launch").Tests;
         factTests.OfType<RelationshipsTest>().Select(t => $"{t.Column}->{t.TargetModel}.{t.TargetColumn}").ShouldBe(
             ["date_key->dim_date.date_key", "rocket_key->dim_rocket.rocket_key", "launchpad_key->dim_launchpad.launchpad_key"]);
         factTests.OfType<AcceptedValuesTest>().Single().Values.ShouldBe(["'half'", "'quarter'", "'year'", "'month'", "'day'", "'hour'"]);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Lakehouse.Gold;
 using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -50,11 +51,11 @@ public sealed class NasaGold : IAsyncLifetime, IDisposable
         Transform("nasa.donki_gst", bronze.Recorded("donki-gst-2024-11-01_2024-11-30.json"));
 
         Path = folder.Combine("gold", "lakehouse.duckdb");
-        var builder = new StarSchemaBuilder(TimeProvider.System, NullLogger<StarSchemaBuilder>.Instance);
+        var builder = new StarSchemaBuilder(BuiltInSources.Catalog, TimeProvider.System, NullLogger<StarSchemaBuilder>.Instance);
         await builder.BuildAsync(
             Path,
             files.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal),
-            SilverTransform.AllSchemasSql(),
+            BuiltInSources.Catalog.Silver.AllSchemasSql(),
             [],
             "fp-nasa",
             CancellationToken.None);
@@ -66,7 +67,7 @@ public sealed class NasaGold : IAsyncLifetime, IDisposable
 
     private void Transform(string dataset, BronzeInput input)
     {
-        var result = new SilverTransform().Run(dataset, [input], folder.Combine("silver", $"{++chunks}"), CancellationToken.None);
+        var result = new SilverTransform(BuiltInSources.Catalog.Silver).Run(dataset, [input], folder.Combine("silver", $"{++chunks}"), CancellationToken.None);
         result.RowsQuarantined.ShouldBe(0);
         foreach (var file in result.Files)
         {
@@ -201,7 +202,7 @@ public sealed class NasaGoldTests(NasaGold built) : IClassFixture<NasaGold>, IDi
     public void Every_nasa_gold_table_has_its_documented_columns()
     {
         var description = new StringBuilder();
-        foreach (var table in GoldModels.Embedded.Where(m => m.Folder == "nasa").Select(m => m.Name).Order(StringComparer.Ordinal))
+        foreach (var table in BuiltInSources.Catalog.Gold.Where(m => m.Folder == "nasa").Select(m => m.Name).Order(StringComparer.Ordinal))
         {
             description.Append(table).Append('\n');
             foreach (var column in gold.Rows($"DESCRIBE {table}"))
@@ -219,13 +220,13 @@ public sealed class NasaGoldModelsTests
     [Fact]
     public void The_nasa_models_are_the_nasa_star_and_the_calendar_reads_their_dates()
     {
-        GoldModels.Embedded.Where(m => m.Folder == "nasa").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
+        BuiltInSources.Catalog.Gold.Where(m => m.Folder == "nasa").Select(m => m.Name).Order(StringComparer.Ordinal).ShouldBe(
         [
             "bridge_event_link", "dim_asteroid", "dim_media_type", "fact_apod", "fact_close_approach", "fact_space_weather_event",
         ]);
-        GoldModels.Embedded.Single(m => m.Name == "dim_date").DependsOn
+        BuiltInSources.Catalog.Gold.Single(m => m.Name == "dim_date").DependsOn
             .ShouldBe(["fact_apod", "fact_close_approach", "fact_game", "fact_launch", "fact_space_weather_event"], ignoreOrder: true);
-        GoldModels.Embedded.Single(m => m.Name == "fact_close_approach").Tests.OfType<RelationshipsTest>()
+        BuiltInSources.Catalog.Gold.Single(m => m.Name == "fact_close_approach").Tests.OfType<RelationshipsTest>()
             .Select(t => $"{t.Column}->{t.TargetModel}.{t.TargetColumn}")
             .ShouldBe(["asteroid_key->dim_asteroid.asteroid_key", "date_key->dim_date.date_key"]);
     }
@@ -236,11 +237,11 @@ public sealed class NasaGoldModelsTests
         // Given no silver file at all
         using var folder = new TempDirectory();
         var path = folder.Combine("gold.duckdb");
-        var builder = new StarSchemaBuilder(TimeProvider.System, NullLogger<StarSchemaBuilder>.Instance);
+        var builder = new StarSchemaBuilder(BuiltInSources.Catalog, TimeProvider.System, NullLogger<StarSchemaBuilder>.Instance);
 
         // When gold is built
         var result = await builder.BuildAsync(
-            path, new Dictionary<string, IReadOnlyList<string>>(), SilverTransform.AllSchemasSql(), [], "none", CancellationToken.None);
+            path, new Dictionary<string, IReadOnlyList<string>>(), BuiltInSources.Catalog.Silver.AllSchemasSql(), [], "none", CancellationToken.None);
 
         // Then it is published with the data tests passing: facts and bridges empty, dimensions only unknown
         result.RowsPerTable["fact_close_approach"].ShouldBe(0);

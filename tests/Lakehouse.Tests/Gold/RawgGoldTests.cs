@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Lakehouse.Gold;
 using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Tests.Silver;
 using Lakehouse.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,7 +17,7 @@ public sealed class RawgGoldTests : IDisposable
 {
     private static readonly DateTime Monday = new(2024, 8, 12, 6, 0, 0, DateTimeKind.Utc);
     private readonly TempDirectory work = new();
-    private readonly StarSchemaBuilder builder = new(new FixedTimeProvider(new DateTimeOffset(2024, 8, 20, 0, 0, 0, TimeSpan.Zero)), NullLogger<StarSchemaBuilder>.Instance);
+    private readonly StarSchemaBuilder builder = new(BuiltInSources.Catalog, new FixedTimeProvider(new DateTimeOffset(2024, 8, 20, 0, 0, 0, TimeSpan.Zero)), NullLogger<StarSchemaBuilder>.Instance);
     private readonly Dictionary<string, List<string>> silver = new(StringComparer.Ordinal);
     private readonly string goldPath;
     private int objects;
@@ -251,7 +252,7 @@ public sealed class RawgGoldTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, body);
         var input = new BronzeInput(path, $"bronze/rawg/{dataset[5..]}/all/{run}-{objects:D4}.json", run, new DateTimeOffset(landedAt));
-        var result = new SilverTransform().Run(dataset, [input], work.Combine("silver", objects.ToString(CultureInfo.InvariantCulture)), CancellationToken.None);
+        var result = new SilverTransform(BuiltInSources.Catalog.Silver).Run(dataset, [input], work.Combine("silver", objects.ToString(CultureInfo.InvariantCulture)), CancellationToken.None);
         result.RowsQuarantined.ShouldBe(0);
         foreach (var file in result.Files)
         {

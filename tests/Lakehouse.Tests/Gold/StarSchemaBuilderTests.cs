@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lakehouse.Gold;
+using Lakehouse.Sources;
 using Lakehouse.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Lakehouse.Tests.Gold.SpaceXScenario;
@@ -12,7 +13,7 @@ public sealed class StarSchemaBuilderTests : IDisposable
 
     private readonly SilverLake lake = new();
     private readonly string goldPath;
-    private readonly StarSchemaBuilder builder = new(new FixedTimeProvider(BuildTime), NullLogger<StarSchemaBuilder>.Instance);
+    private readonly StarSchemaBuilder builder = new(BuiltInSources.Catalog, new FixedTimeProvider(BuildTime), NullLogger<StarSchemaBuilder>.Instance);
 
     public StarSchemaBuilderTests()
     {
@@ -108,7 +109,7 @@ public sealed class StarSchemaBuilderTests : IDisposable
         await builder.BuildAsync(other, lake.WriteFiles(), SilverLake.Ddl, SpaceXScenario.Runs(), "fp-1", CancellationToken.None);
 
         // Then every table holds the same rows
-        original.Keys.Count.ShouldBe(GoldModels.Embedded.Count);
+        original.Keys.Count.ShouldBe(BuiltInSources.Catalog.Gold.Count);
         rebuilt.ShouldHaveSameContents(original);
         GoldFile.Contents(other).ShouldHaveSameContents(original);
     }
@@ -294,8 +295,8 @@ public sealed class StarSchemaBuilderTests : IDisposable
         var result = await builder.BuildAsync(goldPath, files, SilverLake.Ddl, [Run(RunA, "succeeded")], "empty", CancellationToken.None);
 
         // Then facts and bridges are empty, each dimension holds its unknown member, and the run is listed
-        result.RowsPerTable.Keys.Order().ShouldBe(GoldModels.Embedded.Select(m => m.Name).Order());
-        var spacexRawgAndCommon = GoldModels.Embedded.Where(m => m.Folder is "spacex" or "rawg" or "common").Select(m => m.Name).ToHashSet();
+        result.RowsPerTable.Keys.Order().ShouldBe(BuiltInSources.Catalog.Gold.Select(m => m.Name).Order());
+        var spacexRawgAndCommon = BuiltInSources.Catalog.Gold.Where(m => m.Folder is "spacex" or "rawg" or "common").Select(m => m.Name).ToHashSet();
         result.RowsPerTable.Where(t => t.Value != 1 && spacexRawgAndCommon.Contains(t.Key)).Select(t => t.Key).Order().ShouldBe(
         [
             "bridge_game_genre", "bridge_game_platform", "bridge_game_store", "bridge_game_tag", "bridge_launch_core",

@@ -45,7 +45,7 @@ public sealed class LakehouseLogTests : IDisposable
     public void A_secret_inside_a_logged_value_is_replaced_by_a_marker()
     {
         var options = new LoggingOptions { Level = "Information", File = work.Combine("logs", "lakehouse-.jsonl") };
-        var secrets = new LakehouseSecrets { NasaApiKey = "abcdefghij0123456789" };
+        var secrets = LakehouseSecrets.ForSource("NASA_API_KEY", "abcdefghij0123456789");
         using (var serilog = LakehouseLog.Create(options, secrets))
         using (var factory = new LoggerFactory([new SerilogLoggerProvider(serilog)]))
         {

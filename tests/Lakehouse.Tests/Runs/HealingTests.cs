@@ -137,7 +137,7 @@ public sealed class HealingTests : IDisposable
 
     private async Task<(string Path, SpaceXApiServer Server)> LakeAfterOneRunWithServerAsync()
     {
-        var server = await SpaceXApiServer.StartAsync(SpaceXCatalog.FromFixtures(Path.Combine(RepositoryPaths.SharedFixtures, "spacex")));
+        var server = await SpaceXApiServer.StartAsync(RecordedCatalogs.SpaceX);
         var settings = PipelineHost.Settings(temp.Path, server.BaseAddress);
         settings["Lakehouse:Logging:Level"] = "Warning";
         var path = temp.Combine("config.json");

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Silver;
@@ -356,7 +357,7 @@ public sealed class NasaSilverTests : IDisposable
         // Given every NASA dataset transformed from no input at all
         var schemas = new StringBuilder();
         var seen = new HashSet<string>();
-        foreach (var dataset in SilverTransform.Datasets.Where(d => d.StartsWith("nasa.", StringComparison.Ordinal)))
+        foreach (var dataset in BuiltInSources.Catalog.Silver.Datasets.Where(d => d.StartsWith("nasa.", StringComparison.Ordinal)))
         {
             using var silver = Transform(dataset);
 
@@ -395,5 +396,5 @@ public sealed class NasaSilverTests : IDisposable
     }
 
     private SilverOutput Transform(string dataset, params BronzeInput[] inputs) =>
-        new(new SilverTransform().Run(dataset, inputs, work.Combine("silver", $"{++transforms}"), CancellationToken.None));
+        new(new SilverTransform(BuiltInSources.Catalog.Silver).Run(dataset, inputs, work.Combine("silver", $"{++transforms}"), CancellationToken.None));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Silver;
@@ -201,5 +202,5 @@ public sealed class RawgSilverTests : IDisposable
         new(path, $"bronze/rawg/test/all/20240811T060000Z-test-{++sequence:D4}.json", "20240811T060000Z-test", LandedAt);
 
     private SilverOutput Transform(string dataset, params BronzeInput[] inputs) =>
-        new(new SilverTransform().Run(dataset, inputs, work.Combine("silver", dataset + "-" + sequence), CancellationToken.None));
+        new(new SilverTransform(BuiltInSources.Catalog.Silver).Run(dataset, inputs, work.Combine("silver", dataset + "-" + sequence), CancellationToken.None));
 }

@@ -1,4 +1,5 @@
 using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Silver;
@@ -21,10 +22,10 @@ public sealed class SilverContractTests : IDisposable
     [Fact]
     public void The_contracts_are_the_tables_of_schema_sql_with_their_types_and_nullability()
     {
-        var contracts = SilverContracts.Declared;
+        var contracts = BuiltInSources.Catalog.Contracts;
 
         // Every table a silver script produces, and each source's quarantine, has a contract
-        var produced = SilverTransform.Datasets.SelectMany(SilverTransform.TablesOf)
+        var produced = BuiltInSources.Catalog.Silver.Datasets.SelectMany(BuiltInSources.Catalog.Silver.TablesOf)
             .Concat(["spacex_quarantine", "nasa_quarantine", "rawg_quarantine"]);
         foreach (var table in produced)
         {
@@ -55,13 +56,13 @@ public sealed class SilverContractTests : IDisposable
         var input = Fixtures.TryGetValue(dataset, out var fixture) ? new BronzeInput(fixture, $"bronze/x/{dataset}.json", SpaceXBronze.RunId, SpaceXBronze.LandedAt) : bronze.Body("[]");
 
         // When it is transformed
-        var result = new SilverTransform().Run(dataset, [input], work.Combine("silver", dataset), CancellationToken.None);
+        var result = new SilverTransform(BuiltInSources.Catalog.Silver).Run(dataset, [input], work.Combine("silver", dataset), CancellationToken.None);
 
         // Then every file's footer keeps its table's contract, and tells the rows the transform counted
         foreach (var file in result.Files)
         {
             var footer = await ParquetFooter.ReadAsync(file.LocalPath, CancellationToken.None);
-            SilverContracts.Declared.For(file.Table)!.Mismatches(footer).ShouldBeEmpty(file.Table);
+            BuiltInSources.Catalog.Contracts.For(file.Table)!.Mismatches(footer).ShouldBeEmpty(file.Table);
             footer.Rows.ShouldBe(file.Rows, file.Table);
         }
 
@@ -86,7 +87,7 @@ public sealed class SilverContractTests : IDisposable
         footer.Rows.ShouldBe(205);
         footer.CompressedBytes.ShouldBe(duckdb.Scalar<long>($"SELECT coalesce(sum(total_compressed_size), 0)::BIGINT FROM parquet_metadata('{file}')"));
         footer.CompressedBytes.ShouldBeGreaterThan(0);
-        footer.Columns.Select(c => c.Name).ShouldBe(SilverContracts.Declared.For("spacex_launches")!.Columns.Select(c => c.Name));
+        footer.Columns.Select(c => c.Name).ShouldBe(BuiltInSources.Catalog.Contracts.For("spacex_launches")!.Columns.Select(c => c.Name));
         footer.Columns.Single(c => c.Name == "success").Nulls.ShouldBe(19, "19 recorded launches have no success (SilverFixtureTests)");
     }
 
@@ -174,7 +175,7 @@ public sealed class SilverContractTests : IDisposable
         error.Message.ShouldStartWith("silver table spacex_launches does not match its contract: column flight_number is declared INTEGER, the file has BIGINT (and 1 more: column flight_no (INTEGER) is not declared). spacex.launches was not published");
     }
 
-    public static TheoryData<string> EveryDataset() => [.. SilverTransform.Datasets];
+    public static TheoryData<string> EveryDataset() => [.. BuiltInSources.Catalog.Silver.Datasets];
 
     /// <summary>Recorded responses per dataset, where the fixtures have some.</summary>
     private static Dictionary<string, string> Fixtures => new(StringComparer.Ordinal)
@@ -194,7 +195,7 @@ public sealed class SilverContractTests : IDisposable
     /// <summary>The spacex_launches file of the 205 recorded launches, as the transform writes it.</summary>
     private string Launches()
     {
-        var result = new SilverTransform().Run("spacex.launches", [bronze.Recorded("v4-launches.json")], work.Combine("silver", "launches"), CancellationToken.None);
+        var result = new SilverTransform(BuiltInSources.Catalog.Silver).Run("spacex.launches", [bronze.Recorded("v4-launches.json")], work.Combine("silver", "launches"), CancellationToken.None);
         return result.Files.Single(f => f.Table == "spacex_launches").LocalPath;
     }
 
@@ -208,5 +209,5 @@ public sealed class SilverContractTests : IDisposable
     }
 
     private static async Task<IReadOnlyList<string>> MismatchesAsync(string table, string file) =>
-        SilverContracts.Declared.For(table)!.Mismatches(await ParquetFooter.ReadAsync(file, CancellationToken.None));
+        BuiltInSources.Catalog.Contracts.For(table)!.Mismatches(await ParquetFooter.ReadAsync(file, CancellationToken.None));
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Silver;
@@ -122,7 +123,7 @@ public sealed class SilverFixtureTests : IDisposable
         // Given every SpaceX dataset transformed from no input at all
         var schemas = new StringBuilder();
         var seen = new HashSet<string>();
-        foreach (var dataset in SilverTransform.Datasets.Where(d => d.StartsWith("spacex.", StringComparison.Ordinal)))
+        foreach (var dataset in BuiltInSources.Catalog.Silver.Datasets.Where(d => d.StartsWith("spacex.", StringComparison.Ordinal)))
         {
             using var silver = Transform(dataset);
 
@@ -159,19 +160,19 @@ public sealed class SilverFixtureTests : IDisposable
     [Fact]
     public void The_datasets_are_known_with_their_tables()
     {
-        SilverTransform.Datasets.Where(d => d.StartsWith("spacex.", StringComparison.Ordinal)).ShouldBe(
+        BuiltInSources.Catalog.Silver.Datasets.Where(d => d.StartsWith("spacex.", StringComparison.Ordinal)).ShouldBe(
         [
             "spacex.capsules", "spacex.cores", "spacex.crew", "spacex.landpads", "spacex.launches", "spacex.launchpads",
             "spacex.payloads", "spacex.rockets",
         ]);
-        SilverTransform.TablesOf("spacex.launches").ShouldBe(
+        BuiltInSources.Catalog.Silver.TablesOf("spacex.launches").ShouldBe(
             ["spacex_launches", "spacex_launch_cores", "spacex_launch_payloads", "spacex_launch_crew", "spacex_launch_failures"]);
-        SilverTransform.TablesOf("spacex.crew").ShouldBe(["spacex_crew"]);
-        SilverTransform.SchemaSql("spacex").ShouldContain("CREATE TABLE spacex_launches (");
-        Should.Throw<ArgumentException>(() => SilverTransform.TablesOf("spacex.ships")).Message.ShouldContain("spacex.launches");
-        Should.Throw<ArgumentException>(() => SilverTransform.SchemaSql("nope"));
+        BuiltInSources.Catalog.Silver.TablesOf("spacex.crew").ShouldBe(["spacex_crew"]);
+        BuiltInSources.Catalog.Silver.Schema("spacex").ShouldContain("CREATE TABLE spacex_launches (");
+        Should.Throw<ArgumentException>(() => BuiltInSources.Catalog.Silver.TablesOf("spacex.ships")).Message.ShouldContain("spacex.launches");
+        Should.Throw<ArgumentException>(() => BuiltInSources.Catalog.Silver.Schema("nope"));
     }
 
     private SilverOutput Transform(string dataset, params BronzeInput[] inputs) =>
-        new(new SilverTransform().Run(dataset, inputs, work.Combine("silver", dataset), CancellationToken.None));
+        new(new SilverTransform(BuiltInSources.Catalog.Silver).Run(dataset, inputs, work.Combine("silver", dataset), CancellationToken.None));
 }

@@ -6,6 +6,7 @@ using Lakehouse.Demo;
 using Lakehouse.Lake;
 using Lakehouse.Runs;
 using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Storage;
 using Lakehouse.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,7 +83,7 @@ public abstract class SilverPublishTests : IAsyncLifetime, IDisposable
     {
         // Given a lake, and a declaration of spacex_launches that says date_unix is INTEGER while the transform
         // writes it as BIGINT (schema.sql's type): the contract the files are checked against, changed on one line
-        var ddl = SilverTransform.AllSchemasSql();
+        var ddl = BuiltInSources.Catalog.Silver.AllSchemasSql();
         ddl.ShouldContain("    date_unix BIGINT,");
         var narrower = SilverContracts.FromDdl(ddl.Replace("    date_unix BIGINT,", "    date_unix INTEGER,", StringComparison.Ordinal));
         var (settings, environment) = await LakeAsync(Settings());

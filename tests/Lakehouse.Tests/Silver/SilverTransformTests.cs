@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lakehouse.Silver;
+using Lakehouse.Sources;
 using Lakehouse.Tests.Support;
 
 namespace Lakehouse.Tests.Silver;
@@ -276,9 +277,9 @@ public sealed class SilverTransformTests : IDisposable
         var pretty = JsonNode.Parse(SpaceXBronze.Envelope([.. launches.Select(l => l!)]))!
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
         using var envelope = new SilverOutput(
-            new SilverTransform().Run("spacex.launches", [bronze.Body(pretty)], work.Combine("silver-envelope"), CancellationToken.None));
+            new SilverTransform(BuiltInSources.Catalog.Silver).Run("spacex.launches", [bronze.Body(pretty)], work.Combine("silver-envelope"), CancellationToken.None));
 
-        foreach (var table in SilverTransform.TablesOf("spacex.launches"))
+        foreach (var table in BuiltInSources.Catalog.Silver.TablesOf("spacex.launches"))
         {
             var columns = "* EXCLUDE (_bronze_key)";
             envelope.Rows($"SELECT {columns} FROM {table}").ShouldBe(array.Rows($"SELECT {columns} FROM {table}"), table);
@@ -295,7 +296,7 @@ public sealed class SilverTransformTests : IDisposable
         using var silver = Transform("spacex.launches", input);
 
         // Then every table's rows name the run and the object; landed at 09:30 +02:00, i.e. 07:30 UTC
-        foreach (var table in SilverTransform.TablesOf("spacex.launches"))
+        foreach (var table in BuiltInSources.Catalog.Silver.TablesOf("spacex.launches"))
         {
             silver.Rows($"SELECT DISTINCT _run_id, _bronze_key, _landed_at::VARCHAR FROM {table}")
                 .ShouldBe([$"{SpaceXBronze.RunId} | {input.BronzeKey} | 2024-05-06 07:30:00"], table);
@@ -317,7 +318,7 @@ public sealed class SilverTransformTests : IDisposable
         ];
 
         // When it is transformed twice
-        var transform = new SilverTransform();
+        var transform = new SilverTransform(BuiltInSources.Catalog.Silver);
         using var first = new SilverOutput(transform.Run("spacex.launches", inputs, work.Combine("first"), CancellationToken.None));
         using var second = new SilverOutput(transform.Run("spacex.launches", inputs, work.Combine("second"), CancellationToken.None));
 
@@ -417,7 +418,7 @@ public sealed class SilverTransformTests : IDisposable
         var launches = bronze.Recorded("v4-launches.json");
 
         Should.Throw<OperationCanceledException>(
-            () => new SilverTransform().Run("spacex.launches", [launches], work.Combine("silver"), cancellation.Token));
+            () => new SilverTransform(BuiltInSources.Catalog.Silver).Run("spacex.launches", [launches], work.Combine("silver"), cancellation.Token));
     }
 
     [SkippableFact]
@@ -425,9 +426,9 @@ public sealed class SilverTransformTests : IDisposable
     {
         var input = bronze.Recorded("v4-launches.json");
 
-        Should.Throw<ArgumentException>(() => new SilverTransform().Run("spacex.launches", [input, input], work.Combine("silver"), CancellationToken.None));
+        Should.Throw<ArgumentException>(() => new SilverTransform(BuiltInSources.Catalog.Silver).Run("spacex.launches", [input, input], work.Combine("silver"), CancellationToken.None));
     }
 
     private SilverOutput Transform(string dataset, params BronzeInput[] inputs) =>
-        new(new SilverTransform().Run(dataset, inputs, work.Combine("silver"), CancellationToken.None));
+        new(new SilverTransform(BuiltInSources.Catalog.Silver).Run(dataset, inputs, work.Combine("silver"), CancellationToken.None));
 }

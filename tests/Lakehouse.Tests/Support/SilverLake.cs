@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using System.Globalization;
 using System.Reflection;
+using Lakehouse.Sources;
 
 namespace Lakehouse.Tests.Support;
 
@@ -22,14 +23,8 @@ internal sealed class SilverLake : IDisposable
         database.Execute(Ddl);
     }
 
-    /// <summary>Every source's silver DDL, as the pipeline embeds it (the gold build reads every source's tables).</summary>
-    public static string Ddl { get; } = string.Join(
-        "\n",
-        Directory.GetDirectories(Path.Combine(RepositoryPaths.Root, "src", "Lakehouse.Pipeline", "Silver", "Sql"))
-            .Order(StringComparer.Ordinal)
-            .Select(source => Path.Combine(source, "schema.sql"))
-            .Where(File.Exists)
-            .Select(File.ReadAllText));
+    /// <summary>Every built-in source's silver DDL, as the pipeline embeds it (the gold build reads every source's tables).</summary>
+    public static string Ddl { get; } = BuiltInSources.Catalog.Silver.AllSchemasSql();
 
     /// <summary>A folder for the test's own files (the gold database, say), deleted with the lake.</summary>
     public TempDirectory Folder => folder;

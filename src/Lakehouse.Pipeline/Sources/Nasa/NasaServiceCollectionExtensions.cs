@@ -17,20 +17,19 @@ internal static class NasaServiceCollectionExtensions
     public static IServiceCollection AddNasa(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(NasaOptions.Section);
-        services.AddSourceApi<INasaApi>(NasaSource.SourceName, section, sp => [sp.GetRequiredService<LakehouseSecrets>().NasaApiKey ?? NasaSource.DemoKey])
-            .PostConfigure<LakehouseSecrets>((o, secrets) => ApplyGatewayLimits(o, section, demoKey: secrets.NasaApiKey is null));
+        services.AddSourceSecret(NasaSource.ApiKeyVariable);
+        services.AddSourceApi<INasaApi>(NasaSource.SourceName, section, sp => [sp.GetRequiredService<LakehouseSecrets>().OfSource(NasaSource.ApiKeyVariable) ?? NasaSource.DemoKey])
+            .PostConfigure<LakehouseSecrets>((o, secrets) => ApplyGatewayLimits(o, section, demoKey: secrets.OfSource(NasaSource.ApiKeyVariable) is null));
         services.AddLakehouseOptions<NasaOptions>(section);
         services.AddSingleton<IValidateOptions<NasaOptions>>(new RangeValidator<NasaOptions>(o => new OptionRanges(NasaOptions.Section)
             .Check(nameof(o.InitialDays), o.InitialDays, 0, 36_600)));
-        services.AddSingleton(sp => new NasaSource(
+        return services.AddSource(NasaSource.Sql, sp => new NasaSource(
             sp.GetRequiredService<INasaApi>(),
             sp.GetRequiredService<IOptions<NasaOptions>>().Value,
             sp.GetRequiredService<LakehouseSecrets>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<NasaSource>>(),
             warnAboutDemoKey: sp.GetRequiredService<IOptionsMonitor<SourceHttpOptions>>().Get(NasaSource.SourceName).BaseUrl?.Host == NasaSource.PublicApi.Host));
-        services.AddSingleton<ISource>(sp => sp.GetRequiredService<NasaSource>());
-        return services;
     }
 
     /// <summary>Fills in what the section leaves unset (a configured value always wins).</summary>

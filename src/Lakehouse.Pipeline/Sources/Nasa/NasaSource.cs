@@ -22,6 +22,12 @@ internal sealed partial class NasaSource : ISource
 {
     public const string SourceName = "nasa";
 
+    /// <summary>The environment variable that holds the api.nasa.gov key (a secret: see AddSourceSecret).</summary>
+    public const string ApiKeyVariable = "NASA_API_KEY";
+
+    /// <summary>The silver scripts and gold models in this folder.</summary>
+    public static SourceSql Sql { get; } = SourceSql.Beside<NasaSource>(SourceName);
+
     /// <summary>The gateway's shared key for trying the APIs without signing up.</summary>
     public const string DemoKey = "DEMO_KEY";
 
@@ -70,8 +76,8 @@ internal sealed partial class NasaSource : ISource
         this.options = options;
         this.time = time;
         this.logger = logger;
-        UsesDemoKey = secrets.NasaApiKey is null;
-        key = secrets.NasaApiKey ?? DemoKey;
+        UsesDemoKey = secrets.OfSource(ApiKeyVariable) is null;
+        key = secrets.OfSource(ApiKeyVariable) ?? DemoKey;
         demoKeyWarned = warnAboutDemoKey ? 0 : 1;
     }
 
@@ -159,15 +165,15 @@ internal sealed partial class NasaSource : ISource
         401 or 403 => new SourceAccessException(
             SourceName,
             UsesDemoKey
-                ? $"{SourceName}: api.nasa.gov refused {DemoKey} (HTTP {e.StatusCode}); set {LakehouseSecrets.NasaApiKeyVariable} to your own key (free at https://api.nasa.gov). {e.Message}"
-                : $"{SourceName}: api.nasa.gov refused the key in {LakehouseSecrets.NasaApiKeyVariable} (HTTP {e.StatusCode}); check it, or get a new one at https://api.nasa.gov. {e.Message}",
+                ? $"{SourceName}: api.nasa.gov refused {DemoKey} (HTTP {e.StatusCode}); set {ApiKeyVariable} to your own key (free at https://api.nasa.gov). {e.Message}"
+                : $"{SourceName}: api.nasa.gov refused the key in {ApiKeyVariable} (HTTP {e.StatusCode}); check it, or get a new one at https://api.nasa.gov. {e.Message}",
             e),
 
         // The gateway's limit is per key across all of api.nasa.gov: the other datasets would only be refused too.
         429 => new SourceAccessException(
             SourceName,
             $"{SourceName}: api.nasa.gov's rate limit was hit (HTTP 429 OVER_RATE_LIMIT) and {e.Attempts} attempt{(e.Attempts == 1 ? "" : "s")} did not get through "
-            + (UsesDemoKey ? $"({DemoKey} allows {DemoKeyLimits}; set {LakehouseSecrets.NasaApiKeyVariable} for 1,000 an hour). " : "(a key allows 1,000 requests an hour). ")
+            + (UsesDemoKey ? $"({DemoKey} allows {DemoKeyLimits}; set {ApiKeyVariable} for 1,000 an hour). " : "(a key allows 1,000 requests an hour). ")
             + $"Run the same command later: it continues where it stopped. {e.Message}",
             e),
         >= 500 => new SourceRequestException(
@@ -180,7 +186,7 @@ internal sealed partial class NasaSource : ISource
     {
         if (UsesDemoKey && Interlocked.Exchange(ref demoKeyWarned, 1) == 0)
         {
-            LogDemoKey(LakehouseSecrets.NasaApiKeyVariable, DemoKey, DemoKeyLimits);
+            LogDemoKey(ApiKeyVariable, DemoKey, DemoKeyLimits);
         }
     }
 

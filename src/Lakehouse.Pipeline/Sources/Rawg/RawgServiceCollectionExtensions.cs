@@ -17,21 +17,21 @@ internal static class RawgServiceCollectionExtensions
     public static IServiceCollection AddRawg(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(RawgOptions.Section);
-        services.AddSourceApi<IRawgApi>(RawgSource.SourceName, section, sp => [sp.GetService<LakehouseSecrets>()?.RawgApiKey]).PostConfigure(o =>
+        services.AddSourceSecret(RawgSource.ApiKeyVariable);
+        services.AddSourceApi<IRawgApi>(RawgSource.SourceName, section, sp => [sp.GetService<LakehouseSecrets>()?.OfSource(RawgSource.ApiKeyVariable)]).PostConfigure(o =>
         {
             o.BaseUrl ??= RawgSource.PublicApi;
             o.QuotaRequests ??= RawgOptions.FreePlanRequestsPerMonth;
         });
         services.AddLakehouseOptions<RawgOptions>(section);
         services.AddSingleton<IValidateOptions<RawgOptions>, RawgOptionsValidator>();
-        services.AddSingleton<ISource>(sp => new RawgSource(
+        return services.AddSource(RawgSource.Sql, sp => new RawgSource(
             sp.GetRequiredService<IRawgApi>(),
             sp.GetRequiredService<IOptions<RawgOptions>>().Value,
-            sp.GetService<LakehouseSecrets>()?.RawgApiKey,
+            sp.GetService<LakehouseSecrets>()?.OfSource(RawgSource.ApiKeyVariable),
             sp.GetRequiredService<IObjectStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RawgSource>>()));
-        return services;
     }
 }
 

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lakehouse.Bronze;
-using Lakehouse.Configuration;
 using Lakehouse.Lake;
 using Lakehouse.Sources.Http;
 using Lakehouse.Storage;
@@ -27,6 +26,12 @@ internal sealed partial class RawgSource(
     IRawgApi api, RawgOptions options, string? apiKey, IObjectStore store, TimeProvider time, ILogger<RawgSource> logger) : ISource
 {
     public const string SourceName = "rawg";
+
+    /// <summary>The environment variable that holds the RAWG key (a secret: see AddSourceSecret).</summary>
+    public const string ApiKeyVariable = "RAWG_API_KEY";
+
+    /// <summary>The silver scripts and gold models in this folder.</summary>
+    public static SourceSql Sql { get; } = SourceSql.Beside<RawgSource>(SourceName);
 
     /// <summary>The public API (apis.md §3.1).</summary>
     public static readonly Uri PublicApi = new("https://api.rawg.io/api");
@@ -62,7 +67,7 @@ internal sealed partial class RawgSource(
     public TimeSpan FullRefreshInterval => TimeSpan.Zero;
 
     public string? Unavailable => apiKey is null
-        ? $"{LakehouseSecrets.RawgApiKeyVariable} is not set, so the RAWG datasets are skipped; get a free key at https://rawg.io/apidocs and set {LakehouseSecrets.RawgApiKeyVariable} in the environment or the .env file."
+        ? $"{ApiKeyVariable} is not set, so the RAWG datasets are skipped; get a free key at https://rawg.io/apidocs and set {ApiKeyVariable} in the environment or the .env file."
         : null;
 
     public IReadOnlyList<SourceDataset> Datasets { get; } =
@@ -294,7 +299,7 @@ internal sealed partial class RawgSource(
         {
             throw new SourceAccessException(
                 SourceName,
-                $"{SourceName}: RAWG refused the API key (HTTP 401 on {e.Request}): set {LakehouseSecrets.RawgApiKeyVariable} to a valid key from https://rawg.io/apidocs.",
+                $"{SourceName}: RAWG refused the API key (HTTP 401 on {e.Request}): set {ApiKeyVariable} to a valid key from https://rawg.io/apidocs.",
                 e);
         }
         catch (SourceRequestException e) when (e.StatusCode is 403 or 429)

@@ -8,7 +8,10 @@ namespace Lakehouse.Sources.SpaceX;
 
 internal static class SpaceXServiceCollectionExtensions
 {
-    /// <summary>The SpaceX source: its Refit client (<see cref="ISpaceXApi"/>) and its settings, both under <c>Lakehouse:Sources:SpaceX</c>.</summary>
+    /// <summary>
+    /// The SpaceX source: its Refit client (<see cref="ISpaceXApi"/>) and its settings, both under
+    /// <c>Lakehouse:Sources:SpaceX</c>, and its silver and gold SQL (this folder's <c>Silver/</c> and <c>Gold/</c>).
+    /// </summary>
     public static IServiceCollection AddSpaceX(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(SpaceXOptions.Section);
@@ -19,9 +22,8 @@ internal static class SpaceXServiceCollectionExtensions
             .Check(nameof(o.PageSize), o.PageSize, 1, 10_000)
             .Check(nameof(o.FullRefreshInterval), o.FullRefreshInterval, TimeSpan.Zero, TimeSpan.FromDays(366))
             .Check(nameof(o.LaunchOverlap), o.LaunchOverlap, TimeSpan.Zero, TimeSpan.FromDays(3660))));
-        services.AddSingleton<ISource>(sp => new SpaceXSource(
+        return services.AddSource(SpaceXSource.Sql, sp => new SpaceXSource(
             sp.GetRequiredService<ISpaceXApi>(),
             sp.GetRequiredService<IOptions<SpaceXOptions>>().Value));
-        return services;
     }
 }

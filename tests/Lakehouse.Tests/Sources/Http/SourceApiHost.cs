@@ -1,4 +1,3 @@
-using Lakehouse.Configuration;
 using Lakehouse.Sources.Http;
 using Lakehouse.Sources.Nasa;
 using Lakehouse.Sources.SpaceX;
@@ -34,7 +33,7 @@ internal sealed class SourceApiHost : IDisposable
         var builder = new PipelineHostBuilder(root.Path)
             .Source("SpaceX", baseUrl)
             .Source("Nasa", baseUrl)
-            .Environment(LakehouseSecrets.NasaApiKeyVariable, key)
+            .Environment(NasaSource.ApiKeyVariable, key)
             .Logs(Logs)
             .Replace(services => services.Configure<SourceHttpOptions>(Source, Fast).Configure<SourceHttpOptions>(NasaSource.SourceName, Fast));
         host = timeProvider is null ? builder.Build() : builder.Time(timeProvider).Build();

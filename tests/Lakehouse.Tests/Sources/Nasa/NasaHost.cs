@@ -1,5 +1,4 @@
 using Lakehouse.Bronze;
-using Lakehouse.Configuration;
 using Lakehouse.Demo;
 using Lakehouse.Lake;
 using Lakehouse.Runs;
@@ -60,7 +59,7 @@ internal sealed class NasaHost : IAsyncDisposable
             .Source("Nasa", server.BaseAddress)
             .Set("Lakehouse:Sources:Nasa:RetryMaxDelay", "00:00:00.100")
             .Set("Lakehouse:Sources:Nasa:RequestTimeout", "00:00:05")
-            .Environment(LakehouseSecrets.NasaApiKeyVariable, key)
+            .Environment(NasaSource.ApiKeyVariable, key)
             .Time(new ShiftedTimeProvider(today))
             .Logs(logs);
         if (settings is not null)

@@ -136,7 +136,7 @@ public sealed class NasaSourceTests
 
         // Then the message names the setting and the gateway's code, never the key, and nothing was retried
         error.SourceName.ShouldBe("nasa");
-        error.Message.ShouldContain(LakehouseSecrets.NasaApiKeyVariable);
+        error.Message.ShouldContain(NasaSource.ApiKeyVariable);
         error.Message.ShouldContain("API_KEY_INVALID");
         error.Message.ShouldNotContain(NasaHost.Key);
         host.Server.RequestCount.ShouldBe(1);
@@ -258,7 +258,7 @@ public sealed class NasaSourceTests
         // (the limits are api.nasa.gov's: a source configured for the public gateway warns, the local server's does not)
         var logs = new CollectingLoggerProvider();
         var source = new NasaSource(
-            host.Services<INasaApi>(), new NasaOptions(), new LakehouseSecrets(), TimeProvider.System,
+            host.Services<INasaApi>(), new NasaOptions(), LakehouseSecrets.ForSource(NasaSource.ApiKeyVariable, null), TimeProvider.System,
             new Logger<NasaSource>(new LoggerFactory([logs])), warnAboutDemoKey: true);
 
         // When two datasets are fetched
@@ -350,7 +350,7 @@ public sealed class NasaSourceTests
     [Fact]
     public void The_datasets_are_named_as_design_md_names_them_with_their_gold_tables_and_windows()
     {
-        var source = new NasaSource(null!, new NasaOptions(), new LakehouseSecrets(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NasaSource>.Instance);
+        var source = new NasaSource(null!, new NasaOptions(), LakehouseSecrets.ForSource(NasaSource.ApiKeyVariable, null), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NasaSource>.Instance);
         source.Datasets.Select(d => (d.Name.ToString(), d.GoldTable, d.Scheme)).ShouldBe(
         [
             ("nasa.neo_feed", "fact_close_approach", PartitionScheme.Week),

@@ -1,5 +1,4 @@
 using Lakehouse.Bronze;
-using Lakehouse.Configuration;
 using Lakehouse.Demo;
 using Lakehouse.Lake;
 using Lakehouse.Runs;
@@ -29,7 +28,7 @@ internal sealed class RawgHarness : IDisposable
             .Source("Rawg", api)
             .Set("Lakehouse:Sources:Rawg:RetryMaxDelay", "00:00:00.050")
             .Set("Lakehouse:Sources:Rawg:MaxAttempts", "2")
-            .Environment(LakehouseSecrets.RawgApiKeyVariable, key)
+            .Environment(RawgSource.ApiKeyVariable, key)
             .Time(new FixedTimeProvider(now));
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
         {

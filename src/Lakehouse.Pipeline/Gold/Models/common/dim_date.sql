@@ -1,47 +1,21 @@
 -- The conformed calendar every source shares: whole years around every date a fact uses, plus the unknown date
--- (key -1) for facts without one. date_key is yyyymmdd. Facts compute their date keys with date_key(); this model
--- is the one place that lists the facts' dates.
+-- (key -1) for facts without one. date_key is yyyymmdd. Facts compute their date keys with date_key() and declare
+-- them with a data test, relationships(some_date_key -> dim_date.date_key). The relation read first below is filled
+-- in when the models are read with every such column of every model, so a new source's facts extend the calendar
+-- with no change here.
 -- test: unique(date_key)
 -- test: unique(date)
 -- test: not_null(date_key)
 
 with
 
-launch_dates as (
-    select date_utc::date as date from fact_launch
-),
-
-close_approach_dates as (
-    select close_approach_date as date from fact_close_approach
-),
-
-apod_dates as (
-    select apod_date as date from fact_apod
-),
-
-space_weather_dates as (
-    select start_time::date as date from fact_space_weather_event
-),
-
-game_dates as (
-    select released as date from fact_game where released is not null
-),
-
-fact_dates as (
-    select date from launch_dates
-    union all
-    select date from close_approach_dates
-    union all
-    select date from apod_dates
-    union all
-    select date from space_weather_dates
-    union all
-    select date from game_dates
+fact_date_keys as (
+    select date_key from declared_date_keys where date_key <> -1
 ),
 
 years as (
-    select min(year(date)) as first_year, max(year(date)) as last_year
-    from fact_dates
+    select min(date_key // 10000) as first_year, max(date_key // 10000) as last_year
+    from fact_date_keys
 ),
 
 calendar as (
