@@ -26,6 +26,12 @@ internal sealed partial class SourceCatalog
                 $"Two sources are registered as '{pair.Key}' ({string.Join(" and ", pair.Select(s => s.Origin))}), so both would register the datasets {pair.Key}.*; give each source its own name.");
         }
 
+        foreach (var source in list.Where(s => s.Silver.Count > 0 && !s.Silver.ContainsKey("schema.sql")))
+        {
+            throw new ConfigurationException(
+                $"The source {source.Source} ({source.Origin}) has silver scripts ({string.Join(", ", source.Silver.Keys)}) but no Silver/schema.sql declaring their tables; add one.");
+        }
+
         Sql = list;
         Silver = new SilverScripts(list);
         Gold = GoldModels.Of(list);

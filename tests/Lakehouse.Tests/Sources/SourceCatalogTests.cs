@@ -33,6 +33,16 @@ public sealed class SourceCatalogTests
     }
 
     [Fact]
+    public void Silver_scripts_without_a_schema_are_refused()
+    {
+        var error = Should.Throw<ConfigurationException>(() => new SourceCatalog(
+            [new SourceSql("stars", new Dictionary<string, string> { ["sightings.sql"] = Script }, new Dictionary<string, string>())]));
+
+        error.Message.ShouldContain("sightings.sql");
+        error.Message.ShouldContain("Silver/schema.sql");
+    }
+
+    [Fact]
     public void A_script_producing_an_undeclared_table_is_refused_naming_both()
     {
         var error = Should.Throw<ConfigurationException>(() => new SourceCatalog([Source(script: "-- produces: stars_sighting\nSELECT 1;")]));
