@@ -4,8 +4,8 @@ using Lakehouse.Demo;
 using Lakehouse.Lake;
 using Lakehouse.Querying;
 using Lakehouse.Runs;
-using Lakehouse.Sources;
 using Lakehouse.Sources.Nasa;
+using Lakehouse.Sources.Rawg;
 using Lakehouse.Sources.SpaceX;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,12 +52,6 @@ internal static class DemoCommand
     /// <summary>Days of generated NASA data before today: four weeks, a handful of requests, a few thousand approaches.</summary>
     private const int NasaDemoDays = 28;
 
-    /// <summary>
-    /// NASA joins the demo once its silver scripts are in: without them its transform could only fail.
-    /// </summary>
-    private static bool NasaTransformable =>
-        NasaSource.DatasetNames.All(d => BuiltInSources.Catalog.Silver.Datasets.Contains(d, StringComparer.Ordinal));
-
     public static Command Create(CliConsole console)
     {
         var lake = new Option<string>("--lake")
@@ -100,27 +94,19 @@ internal static class DemoCommand
             };
             var environment = ProcessEnvironment();
             var sources = new HashSet<string>(StringComparer.Ordinal) { SpaceXSource.SourceName };
-            await using var nasa = NasaTransformable
-                ? await NasaApiServer.StartAsync(NasaCatalog.Generated(new NasaSampleGenerator(parseResult.GetValue(seed))), cancellationToken: ct)
-                : null;
-            if (nasa is not null)
-            {
-                // The server is local: the gateway's limits (DEMO_KEY's 30 an hour and 50 a day) would only slow the
-                // demo down, and a real key has no business going to it.
-                environment[NasaSource.ApiKeyVariable] = "local-demo-key";
-                overrides["Lakehouse:Sources:Nasa:BaseUrl"] = nasa.BaseAddress.ToString();
-                overrides["Lakehouse:Sources:Nasa:RequestsPerSecond"] = "100";
-                overrides["Lakehouse:Sources:Nasa:Burst"] = "100";
-                overrides["Lakehouse:Sources:Nasa:InitialDays"] = NasaDemoDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                sources.Add(NasaSource.SourceName);
-                await console.Error.WriteLineAsync($"Generating NASA-shaped data (close approaches, APOD, DONKI) for the last {NasaDemoDays} days and serving it on loopback...");
-            }
+            await using var nasa = await NasaApiServer.StartAsync(NasaCatalog.Generated(new NasaSampleGenerator(parseResult.GetValue(seed))), cancellationToken: ct);
+            // The server is local: the gateway's limits (DEMO_KEY's 30 an hour and 50 a day) would only slow the
+            // demo down, and a real key has no business going to it.
+            environment[NasaSource.ApiKeyVariable] = "local-demo-key";
+            overrides["Lakehouse:Sources:Nasa:BaseUrl"] = nasa.BaseAddress.ToString();
+            overrides["Lakehouse:Sources:Nasa:RequestsPerSecond"] = "100";
+            overrides["Lakehouse:Sources:Nasa:Burst"] = "100";
+            overrides["Lakehouse:Sources:Nasa:InitialDays"] = NasaDemoDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            sources.Add(NasaSource.SourceName);
+            await console.Error.WriteLineAsync($"Generating NASA-shaped data (close approaches, APOD, DONKI) for the last {NasaDemoDays} days and serving it on loopback...");
 
             await using var rawg = await DemoRawg.StartAsync(parseResult.GetValue(seed), parseResult.GetValue(scale), overrides, environment, ct);
-            if (rawg is not null)
-            {
-                sources.Add("rawg");
-            }
+            sources.Add(RawgSource.SourceName);
 
             var configuration = LakehouseConfiguration.Build(
                 Directory.GetCurrentDirectory(), AppContext.BaseDirectory, environment, parseResult.GetValue(CommandServices.ConfigOption), overrides);
