@@ -108,6 +108,18 @@ public sealed partial class FailureMessageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_demo_lake_at_the_file_system_root_is_refused_naming_the_option_given()
+    {
+        // When the demo is pointed at / (it passes --lake on as the lake's root setting)
+        var result = await CliRunner.RunAsync("demo", "--lake", "/");
+
+        // Then the message names --lake, which is what the user typed, before anything is generated
+        result.ExitCode.ShouldBe(ExitCodes.UsageOrConfiguration, result.Error);
+        result.Error.ShouldStartWith("error: --lake / is refused: / is the root of a file system.");
+        result.Error.ShouldNotContain("Lakehouse:Storage:Root");
+    }
+
+    [Fact]
     public void A_full_disk_is_an_expected_failure_that_names_the_fix()
     {
         // Given the error the kernel gives for a full disk (writing to /dev/full returns ENOSPC)
