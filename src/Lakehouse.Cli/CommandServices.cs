@@ -59,7 +59,7 @@ internal static class CommandServices
                .ForContext("Dataset", ours?.Dataset)
                .ForContext("RunId", ours?.RunId)
                .ForContext("IsTransient", ours?.IsTransient)
-               .Error(failure, "lakehouse {Command} failed: {Message}", parseResult.CommandResult.Command.Name, message);
+               .Error(failure, "lakehouse {Command} failed: {Reason}", parseResult.CommandResult.Command.Name, message.StartsWith("error: ", StringComparison.Ordinal) ? message["error: ".Length..] : message);
         }
 #pragma warning disable CA1031 // Logging the failure must never replace it: the console line is already written.
         catch (Exception)

@@ -36,11 +36,14 @@ internal abstract class LakehouseException : Exception
     /// <summary>True when the user must change the command line or the configuration; nothing was done (exit code 2).</summary>
     public virtual bool IsUsageError => false;
 
-    /// <summary>Records the run this failure belongs to, unless a deeper frame already did.</summary>
-    internal LakehouseException InRun(string runId)
+    /// <summary>Records the dataset and run a failure happened in, when it is ours and a deeper frame did not already.</summary>
+    internal static void Tag(Exception exception, string dataset, string? runId)
     {
-        RunId ??= runId;
-        return this;
+        if (exception is LakehouseException ours)
+        {
+            ours.Dataset ??= dataset;
+            ours.RunId ??= runId;
+        }
     }
 }
 

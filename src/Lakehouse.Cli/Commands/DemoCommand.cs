@@ -60,6 +60,14 @@ internal static class DemoCommand
             DefaultValueFactory = _ => Path.Combine("lake", "demo"),
             HelpName = "FOLDER",
         };
+        lake.Validators.Add(result =>
+        {
+            // Checked here so that the message names --lake, which the demo passes on as Lakehouse:Storage:Root.
+            if (result.GetValueOrDefault<string>() is { Length: > 0 } folder && Storage.FileSystemObjectStore.FindRootProblem(folder) is { } problem)
+            {
+                result.AddError($"--lake {folder} is refused: {problem}");
+            }
+        });
         var seed = new Option<int>("--seed") { Description = "Seed of the generated data: the same seed gives the same data.", DefaultValueFactory = _ => 42, HelpName = "N" };
         var scale = new Option<double>("--scale")
         {

@@ -89,7 +89,7 @@ internal sealed class LakehouseConfiguration
             merged[key] = value;
         }
 
-        layers.Add((builder.Sources.Count, "environment", true));
+        layers.Add((builder.Sources.Count, File.Exists(environmentFile) ? "the environment (or .env)" : "the environment", true));
         builder.AddInMemoryCollection(
             merged.Where(e => e.Key.Contains("__", StringComparison.Ordinal))
                   .Select(e => new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
@@ -140,7 +140,7 @@ internal sealed class LakehouseConfiguration
         foreach (var (index, layer, isEnvironment) in userLayers)
         {
             problems.AddRange(isEnvironment
-                ? schema.Check(AllKeys(providers[index], null), "the environment", key => ConfigurationKey.EnvironmentVariable(key), rootRequired: false)
+                ? schema.Check(AllKeys(providers[index], null), layer, key => ConfigurationKey.EnvironmentVariable(key), rootRequired: false)
                 : schema.Check(AllKeys(providers[index], null), layer, key => key, rootRequired: true));
         }
 

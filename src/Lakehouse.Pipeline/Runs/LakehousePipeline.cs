@@ -297,6 +297,7 @@ internal sealed partial class LakehousePipeline(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            LakehouseException.Tag(e, dataset.Name.ToString(), run.Value);
             LogDatasetFailed(e, dataset.Name.ToString(), "land", e.Message);
             var message = partition.Name == Partition.WholeName ? Describe(e) : $"partition {partition.Name}: {Describe(e)}";
             var stops = e switch

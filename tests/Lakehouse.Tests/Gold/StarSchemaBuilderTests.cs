@@ -360,18 +360,27 @@ public sealed class StarSchemaBuilderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_damaged_gold_file_fails_the_build_with_the_way_out()
+    public async Task A_gold_file_that_is_not_a_database_is_moved_aside_and_the_build_starts_from_silver()
     {
-        // Given a gold path holding something that is not a DuckDB database
+        // Given a gold path holding something that is not a DuckDB database, and four launches in silver
         Directory.CreateDirectory(Path.GetDirectoryName(goldPath)!);
-        await File.WriteAllTextAsync(goldPath, "not a database, just text long enough to hold a header block");
+        const string Damaged = "not a database, just text long enough to hold a header block";
+        await File.WriteAllTextAsync(goldPath, Damaged);
+        LandFourLaunches(lake);
 
-        // When gold is built
-        var error = await Should.ThrowAsync<GoldBuildException>(() => Build());
+        // When gold is built (incrementally, as every run does)
+        await Build();
 
-        // Then the error names the file and the fix
-        error.Message.ShouldContain($"The gold database {goldPath} cannot be opened");
-        error.Message.ShouldContain("if the file is damaged, rebuild it ('lakehouse model --rebuild')");
+        // Then gold is a database again holding the four launches, and the damaged file is kept aside untouched
+        StarSchemaBuilder.ReadFingerprint(goldPath).ShouldBe("fp-1");
+        using (var gold = GoldFile.Open(goldPath))
+        {
+            gold.Scalar<long>("SELECT count(*) FROM fact_launch").ShouldBe(4);
+        }
+
+        var aside = Directory.GetFiles(Path.GetDirectoryName(goldPath)!, ".tmp-lakehouse.duckdb.damaged-*").ShouldHaveSingleItem();
+        (await File.ReadAllTextAsync(aside)).ShouldBe(Damaged);
+        Path.GetFileName(aside).ShouldBe(".tmp-lakehouse.duckdb.damaged-20261123T100000000");
     }
 
     [Fact]
