@@ -34,15 +34,8 @@ internal sealed partial class Backfill(
     public async Task<BackfillPlan> PlanAsync(BackfillRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var source = pipeline.Sources.FirstOrDefault(s => s.Name == request.Source)
-            ?? throw new UnknownDatasetException($"Unknown source '{request.Source}'. Known sources: {string.Join(", ", pipeline.Sources.Select(s => s.Name))}.");
-        var unknown = request.Datasets.FirstOrDefault(d => source.Datasets.All(x => x.Name != d));
-        if (unknown is not null)
-        {
-            throw new UnknownDatasetException($"Unknown dataset '{unknown}'. Datasets of {source.Name}: {string.Join(", ", source.Datasets.Select(d => d.Name))}.");
-        }
-
-        var chosen = source.Datasets.Where(d => request.Datasets.Count == 0 || request.Datasets.Contains(d.Name)).ToList();
+        var (source, chosen) = SourceSelection.Resolve(pipeline.Sources, new HashSet<string>(StringComparer.Ordinal) { request.Source }, request.Datasets)
+            .Single();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var (from, to) = ValidRange(request, chosen, today);
 
@@ -231,7 +224,7 @@ internal sealed partial class Backfill(
         return new RateLimit(options.RequestsPerSecond, options.Burst, options.QuotaRequests, options.QuotaPeriod);
     }
 
-    private static (DateOnly? From, DateOnly? To) ValidRange(BackfillRequest request, List<SourceDataset> chosen, DateOnly today)
+    private static (DateOnly? From, DateOnly? To) ValidRange(BackfillRequest request, IReadOnlyList<SourceDataset> chosen, DateOnly today)
     {
         var windowed = chosen.Where(d => d.Scheme != PartitionScheme.Whole).Select(d => d.Name.ToString()).ToList();
         if (request.From is null || request.To is null)

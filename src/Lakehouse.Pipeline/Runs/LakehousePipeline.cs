@@ -388,26 +388,8 @@ internal sealed partial class LakehousePipeline(
         }
     }
 
-    private List<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> Select(RunRequest request)
-    {
-        var unknownSources = request.Sources.Where(s => Sources.All(x => x.Name != s)).ToList();
-        if (unknownSources.Count > 0)
-        {
-            throw new UnknownDatasetException($"Unknown source '{unknownSources[0]}'. Known sources: {string.Join(", ", Sources.Select(s => s.Name))}.");
-        }
-
-        var all = Sources.SelectMany(s => s.Datasets).ToList();
-        var unknown = request.Datasets.Where(d => all.All(x => x.Name != d)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new UnknownDatasetException($"Unknown dataset '{unknown[0]}'. Known datasets: {string.Join(", ", all.Select(d => d.Name))}.");
-        }
-
-        return [.. Sources
-            .Where(s => request.Sources.Count == 0 || request.Sources.Contains(s.Name))
-            .Select(s => (s, (IReadOnlyList<SourceDataset>)[.. s.Datasets.Where(d => request.Datasets.Count == 0 || request.Datasets.Contains(d.Name))]))
-            .Where(s => s.Item2.Count > 0)];
-    }
+    private List<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> Select(RunRequest request) =>
+        SourceSelection.Resolve(Sources, request.Sources, request.Datasets);
 
     private static RunStatus StatusOf(IReadOnlyList<DatasetRun> datasets) =>
         datasets.All(d => d.Status != DatasetStatus.Failed) ? RunStatus.Succeeded

@@ -23,8 +23,8 @@ public sealed class BackfillCommandTests : IDisposable
                 { ["--source", "spacex", "--from", "2024-13-01", "--to", "2024-12-31"], "--from '2024-13-01' is not a date: expected YYYY-MM-DD" },
                 { ["--source", "spacex", "--from", "yesterday", "--to", "2024-12-31"], "--from 'yesterday' is not a date" },
                 { ["--source", "spacex", "--from", "2024-01-01", "--to", tomorrow], $"--to {tomorrow} is in the future" },
-                { ["--source", "mars", "--from", "2024-01-01", "--to", "2024-01-31"], "Unknown source 'mars'. Known sources: spacex" },
-                { ["--source", "spacex", "--dataset", "comets", "--from", "2024-01-01", "--to", "2024-01-31"], "Unknown dataset 'spacex.comets'. Datasets of spacex: spacex.launches" },
+                { ["--source", "mars", "--from", "2024-01-01", "--to", "2024-01-31"], "Unknown source 'mars' (did you mean 'nasa'?). Known sources: spacex" },
+                { ["--source", "spacex", "--dataset", "comets", "--from", "2024-01-01", "--to", "2024-01-31"], "Unknown dataset 'spacex.comets' (did you mean 'spacex.cores'?). Datasets of spacex: spacex.launches" },
                 { ["--from", "2024-01-01", "--to", "2024-01-31"], "--source" },
             };
         }

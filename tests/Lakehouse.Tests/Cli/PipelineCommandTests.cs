@@ -13,7 +13,7 @@ public sealed class PipelineCommandTests : IDisposable
 
     [Theory]
     [InlineData("--dataset", "spacex.nope", "Unknown dataset 'spacex.nope'")]
-    [InlineData("--source", "mars", "Unknown source 'mars'")]
+    [InlineData("--source", "mars", "Unknown source 'mars' (did you mean 'nasa'?)")]
     [InlineData("--dataset", "launches", "--source")]
     public async Task An_unknown_source_or_dataset_is_a_usage_error_that_lists_the_known_ones(string option, string value, string expected)
     {
