@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Lakehouse.Gold;
 using Lakehouse.Runs;
-using Lakehouse.Silver;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lakehouse.Cli.Commands;
@@ -20,51 +18,30 @@ internal static class RebuildCommands
         command.SetAction(async (parseResult, ct) =>
         {
             using var services = CommandServices.Build(parseResult);
-            var pipeline = services.GetRequiredService<LakehousePipeline>();
-            var silver = services.GetRequiredService<SilverStage>();
-            var leases = services.GetRequiredService<Lake.LakeLeases>();
-            var damaged = 0;
-            var blocked = 0;
-            foreach (var dataset in pipeline.Sources.SelectMany(s => s.Datasets))
-            {
-                // Never beside a run of the same dataset (a scheduled one) that transforms it too.
-                await using var held = await leases.AcquireAsync(dataset.Name.ToString(), "lakehouse transform", leases.Options.DatasetWait, ct);
-                SilverResult result;
-                try
-                {
-                    result = await held.GuardAsync(c => silver.TransformAsync(dataset.Name, parseResult.GetValue(rebuild), c), ct);
-                }
-                catch (SilverContractException e)
-                {
-                    // That dataset is not published; the others go on.
-                    blocked++;
-                    await console.Error.WriteLineAsync($"error: {dataset.Name}: {e.Message}");
-                    continue;
-                }
 
+            // The flow with nothing to land and no gold build: each dataset under its lease, failures as values.
+            var replay = await services.GetRequiredService<LakehousePipeline>().ReplaySilverAsync(parseResult.GetValue(rebuild), ct);
+            foreach (var dataset in replay.Datasets)
+            {
                 await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{dataset.Name}: {result.Groups} landing runs transformed, {result.RowsTransformed:N0} rows, {result.RowsQuarantined:N0} quarantined"));
-                if (result.Damaged.Count > 0)
+                    $"{dataset.Dataset}: {dataset.RowsTransformed:N0} rows, {dataset.RowsQuarantined:N0} quarantined"));
+                if (dataset.Status == DatasetStatus.Failed)
                 {
-                    damaged += result.Damaged.Count;
-                    await console.Error.WriteLineAsync($"{dataset.Name}: {LakehousePipeline.DamagedMessage(result.Damaged)} ('lakehouse run').");
+                    await console.Error.WriteLineAsync($"error: {dataset.Dataset}: {dataset.Message}");
                 }
             }
 
-            if (blocked > 0)
+            var failed = replay.Datasets.Where(d => d.Status == DatasetStatus.Failed).ToList();
+            if (failed.Count == 0)
             {
-                await console.Error.WriteLineAsync($"{blocked} dataset{(blocked == 1 ? " was" : "s were")} not published (above); the others are up to date.");
-                return ExitCodes.Failure;
+                await console.Error.WriteLineAsync("Silver is up to date. Run 'lakehouse model' to rebuild gold from it.");
+                return ExitCodes.Success;
             }
 
-            if (damaged > 0)
-            {
-                await console.Error.WriteLineAsync("Silver is up to date except for the damaged bronze above. Run 'lakehouse run' to fetch it again, then 'lakehouse model'.");
-                return ExitCodes.Failure;
-            }
-
-            await console.Error.WriteLineAsync("Silver is up to date. Run 'lakehouse model' to rebuild gold from it.");
-            return ExitCodes.Success;
+            await console.Error.WriteLineAsync(failed.Any(d => d.DamagedObjects.Count > 0)
+                ? "Silver is up to date except for the datasets above. Run 'lakehouse run' to fetch damaged bronze again, then 'lakehouse model'."
+                : $"{failed.Count} dataset{(failed.Count == 1 ? " was" : "s were")} not published (above); the others are up to date.");
+            return ExitCodes.Failure;
         });
         return command;
     }
@@ -76,15 +53,8 @@ internal static class RebuildCommands
         command.SetAction(async (parseResult, ct) =>
         {
             using var services = CommandServices.Build(parseResult);
-            var gold = services.GetRequiredService<GoldStage>();
-            var leases = services.GetRequiredService<Lake.LakeLeases>();
-            GoldBuildResult? built;
-
-            // One gold build at a time, also against a scheduled run's model step.
-            await using (var lease = await leases.AcquireAsync(LakehousePipeline.GoldLease, "lakehouse model", leases.Options.GoldWait, ct))
-            {
-                built = await lease.GuardAsync(c => gold.ModelAsync(parseResult.GetValue(rebuild), c), ct);
-            }
+            // The flow's model step itself: one gold build at a time, also against a scheduled run's.
+            var built = await services.GetRequiredService<LakehousePipeline>().BuildGoldAsync("lakehouse model", parseResult.GetValue(rebuild), ct);
 
             if (built is null)
             {

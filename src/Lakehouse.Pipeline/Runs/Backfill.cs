@@ -79,10 +79,10 @@ internal sealed partial class Backfill(
         var total = plan.Datasets.Sum(d => d.ToLand.Count);
         var tracker = new ProgressTracker(total, progress);
         return pipeline.ExecuteAsync(
-            "backfill",
-            plan.Source,
-            [.. plan.Datasets.Select(d => d.Dataset)],
-            (source, datasets, run, token) => LandAsync(plan, source, run, concurrency, tracker, token),
+            new RunPlan(
+                "backfill",
+                [(plan.Source, [.. plan.Datasets.Select(d => d.Dataset)])],
+                (source, datasets, run, token) => LandAsync(plan, source, run, concurrency, tracker, token)),
             ct);
     }
 

@@ -31,25 +31,35 @@ internal sealed partial class LakehousePipeline(
 
     public IReadOnlyList<ISource> Sources { get; } = [.. sources];
 
-    /// <summary>Runs the flow for the requested sources and datasets (all when none are named).</summary>
+    /// <summary>Runs the flow for the requested sources and datasets (all when none are named): an incremental plan.</summary>
     public Task<RunRecord> RunAsync(RunRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ExecuteAsync(request.Trigger, Select(request), LandIncrementalAsync, ct, request.Fire);
+        return ExecuteAsync(new RunPlan(request.Trigger, Select(request), LandIncrementalAsync) { Fire = request.Fire }, ct);
     }
 
     /// <summary>
-    /// Lands the planned partitions (<paramref name="landing"/> decides how), then transforms and models like any
-    /// run: the one code path behind <c>backfill</c>.
+    /// Replays silver from the lake (<c>lakehouse transform</c>): every dataset's bronze not yet transformed, or all of
+    /// it with <paramref name="rebuild"/>, through the same flow as a run with nothing to land, no API call and no gold
+    /// build; not recorded as a run (gold's <c>meta_run</c> lists the runs that read the APIs).
     /// </summary>
-    internal Task<RunRecord> ExecuteAsync(
-        string trigger, ISource source, IReadOnlyList<SourceDataset> datasets, LandSource landing, CancellationToken ct) =>
-        ExecuteAsync(trigger, [(source, datasets)], landing, ct);
+    public Task<RunRecord> ReplaySilverAsync(bool rebuild, CancellationToken ct) =>
+        ExecuteAsync(
+            new RunPlan("transform", SourceSelection.Resolve(Sources, new HashSet<string>(), new HashSet<DatasetName>()), LandNothingAsync)
+            {
+                Silver = rebuild ? SilverStep.Rebuild : SilverStep.Pending, Gold = GoldStep.None, Recorded = false,
+            },
+            ct);
 
-    private async Task<RunRecord> ExecuteAsync(
-        string trigger, List<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> selected, LandSource landSource, CancellationToken ct,
-        ScheduledFire? fire = null)
+    /// <summary>
+    /// The flow, whatever the plan: land (as the plan says) → transform → model → record. <c>run</c>, <c>schedule</c>,
+    /// <c>demo</c>, <c>backfill</c> and <c>transform</c> all come here.
+    /// </summary>
+    internal async Task<RunRecord> ExecuteAsync(RunPlan plan, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(plan);
+        var (trigger, selected, landSource) = (plan.Trigger, plan.Selected, plan.Land);
+        var fire = plan.Fire;
         var run = RunId.New(time);
         var clock = Stopwatch.StartNew();
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Value });
@@ -71,7 +81,11 @@ internal sealed partial class LakehousePipeline(
         {
             using (WriteFence.Enter(held.ThrowIfLost))
             {
-                await SaveAsync(record, work.Token);
+                if (plan.Recorded)
+                {
+                    await SaveAsync(record, work.Token);
+                }
+
                 LogStarted(run, names);
                 foreach (var (source, chosen) in selected)
                 {
@@ -86,12 +100,16 @@ internal sealed partial class LakehousePipeline(
                     foreach (var dataset in chosen)
                     {
                         var landing = landed.Datasets[dataset.Name];
-                        datasets.Add(await TransformDatasetAsync(dataset, landing, work.Token));
+                        datasets.Add(await TransformDatasetAsync(dataset, landing, plan.Silver == SilverStep.Rebuild, work.Token));
                     }
                 }
 
                 record = record with { Datasets = datasets, ProbeCalls = probeCalls, EarlyExit = earlyExit };
-                record = await ModelAsync(record with { Status = StatusOf(datasets) }, clock, work.Token);
+                record = record with { Status = StatusOf(datasets) };
+                if (plan.Gold != GoldStep.None)
+                {
+                    record = await ModelAsync(record, plan, clock, work.Token);
+                }
 
                 // A stage that reports failures as values (a DuckDB interrupt) must not hide a lost lease.
                 held.ThrowIfLost();
@@ -107,7 +125,11 @@ internal sealed partial class LakehousePipeline(
                 GoldError = lost is null ? "interrupted" : $"interrupted: {lost.Message}",
                 FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds,
             };
-            await TrySaveAsync(record);
+            if (plan.Recorded)
+            {
+                await TrySaveAsync(record);
+            }
+
             if (lost is not null && !ct.IsCancellationRequested)
             {
                 throw lost;
@@ -117,7 +139,11 @@ internal sealed partial class LakehousePipeline(
         }
 
         record = record with { FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds };
-        await TrySaveAsync(record);
+        if (plan.Recorded)
+        {
+            await TrySaveAsync(record);
+        }
+
         LogFinished(run, record.Status, record.ApiCalls, record.DurationMs);
         return record;
     }
@@ -310,7 +336,11 @@ internal sealed partial class LakehousePipeline(
         }
     }
 
-    private async Task<DatasetRun> TransformDatasetAsync(SourceDataset dataset, DatasetLanding landing, CancellationToken ct)
+    /// <summary>A plan that lands nothing (a replay from the lake): each dataset goes on to its transform as it is.</summary>
+    private static Task<SourceLanding> LandNothingAsync(ISource source, IReadOnlyList<SourceDataset> chosen, RunId run, CancellationToken ct) =>
+        Task.FromResult(new SourceLanding(chosen.ToDictionary(d => d.Name, _ => new DatasetLanding(null, 0, null)), 0, EarlyExit: false));
+
+    private async Task<DatasetRun> TransformDatasetAsync(SourceDataset dataset, DatasetLanding landing, bool rebuild, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var run = new DatasetRun
@@ -333,7 +363,7 @@ internal sealed partial class LakehousePipeline(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Dataset"] = dataset.Name.ToString() });
         try
         {
-            var result = await silver.TransformAsync(dataset.Name, rebuild: false, ct);
+            var result = await silver.TransformAsync(dataset.Name, rebuild, ct);
             if (landing.Transformed is { } early)
             {
                 result = early + result;
@@ -366,19 +396,18 @@ internal sealed partial class LakehousePipeline(
         return run with { DurationMs = landing.DurationMs + clock.ElapsedMilliseconds };
     }
 
-    private async Task<RunRecord> ModelAsync(RunRecord record, Stopwatch clock, CancellationToken ct)
+    private async Task<RunRecord> ModelAsync(RunRecord record, RunPlan plan, Stopwatch clock, CancellationToken ct)
     {
         try
         {
             // Gold's meta_run is built from the run records, so this run's record (as it stands before the model
             // step) must be in the lake first.
-            await SaveAsync(record with { DurationMs = clock.ElapsedMilliseconds }, ct);
-            GoldBuildResult? built;
-            await using (var lease = await leases.AcquireAsync(GoldLease, $"gold build of run {record.RunId}", leases.Options.GoldWait, ct))
+            if (plan.Recorded)
             {
-                built = await lease.GuardAsync(c => gold.ModelAsync(rebuild: false, c), ct);
+                await SaveAsync(record with { DurationMs = clock.ElapsedMilliseconds }, ct);
             }
 
+            var built = await BuildGoldAsync($"gold build of run {record.RunId}", plan.Gold == GoldStep.Rebuild, ct);
             return built is null ? record : record with { GoldRows = built.RowsPerTable };
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -386,6 +415,16 @@ internal sealed partial class LakehousePipeline(
             LogGoldFailed(e, e.Message);
             return record with { Status = RunStatus.Failed, GoldError = Describe(e) };
         }
+    }
+
+    /// <summary>
+    /// The model step: one gold build at a time across the lake (the gold lease), also against <c>lakehouse model</c>,
+    /// which comes here too. Null when gold is current and <paramref name="rebuild"/> is not asked.
+    /// </summary>
+    public async Task<GoldBuildResult?> BuildGoldAsync(string holder, bool rebuild, CancellationToken ct)
+    {
+        await using var lease = await leases.AcquireAsync(GoldLease, holder, leases.Options.GoldWait, ct);
+        return await lease.GuardAsync(c => gold.ModelAsync(rebuild, c), ct);
     }
 
     private List<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> Select(RunRequest request) =>
@@ -497,4 +536,38 @@ internal sealed class UnknownDatasetException(string message) : LakehouseExcepti
     public override LakehouseStage Stage => LakehouseStage.CommandLine;
 
     public override bool IsUsageError => true;
+}
+
+/// <summary>
+/// One run, stage by stage: which datasets, how they land (incremental, a backfill range, nothing for a replay from the
+/// lake), whether silver is transformed again from all bronze, whether gold is built, and whether the run is recorded.
+/// Every command hands its work to the flow as a plan.
+/// </summary>
+internal sealed record RunPlan(
+    string Trigger, IReadOnlyList<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> Selected, LakehousePipeline.LandSource Land)
+{
+    public SilverStep Silver { get; init; } = SilverStep.Pending;
+
+    public GoldStep Gold { get; init; } = GoldStep.WhenSilverChanged;
+
+    /// <summary>Whether the run leaves a run record (and so a row in gold's <c>meta_run</c>).</summary>
+    public bool Recorded { get; init; } = true;
+
+    /// <summary>The scheduler's fire that asked for the run, kept in its record.</summary>
+    public ScheduledFire? Fire { get; init; }
+}
+
+/// <summary>What the transform step reads: the bronze not yet transformed, or all of it again.</summary>
+internal enum SilverStep
+{
+    Pending,
+    Rebuild,
+}
+
+/// <summary>Whether the model step builds gold: when silver changed since the last build, always, or not at all.</summary>
+internal enum GoldStep
+{
+    WhenSilverChanged,
+    Rebuild,
+    None,
 }
