@@ -134,9 +134,9 @@ internal sealed partial class Backfill(
                             else
                             {
                                 failures.Add(failure.Message!);
-                                if (Stops(failure) is { } reason && stopReason is null)
+                                if (failure.StopsSource is not null && stopReason is null)
                                 {
-                                    stopReason = reason;
+                                    stopReason = failure.Message;
                                     stop.Cancel();
                                 }
                             }
@@ -208,15 +208,6 @@ internal sealed partial class Backfill(
             transformGate.Release();
         }
     }
-
-    /// <summary>
-    /// Failures after which no other request of the source can succeed now: a refused key, or a rate limit or quota
-    /// still spent after the client's patient retries. Anything else fails only its partition.
-    /// </summary>
-    private static string? Stops(LakehousePipeline.DatasetLanding failure) =>
-        failure.StopsSource is not null ? failure.Message
-        : failure.Cause is SourceRequestException { StatusCode: 429 } or QuotaExhaustedException ? failure.Message
-        : null;
 
     private RateLimit RateOf(string source)
     {

@@ -326,10 +326,12 @@ internal sealed partial class LakehousePipeline(
             LakehouseException.Tag(e, dataset.Name.ToString(), run.Value);
             LogDatasetFailed(e, dataset.Name.ToString(), "land", e.Message);
             var message = partition.Name == Partition.WholeName ? Describe(e) : $"partition {partition.Name}: {Describe(e)}";
+            // Failures after which no other request of the source can succeed now (a refused key, a quota or rate
+            // limit still spent after the client's patient retries) stop the source, in a run as in a backfill.
             var stops = e switch
             {
                 SourceAccessException => $"skipped: {source.Name} refused access ({Describe(e)})",
-                QuotaExhaustedException => $"skipped: {Describe(e)}",
+                QuotaExhaustedException or SourceRequestException { StatusCode: 429 } => $"skipped: {Describe(e)}",
                 _ => null,
             };
             return (null, new DatasetLanding(null, 0, message, Failed: true) { StopsSource = stops, Cause = e });
