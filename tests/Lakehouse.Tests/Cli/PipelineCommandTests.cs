@@ -76,6 +76,8 @@ public sealed class PipelineCommandTests : IDisposable
         var before = temp.Combine("before.duckdb");
         File.Copy(gold, before);
 
+        var runs = Directory.GetFiles(temp.Combine("lake", "_meta", "runs"));
+
         // When silver and gold are rebuilt from the lake
         var transform = await CliRunner.RunAsync("transform", "--rebuild", "--config", config);
         var model = await CliRunner.RunAsync("model", "--rebuild", "--config", config);
@@ -85,6 +87,11 @@ public sealed class PipelineCommandTests : IDisposable
         model.ExitCode.ShouldBe(0, model.Error);
         model.Error.ShouldContain("fact_launch");
         GoldComparison.Differences(before, gold).ShouldBeEmpty();
+
+        // And the replay told each dataset's rows (the recorded launches, none quarantined), and left no run record:
+        // gold's meta_run lists the runs that read the APIs
+        transform.Error.ShouldContain($"spacex.launches: {RecordedCatalogs.SpaceX["launches"].Count} rows, 0 quarantined");
+        Directory.GetFiles(temp.Combine("lake", "_meta", "runs")).ShouldBe(runs);
     }
 
     [Fact]
