@@ -97,8 +97,11 @@ public abstract class SilverCrashTests : IAsyncLifetime, IDisposable
 /// <summary>On the folder lake, with strace holding each rename for a moment so that the kill lands before it.</summary>
 public sealed class SilverCrashOnFolderTests : SilverCrashTests
 {
-    /// <summary>Long beside the few milliseconds from a log line to the kill; short enough for a run of ~40 renames.</summary>
-    private static readonly TimeSpan RenameDelay = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// Long beside the time from a log line to the kill, also on a loaded machine (250 ms once let the marker's rename
+    /// through while the whole suite ran); short enough for a run of ~40 renames.
+    /// </summary>
+    private static readonly TimeSpan RenameDelay = TimeSpan.FromMilliseconds(750);
 
     [SkippableFact]
     public async Task Killed_after_staging_before_the_marker_nothing_is_in_silver_and_the_next_run_publishes_once()
