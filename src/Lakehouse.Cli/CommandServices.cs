@@ -20,15 +20,17 @@ internal static class CommandServices
     /// <param name="parseResult">The command line, for <c>--config</c>.</param>
     /// <param name="overrides">Settings the command imposes over every layer, or null.</param>
     /// <param name="more">Services only this command needs (the scheduler), or null.</param>
+    /// <param name="sources">Whether the command runs the sources (all but <c>query</c>), so that they are built and checked at start.</param>
     public static ServiceProvider Build(
-        ParseResult parseResult, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection, LakehouseConfiguration>? more = null)
+        ParseResult parseResult, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection, LakehouseConfiguration>? more = null,
+        bool sources = true)
     {
         var configuration = LakehouseConfiguration.ForProcess(parseResult.GetValue(ConfigOption), overrides);
         var services = new ServiceCollection().AddLakehouse(configuration);
         more?.Invoke(services, configuration);
         var provider = services
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        provider.ValidateLakehouseOptions();
+        provider.ValidateLakehouseOptions(sources);
         return provider;
     }
 

@@ -84,7 +84,12 @@ internal static class LakehouseServiceCollectionExtensions
     /// whose message names the key, then checks that the registered sources fit together (<see cref="SourceCatalog"/>):
     /// the CLI calls it before any work starts.
     /// </summary>
-    public static void ValidateLakehouseOptions(this IServiceProvider provider)
+    /// <param name="provider">The built composition root.</param>
+    /// <param name="sources">
+    /// Whether to build the sources and check their datasets and SQL too: every command that runs them does; <c>query</c>,
+    /// which reads gold alone, skips the cost of building their clients.
+    /// </param>
+    public static void ValidateLakehouseOptions(this IServiceProvider provider, bool sources = true)
     {
         var configuration = provider.GetRequiredService<LakehouseConfiguration>();
         var unknown = configuration.UnknownKeys(new ConfigurationSchema(provider.GetServices<BoundSection>()));
@@ -96,8 +101,11 @@ internal static class LakehouseServiceCollectionExtensions
         try
         {
             provider.GetRequiredService<IStartupValidator>().Validate();
-            provider.GetRequiredService<SourceCatalog>();
-            SourceCatalog.CheckDatasets(provider.GetServices<ISource>());
+            if (sources)
+            {
+                provider.GetRequiredService<SourceCatalog>();
+                SourceCatalog.CheckDatasets(provider.GetServices<ISource>());
+            }
         }
         catch (OptionsValidationException ex)
         {

@@ -62,7 +62,8 @@ internal static class QueryCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var text = ReadSql(parseResult.GetValue(sql), parseResult.GetValue(file));
-            using var services = CommandServices.Build(parseResult);
+            // Gold alone: the sources' clients are not built.
+            using var services = CommandServices.Build(parseResult, sources: false);
             var path = parseResult.GetValue(database);
             if (path is null)
             {

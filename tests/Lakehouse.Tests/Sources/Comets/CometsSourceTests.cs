@@ -89,7 +89,7 @@ public sealed class CometsSourceTests : IAsyncLifetime, IDisposable
         });
 
         // When the lakehouse starts, then it refuses, naming the dataset and both sources
-        var error = Should.Throw<ConfigurationException>(services.ValidateLakehouseOptions);
+        var error = Should.Throw<ConfigurationException>(() => services.ValidateLakehouseOptions());
         error.Message.ShouldContain("comets.sightings");
         error.Message.ShouldContain(nameof(CometsSource));
         error.Message.ShouldContain(nameof(MeteorsSource));
@@ -106,7 +106,7 @@ public sealed class CometsSourceTests : IAsyncLifetime, IDisposable
             collection.AddSource(CometsSource.Sql with { Origin = "Lakehouse.Sources.CometsCopy" }, _ => new MeteorsSource());
         });
 
-        var error = Should.Throw<ConfigurationException>(services.ValidateLakehouseOptions);
+        var error = Should.Throw<ConfigurationException>(() => services.ValidateLakehouseOptions());
         error.Message.ShouldContain("'comets'");
         error.Message.ShouldContain(typeof(CometsSource).Namespace!);
         error.Message.ShouldContain("Lakehouse.Sources.CometsCopy");
@@ -128,7 +128,7 @@ public sealed class CometsSourceTests : IAsyncLifetime, IDisposable
         });
 
         // When the lakehouse starts, then it refuses before any work, naming the model and the table
-        var error = Should.Throw<ConfigurationException>(services.ValidateLakehouseOptions);
+        var error = Should.Throw<ConfigurationException>(() => services.ValidateLakehouseOptions());
         error.Message.ShouldContain("fact_comet_sighting");
         error.Message.ShouldContain("silver.comets_sighting,");
         server.Requests.ShouldBeEmpty();
