@@ -58,8 +58,6 @@ internal sealed partial class LakehousePipeline(
     internal async Task<RunRecord> ExecuteAsync(RunPlan plan, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var (trigger, selected, landSource) = (plan.Trigger, plan.Selected, plan.Land);
-        var fire = plan.Fire;
         var run = RunId.New(time);
         var clock = Stopwatch.StartNew();
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Value });
@@ -67,12 +65,12 @@ internal sealed partial class LakehousePipeline(
         // Another process landing one of these datasets (a manual run during a scheduled one) is waited for briefly;
         // then this run stops, naming it, before it has written anything.
         await using var held = await leases.AcquireAllAsync(
-            selected.SelectMany(s => s.Datasets).Select(d => d.Name.ToString()), $"run {run} ({trigger})", leases.Options.DatasetWait, ct);
+            plan.Selected.SelectMany(s => s.Datasets).Select(d => d.Name.ToString()), $"run {run} ({plan.Trigger})", leases.Options.DatasetWait, ct);
 
         // Losing a lease (this process stalled past it) cancels the run, and no write under it goes out any more.
         using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, held.Lost);
-        var record = new RunRecord { RunId = run.Value, Trigger = trigger, StartedAt = time.GetUtcNow(), ScheduledFor = fire?.ScheduledFor, Node = fire?.Node };
-        var names = string.Join(", ", selected.SelectMany(s => s.Datasets).Select(d => d.Name));
+        var record = new RunRecord { RunId = run.Value, Trigger = plan.Trigger, StartedAt = time.GetUtcNow(), ScheduledFor = plan.Fire?.ScheduledFor, Node = plan.Fire?.Node };
+        var names = string.Join(", ", plan.Selected.SelectMany(s => s.Datasets).Select(d => d.Name));
 
         var datasets = new List<DatasetRun>();
         var probeCalls = 0;
@@ -87,12 +85,12 @@ internal sealed partial class LakehousePipeline(
                 }
 
                 LogStarted(run, names);
-                foreach (var (source, chosen) in selected)
+                foreach (var (source, chosen) in plan.Selected)
                 {
                     SourceLanding landed;
                     using (logger.BeginScope(new Dictionary<string, object> { ["Source"] = source.Name }))
                     {
-                        landed = await landSource(source, chosen, run, work.Token);
+                        landed = await plan.Land(source, chosen, run, work.Token);
                     }
 
                     probeCalls += landed.ProbeCalls;
