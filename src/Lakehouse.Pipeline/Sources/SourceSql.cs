@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using Lakehouse.Silver.Declarations;
 
 namespace Lakehouse.Sources;
 
@@ -55,6 +56,31 @@ internal sealed record SourceSql(string Source, IReadOnlyDictionary<string, stri
 
         return new SourceSql(source, silver, gold) { Origin = prefix };
     }
+
+    /// <summary>
+    /// This SQL with the silver of <paramref name="datasets"/>, written from their declarations: the schema (every
+    /// declared table and the quarantine) and one script per dataset. A <c>macros.sql</c> among the files stays.
+    /// </summary>
+    public SourceSql WithSilver(IEnumerable<SilverDataset> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var list = datasets.ToList();
+        var silver = new SortedDictionary<string, string>(Silver.ToDictionary(), StringComparer.Ordinal)
+        {
+            [SchemaFile] = SilverSqlWriter.Schema(Source, list),
+        };
+        foreach (var dataset in list)
+        {
+            silver[dataset.Name + ".sql"] = SilverSqlWriter.Script(dataset);
+        }
+
+        return this with { Silver = silver, Declarations = list };
+    }
+
+    /// <summary>The silver declarations the SQL was written from (<see cref="WithSilver"/>).</summary>
+    public IReadOnlyList<SilverDataset> Declarations { get; private init; } = [];
+
+    private const string SchemaFile = "schema.sql";
 
     private static string Read(Assembly assembly, string resource)
     {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Lakehouse.Bronze;
 using Lakehouse.Lake;
+using Lakehouse.Silver.Declarations;
 using Lakehouse.Sources;
 using Lakehouse.Sources.Http;
 using Microsoft.Extensions.Configuration;
@@ -12,7 +13,7 @@ namespace Lakehouse.Tests.Sources.Comets;
 
 /// <summary>
 /// A fourth source written in the test project alone, as the README's "Add a source" walks through it: this folder
-/// holds its Refit interface, its plan, its registration, its silver SQL (<c>Silver/</c>) and one gold model
+/// holds its Refit interface, its plan, its registration, its silver declaration (<see cref="Silver"/>) and one gold model
 /// (<c>Gold/</c>). The API is small and made up: <c>GET /sightings?page=N</c> answers
 /// <c>{"results": [{"id", "comet", "seen_on", "magnitude"}], "next": N+1 or null}</c>.
 /// </summary>
@@ -20,8 +21,29 @@ internal sealed class CometsSource(ICometsApi api) : ISource
 {
     public const string SourceName = "comets";
 
-    /// <summary>The SQL beside this class: <c>Silver/schema.sql</c>, <c>Silver/sightings.sql</c>, <c>Gold/fact_comet_sighting.sql</c>.</summary>
-    public static SourceSql Sql { get; } = SourceSql.Beside<CometsSource>(SourceName);
+    /// <summary>
+    /// The silver tables, declared once: from this the transform's script, its checks and quarantine reasons, its drift
+    /// report and the Parquet contract are written.
+    /// </summary>
+    public static IReadOnlyList<SilverDataset> Silver { get; } =
+    [
+        new("sightings", new SilverTable(
+            "comets_sightings",
+            [
+                new("sighting_id", SilverType.Integer, "id") { Required = true },
+                new("comet", SilverType.String) { Required = true },
+                new("seen_on", SilverType.Date) { Required = true },
+                new("magnitude", SilverType.Double),
+            ],
+            "sighting_id"))
+        {
+            Comment = "Comet sightings (GET /sightings, a results envelope): one row per sighting, the last landing of each id wins",
+            Elements = "results",
+        },
+    ];
+
+    /// <summary>The silver declared above, and the gold model beside this class (<c>Gold/fact_comet_sighting.sql</c>).</summary>
+    public static SourceSql Sql { get; } = SourceSql.Beside<CometsSource>(SourceName).WithSilver(Silver);
 
     /// <summary>Guards against a server whose <c>next</c> never ends.</summary>
     private const int MaxPages = 100;
