@@ -19,7 +19,7 @@ internal sealed class SpaceXSource(ISpaceXApi api, SpaceXOptions options) : ISou
     public const string SourceName = "spacex";
 
     /// <summary>The silver scripts and gold models in this folder.</summary>
-    public static SourceSql Sql { get; } = SourceSql.Beside<SpaceXSource>(SourceName);
+    public static SourceSql Sql { get; } = SourceSql.Beside<SpaceXSource>(SourceName).WithSilver(SpaceXSilver.Datasets);
 
     /// <summary>The community API (apis.md §1.2).</summary>
     public static readonly Uri PublicApi = new("https://api.spacexdata.com");
