@@ -45,6 +45,15 @@ internal abstract class LakehouseException : Exception
             ours.RunId ??= runId;
         }
     }
+
+    /// <summary>Records the run a failure outside any one dataset happened in (the model step), unless a deeper frame did.</summary>
+    internal static void TagRun(Exception exception, string runId)
+    {
+        if (exception is LakehouseException ours)
+        {
+            ours.RunId ??= runId;
+        }
+    }
 }
 
 /// <summary>Where in the flow a failure happened: a log property, and a word in messages.</summary>

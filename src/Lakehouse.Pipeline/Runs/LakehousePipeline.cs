@@ -389,6 +389,8 @@ internal sealed partial class LakehousePipeline(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // The run's id is in the log scope (ExecuteAsync); the failure carries its dataset.
+            LakehouseException.Tag(e, dataset.Name.ToString(), null);
             LogDatasetFailed(e, dataset.Name.ToString(), "transform", e.Message);
             run = run with { Status = DatasetStatus.Failed, Message = Join(run.Message, Describe(e)) };
         }
@@ -412,6 +414,7 @@ internal sealed partial class LakehousePipeline(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            LakehouseException.TagRun(e, record.RunId);
             LogGoldFailed(e, e.Message);
             return record with { Status = RunStatus.Failed, GoldError = Describe(e) };
         }
