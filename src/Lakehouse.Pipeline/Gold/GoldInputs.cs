@@ -10,8 +10,8 @@ namespace Lakehouse.Gold;
 /// What the models read besides each other, set up on the gold connection before the build's transaction (a
 /// DuckDB transaction writes to one database only): silver as the in-memory database <c>silver</c> (views over the
 /// Parquet files, or the empty tables of the silver DDL), the run records and the build facts in the in-memory
-/// database <c>input</c>, and the macros models share (the core's and the sources' <c>Gold/macros.sql</c>). All of it lives in memory, so no temporary path ends up in
-/// the gold file.
+/// database <c>input</c>, and the macros models share (the core's below, then each source's <c>Gold/macros.sql</c>).
+/// All of it lives in memory, so no temporary path ends up in the gold file.
 /// </summary>
 internal static class GoldInputs
 {

@@ -27,7 +27,9 @@ internal static partial class GoldModels
     /// after every model it depends on.
     /// </summary>
     public static IReadOnlyList<GoldModel> Of(IEnumerable<SourceSql> sources) =>
-        FromSources(LazyCommon.Value.Concat(sources.SelectMany(s => s.Gold.Select(m => KeyValuePair.Create($"{s.Source}/{m.Key}", m.Value)))));
+        FromSources(LazyCommon.Value.Concat(sources.SelectMany(s => s.Gold
+            .Where(m => m.Key != MacrosFile)
+            .Select(m => KeyValuePair.Create($"{s.Source}/{m.Key}", m.Value)))));
 
     /// <summary>
     /// Models from their files' paths, the folder naming whose they are (<c>spacex/fact_launch.sql</c>), and SQL, ordered so
@@ -42,11 +44,6 @@ internal static partial class GoldModels
             var slash = normalised.LastIndexOf('/');
             var fileName = normalised[(slash + 1)..];
             if (!fileName.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (fileName == MacrosFile)
             {
                 continue;
             }
