@@ -234,6 +234,7 @@ internal static class SpaceXPipelineBenchmark
         GoldInputs.Attach(
             connection,
             BuiltInSources.Catalog.Silver,
+            BuiltInSources.Catalog.GoldMacros,
             files.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal),
             BuiltInSources.Catalog.Silver.AllSchemasSql(),
             [],

@@ -10,8 +10,8 @@ namespace Lakehouse.Gold;
 /// What the models read besides each other, set up on the gold connection before the build's transaction (a
 /// DuckDB transaction writes to one database only): silver as the in-memory database <c>silver</c> (views over the
 /// Parquet files, or the empty tables of the silver DDL), the run records and the build facts in the in-memory
-/// database <c>input</c>, and the macros models share. All of it lives in memory, so no temporary path ends up in
-/// the gold file.
+/// database <c>input</c>, and the macros models share (the core's below, then each source's <c>Gold/macros.sql</c>).
+/// All of it lives in memory, so no temporary path ends up in the gold file.
 /// </summary>
 internal static class GoldInputs
 {
@@ -26,7 +26,7 @@ internal static class GoldInputs
 
     // Surrogate keys come from the natural key alone, through md5 (DuckDB's hash() may change between versions):
     // 63 of its bits, so every real key is positive and -1 stays free for the unknown member.
-    private const string Macros = """
+    internal const string Macros = """
         CREATE OR REPLACE TEMP MACRO surrogate_key(natural_key) AS
             CASE WHEN natural_key IS NULL THEN -1 ELSE (md5_number_lower(natural_key) >> 1)::BIGINT END;
         CREATE OR REPLACE TEMP MACRO date_key(value) AS
@@ -64,6 +64,7 @@ internal static class GoldInputs
     public static void Attach(
         DuckDBConnection connection,
         SilverScripts silver,
+        IReadOnlyList<KeyValuePair<string, string>> goldMacros,
         IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles,
         string silverDdl,
         IReadOnlyList<GoldRunRow> runs,
@@ -92,6 +93,17 @@ internal static class GoldInputs
         }
 
         Execute(connection, Macros);
+        foreach (var (source, macros) in goldMacros)
+        {
+            try
+            {
+                Execute(connection, macros);
+            }
+            catch (DuckDBException ex)
+            {
+                throw new GoldBuildException($"The gold macros of the source {source} (its Gold/{GoldModels.MacrosFile}) do not run: {ex.Message}", inner: ex);
+            }
+        }
     }
 
     private static void AttachSilver(DuckDBConnection connection, SilverScripts silver, string database, IReadOnlyDictionary<string, IReadOnlyList<string>> silverFiles, string silverDdl)

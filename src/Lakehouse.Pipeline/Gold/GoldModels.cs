@@ -8,10 +8,14 @@ namespace Lakehouse.Gold;
 /// <summary>
 /// The gold models: the core's (<c>Gold/Models/common/*.sql</c>, embedded) and each registered source's, in build order. A model
 /// depends on another when its SQL names it outside comments and string literals and not as the member of a
-/// qualified name (<c>silver.spacex_launches</c> names no model), so a CTE must not be named after a model.
+/// qualified name (<c>silver.spacex_launches</c> names no model), so a CTE must not be named after a model. A
+/// source's <c>Gold/macros.sql</c> is no model: it holds the macros its models share (<see cref="MacrosOf"/>).
 /// </summary>
 internal static partial class GoldModels
 {
+    /// <summary>The file of a source's gold folder that holds the macros its models share.</summary>
+    public const string MacrosFile = "macros.sql";
+
     private const string ResourcePrefix = "Lakehouse.Gold.Models.";
     private const string DeclaredDateKeys = "declared_date_keys";
     private const string DateDimension = "dim_date";
@@ -23,7 +27,9 @@ internal static partial class GoldModels
     /// after every model it depends on.
     /// </summary>
     public static IReadOnlyList<GoldModel> Of(IEnumerable<SourceSql> sources) =>
-        FromSources(LazyCommon.Value.Concat(sources.SelectMany(s => s.Gold.Select(m => KeyValuePair.Create($"{s.Source}/{m.Key}", m.Value)))));
+        FromSources(LazyCommon.Value.Concat(sources.SelectMany(s => s.Gold
+            .Where(m => m.Key != MacrosFile)
+            .Select(m => KeyValuePair.Create($"{s.Source}/{m.Key}", m.Value)))));
 
     /// <summary>
     /// Models from their files' paths, the folder naming whose they are (<c>spacex/fact_launch.sql</c>), and SQL, ordered so
@@ -88,6 +94,46 @@ internal static partial class GoldModels
         }
 
         return InBuildOrder(models);
+    }
+
+    /// <summary>
+    /// Each source's gold macros (its <c>Gold/macros.sql</c>), in registration order, which the build runs before any
+    /// model. Every macro is a <c>TEMP</c> one, so it stays out of the gold file (a copy of which the next build
+    /// starts from), and no two sources, nor a source and the core, name one alike: the later would replace the other
+    /// silently.
+    /// </summary>
+    /// <exception cref="GoldBuildException">A macro is not TEMP, or two define one name.</exception>
+    public static IReadOnlyList<KeyValuePair<string, string>> MacrosOf(IEnumerable<SourceSql> sources)
+    {
+        var owners = MacroDefinition().Matches(GoldInputs.Macros).ToDictionary(m => m.Groups["name"].Value.ToLowerInvariant(), _ => "the core", StringComparer.Ordinal);
+        var macros = new List<KeyValuePair<string, string>>();
+        foreach (var source in sources)
+        {
+            if (source.Gold.GetValueOrDefault(MacrosFile) is not { } sql || string.IsNullOrWhiteSpace(sql))
+            {
+                continue;
+            }
+
+            foreach (Match definition in MacroDefinition().Matches(sql))
+            {
+                var name = definition.Groups["name"].Value.ToLowerInvariant();
+                if (!definition.Groups["temp"].Success)
+                {
+                    throw new GoldBuildException(
+                        $"The gold macro {name} in {source.Source}/{MacrosFile} is not TEMP; write 'CREATE OR REPLACE TEMP MACRO {name}' so that it stays out of the gold file.");
+                }
+
+                if (!owners.TryAdd(name, source.Source))
+                {
+                    throw new GoldBuildException(
+                        $"The gold macro {name} is defined by {owners[name]} and by {source.Source}/{MacrosFile}; one would replace the other, so rename one.");
+                }
+            }
+
+            macros.Add(KeyValuePair.Create(source.Source, sql));
+        }
+
+        return macros;
     }
 
     /// <summary>
@@ -214,4 +260,7 @@ internal static partial class GoldModels
 
     [GeneratedRegex(@"(?<![\w.])declared_date_keys(?!\w)")]
     private static partial Regex DeclaredDateKeysReference();
+
+    [GeneratedRegex(@"\bCREATE\s+(?:OR\s+REPLACE\s+)?(?<temp>(?:TEMP|TEMPORARY)\s+)?(?:MACRO|FUNCTION)\s+(?:IF\s+NOT\s+EXISTS\s+)?(?<name>[A-Za-z_][A-Za-z0-9_.]*)", RegexOptions.IgnoreCase)]
+    private static partial Regex MacroDefinition();
 }

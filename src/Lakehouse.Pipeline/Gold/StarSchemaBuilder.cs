@@ -156,7 +156,7 @@ internal sealed partial class StarSchemaBuilder(SourceCatalog catalog, TimeProvi
                     var files = silverFiles
                         .SelectMany(t => t.Value.Select(path => (Table: t.Key, Path: path, Identity: Hash(fileIdentities?.GetValueOrDefault(path) ?? DefaultIdentity(path)))))
                         .ToList();
-                    var modelHash = ModelHash(models, silverDdl);
+                    var modelHash = ModelHash(models, catalog.GoldMacros, silverDdl);
                     var consumed = rebuild ? null : ConsumedFiles(connection, modelHash);
                     var current = files.Select(f => (f.Table, f.Identity)).ToHashSet();
 
@@ -170,7 +170,7 @@ internal sealed partial class StarSchemaBuilder(SourceCatalog catalog, TimeProvi
                         .GroupBy(f => f.Table, StringComparer.Ordinal)
                         .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(f => f.Path)], StringComparer.Ordinal);
                     GoldInputs.Attach(
-                        connection, catalog.Silver, silverFiles, silverDdl, runs, silverFingerprint, build.BuiltAt,
+                        connection, catalog.Silver, catalog.GoldMacros, silverFiles, silverDdl, runs, silverFingerprint, build.BuiltAt,
                         new GoldSilverDelta(newFiles, [.. files.Select(f => (f.Table, f.Identity))], modelHash), build.Id);
                     var attachMs = (long)time.GetElapsedTime(attachStarted).TotalMilliseconds;
                     LogStep(logger, "attach", attachMs);
@@ -384,10 +384,15 @@ internal sealed partial class StarSchemaBuilder(SourceCatalog catalog, TimeProvi
 
     private static string ChangedKeysTable(string model) => "_changed_keys_" + model;
 
-    /// <summary>What identifies the models and the silver DDL: a gold built by others is rebuilt, never merged into.</summary>
-    private static string ModelHash(IReadOnlyList<GoldModel> models, string silverDdl)
+    /// <summary>What identifies the models, their macros and the silver DDL: a gold built by others is rebuilt, never merged into.</summary>
+    private static string ModelHash(IReadOnlyList<GoldModel> models, IReadOnlyList<KeyValuePair<string, string>> macros, string silverDdl)
     {
         var text = new System.Text.StringBuilder(silverDdl);
+        foreach (var (source, sql) in macros)
+        {
+            text.Append('\0').Append(source).Append('\0').Append(sql);
+        }
+
         foreach (var model in models)
         {
             text.Append('\0').Append(model.Name).Append('\0').Append(model.Sql);

@@ -35,6 +35,7 @@ internal sealed partial class SourceCatalog
         Sql = list;
         Silver = new SilverScripts(list);
         Gold = GoldModels.Of(list);
+        GoldMacros = GoldModels.MacrosOf(list);
         SilverTables = DeclaredTables(Silver);
         CheckSilverTables(Silver, SilverTables);
         CheckSilverReferences(Gold, SilverTables);
@@ -49,6 +50,9 @@ internal sealed partial class SourceCatalog
 
     /// <summary>Every gold model, the core's and the sources', each after the models it reads.</summary>
     public IReadOnlyList<GoldModel> Gold { get; }
+
+    /// <summary>Per source with a <c>Gold/macros.sql</c>, its SQL: the macros its models share, run before the models.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> GoldMacros { get; }
 
     /// <summary>Every silver table a source's <c>schema.sql</c> creates, by name, with the source that declares it.</summary>
     public IReadOnlyDictionary<string, string> SilverTables { get; }

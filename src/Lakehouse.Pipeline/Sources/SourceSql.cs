@@ -6,8 +6,9 @@ namespace Lakehouse.Sources;
 
 /// <summary>
 /// The SQL a source brings besides its client: its silver files (<c>schema.sql</c>, an optional <c>macros.sql</c> and
-/// one script per dataset) and its gold models, each by file name. The pipeline's core reads them only through the
-/// sources registered (<see cref="SourceCatalog"/>), so a source's SQL lives in the source's own folder.
+/// one script per dataset) and its gold models (and an optional <c>macros.sql</c> they share), each by file name. The
+/// pipeline's core reads them only through the sources registered (<see cref="SourceCatalog"/>), so a source's SQL
+/// lives in the source's own folder.
 /// </summary>
 /// <param name="Source">The source's name, e.g. <c>spacex</c>: its datasets are <c>{Source}.{script}</c>.</param>
 /// <param name="Silver">File name (<c>launches.sql</c>) to SQL.</param>

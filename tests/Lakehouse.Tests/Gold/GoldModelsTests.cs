@@ -1,5 +1,6 @@
 using Lakehouse.Gold;
 using Lakehouse.Sources;
+using Lakehouse.Sources.Rawg;
 
 namespace Lakehouse.Tests.Gold;
 
@@ -125,4 +126,38 @@ public sealed class GoldModelsTests
 
         error.Message.ShouldContain("names dim_missing, which is no gold model");
     }
+
+    [Fact]
+    public void A_sources_gold_macros_file_is_no_model_and_runs_before_the_models()
+    {
+        // Given RAWG's gold folder, which holds macros.sql beside its models
+        RawgSource.Sql.Gold.Keys.ShouldContain("macros.sql");
+
+        // Then no model is named macros, and the catalogue hands RAWG's macros to the build
+        BuiltInSources.Catalog.Gold.ShouldNotContain(m => m.Name == "macros");
+        BuiltInSources.Catalog.GoldMacros.Select(m => m.Key).ShouldBe(["rawg"]);
+        BuiltInSources.Catalog.GoldMacros.Single().Value.ShouldContain("macro observed_dimension");
+    }
+
+    [Theory]
+    [InlineData("create macro twice(x) as x * 2", "The gold macro twice in stars/macros.sql is not TEMP")]
+    [InlineData("CREATE OR REPLACE TEMP MACRO surrogate_key(x) AS x", "The gold macro surrogate_key is defined by the core and by stars/macros.sql")]
+    public void A_gold_macro_that_would_outlive_the_build_or_replace_another_is_refused(string macros, string message)
+    {
+        var error = Should.Throw<GoldBuildException>(() => GoldModels.MacrosOf([Gold("stars", macros)]));
+
+        error.Message.ShouldContain(message);
+    }
+
+    [Fact]
+    public void Two_sources_defining_one_gold_macro_are_refused_naming_both()
+    {
+        var error = Should.Throw<GoldBuildException>(() => GoldModels.MacrosOf(
+            [Gold("stars", "create temp macro twice(x) as x * 2"), Gold("moons", "create or replace temp macro TWICE(x) as 2 * x")]));
+
+        error.Message.ShouldContain("The gold macro twice is defined by stars and by moons/macros.sql");
+    }
+
+    private static SourceSql Gold(string source, string macros) =>
+        new(source, new Dictionary<string, string>(), new Dictionary<string, string> { ["macros.sql"] = macros });
 }

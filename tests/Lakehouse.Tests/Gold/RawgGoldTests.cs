@@ -218,9 +218,81 @@ public sealed class RawgGoldTests : IDisposable
         afterLoss.Modes.Values.ShouldAllBe(m => m == GoldModelMode.Rebuilt);
     }
 
+    [SkippableFact]
+    public async Task A_member_of_an_observed_dimension_is_its_latest_observation_from_catalogue_or_game_plus_the_unknown_one()
+    {
+        // Given the tag catalogue on Monday naming tag 31 and tag 40
+        Land("rawg.tags", Monday, Envelope(Tag(31, "Catalogue 31", 100), Tag(40, "Catalogue 40", 400)));
+        // And on Tuesday one page of two games, both naming tag 31 otherwise, and game 2 naming tag 40 otherwise too
+        Land("rawg.games", Monday.AddDays(1), Envelope(
+            GameWithTags(1, Tag(31, "Game 1's 31", 101)),
+            GameWithTags(2, Tag(31, "Game 2's 31", 102), Tag(40, "Game 2's 40", 402))));
+
+        // When gold is built
+        await Build();
+
+        // Then Tuesday's observations win over Monday's catalogue; between the two games of one page, the greater game
+        // id wins. Keys: python3 -c "import hashlib; print(int.from_bytes(hashlib.md5(b'31').digest()[8:], 'little') >> 1)"
+        const string Tags = "SELECT tag_key, tag_id, name, slug, games_count, observed_in_game_id FROM dim_tag ORDER BY tag_id NULLS FIRST";
+        using (var gold = GoldFile.Open(goldPath))
+        {
+            Rows(gold, Tags).ShouldBe(
+            [
+                "-1 |  | Unknown |  |  | ",
+                "8842566074174942316 | 31 | Game 2's 31 | tag-31 | 102 | 2",
+                "8102292273149435325 | 40 | Game 2's 40 | tag-40 | 402 | 2",
+            ]);
+        }
+
+        // When the catalogue lands again on Wednesday, renaming tag 40 only, and gold is built incrementally
+        Land("rawg.tags", Monday.AddDays(2), Envelope(Tag(40, "Catalogue 40 again", 403)));
+        var incremental = await Build();
+
+        // Then the catalogue's newer observation of tag 40 wins (it counts as game -1), and tag 31 stays game 2's
+        incremental.Modes["dim_tag"].ShouldBe(GoldModelMode.Merged);
+        using (var gold = GoldFile.Open(goldPath))
+        {
+            Rows(gold, Tags).ShouldBe(
+            [
+                "-1 |  | Unknown |  |  | ",
+                "8842566074174942316 | 31 | Game 2's 31 | tag-31 | 102 | 2",
+                "8102292273149435325 | 40 | Catalogue 40 again | tag-40 | 403 | -1",
+            ]);
+
+            // And the bridge follows each game's current observation to the same members
+            Rows(gold, "SELECT game_id, tag_ordinal, tag_id FROM bridge_game_tag JOIN fact_game USING (game_key) JOIN dim_tag USING (tag_key) ORDER BY ALL")
+                .ShouldBe(["1 | 1 | 31", "2 | 1 | 31", "2 | 2 | 40"]);
+        }
+
+        // And model --rebuild gives the same rows
+        var merged = GoldFile.Contents(goldPath);
+        await Build(rebuild: true);
+        GoldFile.Contents(goldPath).ShouldHaveSameContents(merged);
+    }
+
     private static JsonObject Game(int id) =>
         JsonNode.Parse(File.ReadAllText(RawgSilverTests.Fixture("games-page1.json")))!["results"]!.AsArray()
             .Single(g => (int)g!["id"]! == id)!.AsObject().DeepClone().AsObject();
+
+    private static JsonObject Tag(int id, string name, int gamesCount) => new()
+    {
+        ["id"] = id,
+        ["name"] = name,
+        ["slug"] = $"tag-{id}",
+        ["language"] = "eng",
+        ["games_count"] = gamesCount,
+        ["image_background"] = null,
+    };
+
+    /// <summary>GTA V as recorded, renumbered, naming <paramref name="tags"/>.</summary>
+    private static JsonObject GameWithTags(int id, params JsonObject[] tags)
+    {
+        var game = Game(3498);
+        game["id"] = id;
+        game["slug"] = $"game-{id}";
+        game["tags"] = new JsonArray([.. tags]);
+        return game;
+    }
 
     private static string Envelope(params JsonNode[] games) =>
         new JsonObject

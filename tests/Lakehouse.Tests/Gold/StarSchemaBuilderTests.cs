@@ -401,6 +401,22 @@ public sealed class StarSchemaBuilderTests : IDisposable
         StarSchemaBuilder.ReadFingerprint(goldPath).ShouldBe("before");
     }
 
+    [Fact]
+    public async Task A_sources_gold_macros_that_do_not_run_fail_the_build_naming_the_source_and_write_no_gold()
+    {
+        // Given a source whose Gold/macros.sql does not parse
+        var stars = new SourceSql("stars", new Dictionary<string, string>(), new Dictionary<string, string> { ["macros.sql"] = "create temp macro twice(x) as x *" });
+        var broken = new StarSchemaBuilder(new SourceCatalog([.. BuiltInSources.Sql, stars]), new FixedTimeProvider(BuildTime), NullLogger<StarSchemaBuilder>.Instance);
+
+        // When gold is built
+        var error = await Should.ThrowAsync<GoldBuildException>(
+            () => broken.BuildAsync(goldPath, lake.WriteFiles(), SilverLake.Ddl, [], "fp-1", CancellationToken.None));
+
+        // Then the message names the source and its file, and there is no gold
+        error.Message.ShouldContain("The gold macros of the source stars (its Gold/macros.sql) do not run");
+        File.Exists(goldPath).ShouldBeFalse();
+    }
+
     private Task<GoldBuildResult> Build(
         IReadOnlyDictionary<string, IReadOnlyList<string>>? files = null,
         IReadOnlyList<GoldRunRow>? runs = null,

@@ -17,15 +17,8 @@ genre_observations as (
 ),
 
 final as (
-    select
-        games.game_key,
-        genre_observations.genre_ordinal,
-        surrogate_key(genre_observations.genre_id::varchar) as genre_key
-    from genre_observations
-    inner join games
-        on games.game_id = genre_observations.game_id
-        and games.updated = genre_observations.updated
-        and games._bronze_key = genre_observations._bronze_key
+    select game_key, genre_ordinal, surrogate_key(genre_id::varchar) as genre_key
+    from current_game_entries('games', 'genre_observations')
 )
 
 select * from final

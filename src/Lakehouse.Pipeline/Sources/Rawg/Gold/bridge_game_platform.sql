@@ -18,17 +18,13 @@ platform_observations as (
 
 final as (
     select
-        games.game_key,
-        platform_observations.platform_ordinal,
-        surrogate_key(platform_observations.platform_id::varchar) as platform_key,
-        platform_observations.released_at,
-        platform_observations.requirements_minimum,
-        platform_observations.requirements_recommended
-    from platform_observations
-    inner join games
-        on games.game_id = platform_observations.game_id
-        and games.updated = platform_observations.updated
-        and games._bronze_key = platform_observations._bronze_key
+        game_key,
+        platform_ordinal,
+        surrogate_key(platform_id::varchar) as platform_key,
+        released_at,
+        requirements_minimum,
+        requirements_recommended
+    from current_game_entries('games', 'platform_observations')
 )
 
 select * from final

@@ -17,15 +17,8 @@ store_observations as (
 ),
 
 final as (
-    select
-        games.game_key,
-        store_observations.store_ordinal,
-        surrogate_key(store_observations.store_id::varchar) as store_key
-    from store_observations
-    inner join games
-        on games.game_id = store_observations.game_id
-        and games.updated = store_observations.updated
-        and games._bronze_key = store_observations._bronze_key
+    select game_key, store_ordinal, surrogate_key(store_id::varchar) as store_key
+    from current_game_entries('games', 'store_observations')
 )
 
 select * from final

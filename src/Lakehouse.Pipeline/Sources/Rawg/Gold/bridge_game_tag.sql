@@ -17,15 +17,8 @@ tag_observations as (
 ),
 
 final as (
-    select
-        games.game_key,
-        tag_observations.tag_ordinal,
-        surrogate_key(tag_observations.tag_id::varchar) as tag_key
-    from tag_observations
-    inner join games
-        on games.game_id = tag_observations.game_id
-        and games.updated = tag_observations.updated
-        and games._bronze_key = tag_observations._bronze_key
+    select game_key, tag_ordinal, surrogate_key(tag_id::varchar) as tag_key
+    from current_game_entries('games', 'tag_observations')
 )
 
 select * from final

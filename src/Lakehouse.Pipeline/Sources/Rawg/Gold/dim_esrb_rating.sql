@@ -1,5 +1,5 @@
--- One row per ESRB rating the games carry (RAWG has no catalogue of them): the latest observation wins. Plus the
--- unknown rating (key -1), which takes every game whose esrb_rating is null.
+-- One row per ESRB rating the games carry (RAWG has no catalogue of them): an observed dimension (macros.sql), so the
+-- latest observation wins, and the unknown rating (key -1) takes every game whose esrb_rating is null.
 -- incremental: unique_key=esrb_rating_key newest_by=_landed_at,_bronze_key,observed_in_game_id
 -- test: unique(esrb_rating_key)
 -- test: unique(esrb_rating_id)
@@ -11,37 +11,15 @@ game_observations as (
     select * from silver.rawg_games
 ),
 
-ratings as (
-    select
-        esrb_rating_id,
-        max_by(
-            {'name': esrb_rating_name, 'slug': esrb_rating_slug, '_landed_at': _landed_at, '_bronze_key': _bronze_key, 'observed_in_game_id': game_id},
-            (_landed_at, _bronze_key, game_id)) as latest
+observations as (
+    select esrb_rating_id as id, esrb_rating_name as name, esrb_rating_slug as slug, _landed_at, _bronze_key, game_id as observed_in_game_id
     from game_observations
     where esrb_rating_id is not null
-    group by esrb_rating_id
-),
-
-known_ratings as (
-    select
-        surrogate_key(esrb_rating_id::varchar) as esrb_rating_key,
-        esrb_rating_id,
-        latest.name,
-        latest.slug,
-        latest._landed_at,
-        latest._bronze_key,
-        latest.observed_in_game_id
-    from ratings
-),
-
-unknown_rating as (
-    select -1 as esrb_rating_key, 'Unknown' as name
 ),
 
 final as (
-    select * from known_ratings
-    union all by name
-    select * from unknown_rating
+    select * rename (key as esrb_rating_key, id as esrb_rating_id)
+    from observed_dimension('observations')
 )
 
 select * from final

@@ -1,6 +1,5 @@
--- One row per platform RAWG has shown us, from its catalogue (rawg.platforms) and from the platforms nested in games alike: the
--- latest observation wins (landing, then bronze key, then the game it was nested in; the catalogue counts as game
--- -1). Plus the unknown platform (key -1).
+-- One row per platform RAWG has shown us, from its catalogue (rawg.platforms) and from the platforms nested in games
+-- alike: an observed dimension (macros.sql), so the latest observation wins and the unknown platform has key -1.
 -- Each platform names its parent platform (PC, PlayStation, ...) from the latest parent platforms list; a platform
 -- no list names has none. The lists are read whole even in an incremental build: when one is landed, this model is
 -- rebuilt.
@@ -20,7 +19,7 @@ nested_observations as (
 ),
 
 observations as (
-    select platform_id, name, slug, image, year_start, year_end, games_count, image_background, _landed_at, _bronze_key, -1 as observed_in_game_id
+    select platform_id as id, name, slug, image, year_start, year_end, games_count, image_background, _landed_at, _bronze_key, -1 as observed_in_game_id
     from catalogue_observations
     union all
     select platform_id, platform_name, platform_slug, platform_image, platform_year_start, platform_year_end, platform_games_count, platform_image_background, _landed_at, _bronze_key, game_id
@@ -43,45 +42,19 @@ platform_parents as (
     group by platform_id
 ),
 
--- Few platforms, many observations: one aggregate per platform id instead of sorting them all.
 platforms as (
-    select
-        platform_id,
-        max_by(observations, (_landed_at, _bronze_key, observed_in_game_id)) as latest
-    from observations
-    group by platform_id
+    select * from observed_dimension('observations')
 ),
 
-known_platforms as (
+final as (
     select
-        surrogate_key(platform_id::varchar) as platform_key,
-        platform_id,
-        latest.name,
-        latest.slug,
-        latest.image,
-        latest.year_start,
-        latest.year_end,
-        latest.games_count,
-        latest.image_background,
-        latest._landed_at,
-        latest._bronze_key,
-        latest.observed_in_game_id,
+        platforms.* rename (key as platform_key, id as platform_id),
         platform_parents.parent_platform_id,
         parent_platforms.name as parent_platform_name,
         parent_platforms.slug as parent_platform_slug
     from platforms
-    left join platform_parents using (platform_id)
+    left join platform_parents on platform_parents.platform_id = platforms.id
     left join parent_platforms using (parent_platform_id)
-),
-
-unknown_platform as (
-    select -1 as platform_key, 'Unknown' as name
-),
-
-final as (
-    select * from known_platforms
-    union all by name
-    select * from unknown_platform
 )
 
 select * from final
