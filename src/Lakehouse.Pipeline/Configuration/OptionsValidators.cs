@@ -15,7 +15,12 @@ internal static partial class ConfigurationKey
     public static string WithEnvironmentVariable(string message)
     {
         var match = KeyPattern().Match(message);
-        return match.Success ? $"{message} (environment variable: {EnvironmentVariable(match.Value)})" : message;
+        if (!match.Success || message.Contains(EnvironmentVariable(match.Value), StringComparison.Ordinal))
+        {
+            return message;
+        }
+
+        return $"{message} (environment variable: {EnvironmentVariable(match.Value)})";
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Lakehouse(:[A-Za-z0-9_]+)+")]
@@ -50,20 +55,13 @@ internal sealed class GoldOptionsValidator : IValidateOptions<GoldOptions>
 {
     public ValidateOptionsResult Validate(string? name, GoldOptions options)
     {
-        var failures = new List<string>();
+        var ranges = new OptionRanges(GoldOptions.Section);
         if (string.IsNullOrWhiteSpace(options.DatabasePath))
         {
-            failures.Add($"{ConfigurationKey.Describe($"{GoldOptions.Section}:DatabasePath")} is empty: give a file path such as lake/gold/lakehouse.duckdb.");
+            ranges.Problems.Add($"{ConfigurationKey.Describe($"{GoldOptions.Section}:DatabasePath")} is empty: give a file path such as lake/gold/lakehouse.duckdb.");
         }
 
-        if (options.KeepBuilds < 1)
-        {
-            failures.Add(
-                $"{ConfigurationKey.Describe($"{GoldOptions.Section}:KeepBuilds")} is {options.KeepBuilds}: the lake keeps at least the current gold " +
-                "build; give 1 or more (default 3).");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return ranges.AtLeast(nameof(options.KeepBuilds), options.KeepBuilds, 1, "the lake keeps at least the current gold build; default 3").Result;
     }
 }
 
@@ -78,15 +76,25 @@ internal sealed class LoggingOptionsValidator : IValidateOptions<LoggingOptions>
 }
 
 /// <summary>
-/// Range checks that word every failure the same way: the key, the bad value and the allowed range, e.g.
-/// <c>Lakehouse:Leases:Duration is 00:00:00; allowed: 00:00:01 to 1.00:00:00</c>.
+/// The one way options are checked: every range failure is worded the same, the key, the bad value and the allowed
+/// range (and why, where the bound is not obvious), e.g.
+/// <c>Lakehouse:Leases:Duration is 00:00:00; allowed: 00:00:01 to 1.00:00:00 (a lease is renewed every third of it).</c>
+/// Rules that are not ranges (a URL, one key bounded by another) add their own sentence to <see cref="Problems"/>,
+/// naming the key and the bad value.
 /// </summary>
+/// <param name="section">The section the options were bound from, e.g. <c>Lakehouse:Sources:SpaceX</c>.</param>
 internal sealed class OptionRanges(string section)
 {
+    /// <summary>The shortest duration a "positive" one may be: zero and negative durations are refused.</summary>
+    public static readonly TimeSpan Positive = TimeSpan.FromMilliseconds(1);
+
     public List<string> Problems { get; } = [];
 
     public ValidateOptionsResult Result =>
         Problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(Problems.Select(ConfigurationKey.WithEnvironmentVariable));
+
+    /// <summary>The full key of <paramref name="name"/>, e.g. <c>Lakehouse:Sources:SpaceX:RetryMaxDelay</c>.</summary>
+    public string Key(string name) => $"{section}:{name}";
 
     public OptionRanges Check(string name, TimeSpan value, TimeSpan min, TimeSpan max, string? why = null) =>
         Add(name, value >= min && value <= max, Text(value), $"{Text(min)} to {Text(max)}", why);
@@ -97,11 +105,25 @@ internal sealed class OptionRanges(string section)
     public OptionRanges Check(string name, double value, double min, double max, string? why = null) =>
         Add(name, double.IsFinite(value) && value >= min && value <= max, Text(value), $"{Text(min)} to {Text(max)}", why);
 
+    /// <summary>A bound below only, worded <c>allowed: 1 or more</c>.</summary>
+    public OptionRanges AtLeast(string name, long value, long min, string? why = null) =>
+        Add(name, value >= min, Text(value), $"{Text(min)} or more", why);
+
+    /// <summary>
+    /// A duration as a configuration value would give it (the binder reads it back): <c>00:00:00.01</c>, not
+    /// <c>00:00:00.0100000</c>.
+    /// </summary>
+    public static string Text(TimeSpan value)
+    {
+        var text = value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        return text.LastIndexOf('.') > text.LastIndexOf(':') ? text.TrimEnd('0') : text;
+    }
+
     private OptionRanges Add(string name, bool ok, string value, string range, string? why)
     {
         if (!ok)
         {
-            Problems.Add($"{section}:{name} is {value}; allowed: {range}{(why is null ? "" : $" ({why})")}.");
+            Problems.Add($"{Key(name)} is {value}; allowed: {range}{(why is null ? "" : $" ({why})")}.");
         }
 
         return this;

@@ -132,20 +132,16 @@ internal sealed class ScheduleOptions
             }
         }
 
-        Positive(problems, nameof(ShutdownGracePeriod), ShutdownGracePeriod);
-        Positive(problems, nameof(MisfireThreshold), MisfireThreshold);
-        Positive(problems, nameof(ClusterCheckinInterval), ClusterCheckinInterval);
-        Positive(problems, nameof(ClusterCheckinMisfireThreshold), ClusterCheckinMisfireThreshold);
-        Positive(problems, nameof(DatabaseRetryInterval), DatabaseRetryInterval);
-        if (IdleWaitTime < TimeSpan.FromSeconds(1))
-        {
-            problems.Add($"{ConfigurationKey.Describe($"{Section}:IdleWaitTime")} must be at least one second (Quartz's minimum), not {IdleWaitTime}.");
-        }
-
-        if (MaxConcurrentRuns is < 1 or > 64)
-        {
-            problems.Add($"{ConfigurationKey.Describe($"{Section}:MaxConcurrentRuns")} must be between 1 and 64, not {MaxConcurrentRuns}.");
-        }
+        var day = TimeSpan.FromDays(1);
+        var ranges = new OptionRanges(Section)
+            .Check(nameof(ShutdownGracePeriod), ShutdownGracePeriod, OptionRanges.Positive, day)
+            .Check(nameof(MisfireThreshold), MisfireThreshold, OptionRanges.Positive, day)
+            .Check(nameof(ClusterCheckinInterval), ClusterCheckinInterval, OptionRanges.Positive, day)
+            .Check(nameof(ClusterCheckinMisfireThreshold), ClusterCheckinMisfireThreshold, OptionRanges.Positive, day)
+            .Check(nameof(DatabaseRetryInterval), DatabaseRetryInterval, OptionRanges.Positive, day)
+            .Check(nameof(IdleWaitTime), IdleWaitTime, TimeSpan.FromSeconds(1), day, "Quartz's minimum is a second")
+            .Check(nameof(MaxConcurrentRuns), MaxConcurrentRuns, 1, 64);
+        problems.AddRange(ranges.Problems.Select(ConfigurationKey.WithEnvironmentVariable));
 
         if (problems.Count > 0)
         {
@@ -166,14 +162,6 @@ internal sealed class ScheduleOptions
         catch (ArgumentException)
         {
             return "PostgreSQL (connection string not readable)";
-        }
-    }
-
-    private static void Positive(List<string> problems, string name, TimeSpan value)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            problems.Add($"{ConfigurationKey.Describe($"{Section}:{name}")} must be positive, not {value}.");
         }
     }
 }

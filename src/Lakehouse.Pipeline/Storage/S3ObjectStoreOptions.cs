@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Lakehouse.Configuration;
 
 namespace Lakehouse.Storage;
 
@@ -62,7 +63,8 @@ internal sealed partial class S3ObjectStoreOptions
     /// <summary>The problems with these options, each naming its configuration key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var problems = new List<string>();
+        var ranges = new OptionRanges(SectionName);
+        var problems = ranges.Problems;
         if (ServiceUrl is null)
         {
             problems.Add($"{SectionName}:ServiceUrl is required (e.g. http://localhost:9000).");
@@ -112,21 +114,10 @@ internal sealed partial class S3ObjectStoreOptions
                 : "S3 credentials need both the access key and the secret key (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); only one of them is set.");
         }
 
-        if (MaxAttempts is < 1 or > 20)
-        {
-            problems.Add($"{SectionName}:MaxAttempts must be between 1 and 20, not {MaxAttempts}.");
-        }
-
-        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromHours(1))
-        {
-            problems.Add($"{SectionName}:RequestTimeout must be positive and at most an hour, not {RequestTimeout}.");
-        }
-
-        if (RetryBaseDelay < TimeSpan.Zero || RetryBaseDelay > TimeSpan.FromMinutes(1))
-        {
-            problems.Add($"{SectionName}:RetryBaseDelay must be between 0 and a minute, not {RetryBaseDelay}.");
-        }
-
+        ranges
+            .Check(nameof(MaxAttempts), MaxAttempts, 1, 20)
+            .Check(nameof(RequestTimeout), RequestTimeout, OptionRanges.Positive, TimeSpan.FromHours(1), "e.g. 00:00:10")
+            .Check(nameof(RetryBaseDelay), RetryBaseDelay, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         return problems;
     }
 

@@ -109,26 +109,70 @@ public sealed class StrictConfigurationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Lakehouse__Leases__Duration", "00:00:00", "Lakehouse:Leases:Duration is 00:00:00; allowed: 00:00:01 to 1.00:00:00")]
-    [InlineData("Lakehouse__Leases__Duration", "-00:01:00", "Lakehouse:Leases:Duration is -00:01:00; allowed: 00:00:01 to 1.00:00:00")]
-    [InlineData("Lakehouse__Leases__DatasetWait", "-00:00:01", "Lakehouse:Leases:DatasetWait is -00:00:01; allowed: 00:00:00 to 1.00:00:00")]
-    [InlineData("Lakehouse__Leases__PollInterval", "00:00:00", "Lakehouse:Leases:PollInterval is 00:00:00; allowed: 00:00:00.0100000 to 00:10:00")]
-    [InlineData("Lakehouse__Pipeline__TransformChunkBytes", "0", "Lakehouse:Pipeline:TransformChunkBytes is 0; allowed: 1048576 to 68719476736")]
-    [InlineData("Lakehouse__Pipeline__TransformChunkBytes", "-5", "Lakehouse:Pipeline:TransformChunkBytes is -5; allowed: 1048576 to 68719476736")]
-    [InlineData("Lakehouse__Sources__Nasa__RequestsPerSecond", "1e-9", "Lakehouse:Sources:Nasa:RequestsPerSecond is 1E-09; allowed: 0.001 to 1000")]
-    [InlineData("Lakehouse__Sources__SpaceX__PageSize", "0", "Lakehouse:Sources:SpaceX:PageSize is 0; allowed: 1 to 10000")]
-    [InlineData("Lakehouse__Sources__SpaceX__LaunchOverlap", "-1.00:00:00", "Lakehouse:Sources:SpaceX:LaunchOverlap is -1.00:00:00; allowed: 00:00:00 to 3660.00:00:00")]
-    [InlineData("Lakehouse__Sources__Nasa__InitialDays", "-1", "Lakehouse:Sources:Nasa:InitialDays is -1; allowed: 0 to 36600")]
-    [InlineData("Lakehouse__Gold__KeepBuilds", "0", "Lakehouse:Gold:KeepBuilds (in config/lakehouse.json, --config FILE, or the environment variable Lakehouse__Gold__KeepBuilds) is 0")]
-    [InlineData("Lakehouse__Storage__Root", "/", "is refused: / is the root of a file system")]
+    [InlineData("Lakehouse__Leases__Duration", "00:00:00", "Lakehouse:Leases:Duration is 00:00:00; allowed: 00:00:01 to 1.00:00:00 (a lease is renewed every third of it).")]
+    [InlineData("Lakehouse__Leases__Duration", "-00:01:00", "Lakehouse:Leases:Duration is -00:01:00; allowed: 00:00:01 to 1.00:00:00 (a lease is renewed every third of it).")]
+    [InlineData("Lakehouse__Leases__DatasetWait", "-00:00:01", "Lakehouse:Leases:DatasetWait is -00:00:01; allowed: 00:00:00 to 1.00:00:00.")]
+    [InlineData("Lakehouse__Leases__PollInterval", "00:00:00", "Lakehouse:Leases:PollInterval is 00:00:00; allowed: 00:00:00.01 to 00:10:00.")]
+    [InlineData("Lakehouse__Leases__PollInterval", "00:00:00.005", "Lakehouse:Leases:PollInterval is 00:00:00.005; allowed: 00:00:00.01 to 00:10:00.")]
+    [InlineData("Lakehouse__Pipeline__TransformChunkBytes", "0", "Lakehouse:Pipeline:TransformChunkBytes is 0; allowed: 1048576 to 68719476736 (bytes of bronze per transform step: 1 MiB to 64 GiB).")]
+    [InlineData("Lakehouse__Pipeline__TransformChunkBytes", "-5", "Lakehouse:Pipeline:TransformChunkBytes is -5; allowed: 1048576 to 68719476736 (bytes of bronze per transform step: 1 MiB to 64 GiB).")]
+    [InlineData("Lakehouse__Sources__Nasa__RequestsPerSecond", "1e-9", "Lakehouse:Sources:Nasa:RequestsPerSecond is 1E-09; allowed: 0.001 to 1000 (e.g. 0.25 for one request every 4 s).")]
+    [InlineData("Lakehouse__Sources__Nasa__QuotaRequests", "0", "Lakehouse:Sources:Nasa:QuotaRequests is 0; allowed: 1 or more (or leave it out for no quota).")]
+    [InlineData("Lakehouse__Sources__SpaceX__RetryBaseDelay", "-00:00:01", "Lakehouse:Sources:SpaceX:RetryBaseDelay is -00:00:01; allowed: 00:00:00.001 to 01:00:00 (e.g. 00:00:01).")]
+    [InlineData("Lakehouse__Sources__SpaceX__PageSize", "0", "Lakehouse:Sources:SpaceX:PageSize is 0; allowed: 1 to 10000.")]
+    [InlineData("Lakehouse__Sources__SpaceX__LaunchOverlap", "-1.00:00:00", "Lakehouse:Sources:SpaceX:LaunchOverlap is -1.00:00:00; allowed: 00:00:00 to 3660.00:00:00.")]
+    [InlineData("Lakehouse__Sources__Nasa__InitialDays", "-1", "Lakehouse:Sources:Nasa:InitialDays is -1; allowed: 0 to 36600.")]
+    [InlineData("Lakehouse__Sources__Rawg__PageSize", "41", "Lakehouse:Sources:Rawg:PageSize is 41; allowed: 1 to 40 (RAWG serves at most 40 a page).")]
+    [InlineData("Lakehouse__Sources__Rawg__PageSize", "0", "Lakehouse:Sources:Rawg:PageSize is 0; allowed: 1 to 40 (RAWG serves at most 40 a page).")]
+    [InlineData("Lakehouse__Sources__Rawg__StartYear", "1900", "Lakehouse:Sources:Rawg:StartYear is 1900; allowed: 1950 to 2100 (a release year).")]
+    [InlineData("Lakehouse__Sources__Rawg__OverlapDays", "-1", "Lakehouse:Sources:Rawg:OverlapDays is -1; allowed: 0 to 31.")]
+    [InlineData("Lakehouse__Sources__Rawg__CatalogueRefreshInterval", "-1.00:00:00", "Lakehouse:Sources:Rawg:CatalogueRefreshInterval is -1.00:00:00; allowed: 00:00:00 to 366.00:00:00 (e.g. 7.00:00:00).")]
+    [InlineData("Lakehouse__Gold__KeepBuilds", "0", "Lakehouse:Gold:KeepBuilds is 0; allowed: 1 or more (the lake keeps at least the current gold build; default 3).")]
     public void A_value_out_of_range_is_refused_with_its_key_value_and_range(string variable, string value, string expected)
     {
         environment[variable] = value;
 
         var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
 
-        error.Message.ShouldContain(expected);
-        error.Message.ShouldContain(variable);
+        // The one line: the key, the bad value, what is allowed (and why), then where to set it
+        error.Message.Split(Environment.NewLine).ShouldHaveSingleItem().ShouldBe($"{expected} (environment variable: {variable})");
+    }
+
+    [Fact]
+    public void A_storage_root_of_slash_is_refused_naming_the_key_and_the_value()
+    {
+        environment["Lakehouse__Storage__Root"] = "/";
+
+        var error = Should.Throw<ConfigurationException>(() => Validate(Build()));
+
+        error.Message.ShouldContain("Lakehouse:Storage:Root");
+        error.Message.ShouldContain("Lakehouse__Storage__Root");
+        error.Message.ShouldContain("is refused: / is the root of a file system");
+    }
+
+    [Theory]
+    [InlineData("ShutdownGracePeriod", "00:00:00", "is 00:00:00; allowed: 00:00:00.001 to 1.00:00:00.")]
+    [InlineData("MisfireThreshold", "-00:00:01", "is -00:00:01; allowed: 00:00:00.001 to 1.00:00:00.")]
+    [InlineData("ClusterCheckinInterval", "00:00:00", "is 00:00:00; allowed: 00:00:00.001 to 1.00:00:00.")]
+    [InlineData("ClusterCheckinMisfireThreshold", "2.00:00:00", "is 2.00:00:00; allowed: 00:00:00.001 to 1.00:00:00.")]
+    [InlineData("DatabaseRetryInterval", "-00:00:05", "is -00:00:05; allowed: 00:00:00.001 to 1.00:00:00.")]
+    [InlineData("IdleWaitTime", "00:00:00.5", "is 00:00:00.5; allowed: 00:00:01 to 1.00:00:00 (Quartz's minimum is a second).")]
+    [InlineData("MaxConcurrentRuns", "0", "is 0; allowed: 1 to 64.")]
+    [InlineData("MaxConcurrentRuns", "65", "is 65; allowed: 1 to 64.")]
+    public void A_scheduling_value_out_of_range_is_refused_with_its_key_value_and_range(string key, string value, string expected)
+    {
+        // Given one scheduling value out of range, and nothing else wrong
+        environment[$"Lakehouse__Scheduling__{key}"] = value;
+        var configuration = Build();
+        using var provider = new ServiceCollection().AddLakehouse(configuration).BuildServiceProvider();
+        var options = SchedulingServiceCollectionExtensions.ReadOptions(configuration);
+
+        // When the schedule is checked
+        var error = Should.Throw<ConfigurationException>(
+            () => options.Validate(provider.GetServices<ISource>(), new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero)));
+
+        // Then the one line names the key, the bad value and the range, then where to set it
+        error.Message.ShouldBe($"Lakehouse:Scheduling:{key} {expected} (environment variable: Lakehouse__Scheduling__{key})");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Lakehouse.Storage;
 using Lakehouse.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using Minio;
 using Minio.DataModel.Args;
 
@@ -408,14 +409,34 @@ public sealed class S3ObjectStoreTests(MotoFixture moto) : IDisposable
             RetryBaseDelay = TimeSpan.FromMinutes(2),
         };
 
-        var problems = string.Join(Environment.NewLine, options.Validate());
-
-        problems.ShouldContain("Lakehouse:Storage:S3:MaxAttempts must be between 1 and 20");
-        problems.ShouldContain("Lakehouse:Storage:S3:RequestTimeout must be positive");
-        problems.ShouldContain("Lakehouse:Storage:S3:RetryBaseDelay must be between 0 and a minute");
+        options.Validate().ShouldBe([
+            "Lakehouse:Storage:S3:MaxAttempts is 0; allowed: 1 to 20.",
+            "Lakehouse:Storage:S3:RequestTimeout is 00:00:00; allowed: 00:00:00.001 to 01:00:00 (e.g. 00:00:10).",
+            "Lakehouse:Storage:S3:RetryBaseDelay is 00:02:00; allowed: 00:00:00 to 00:01:00.",
+        ]);
 
         // 3 attempts of 10 s, pauses of at most 0.5 × 2² = 2 s between them.
         new S3ObjectStoreOptions().FailureBudget.ShouldBe(TimeSpan.FromSeconds(34));
+    }
+
+    [Theory]
+    [InlineData("MaxAttempts", "0", "Lakehouse:Storage:S3:MaxAttempts is 0; allowed: 1 to 20.")]
+    [InlineData("MaxAttempts", "21", "Lakehouse:Storage:S3:MaxAttempts is 21; allowed: 1 to 20.")]
+    [InlineData("RequestTimeout", "-00:00:01", "Lakehouse:Storage:S3:RequestTimeout is -00:00:01; allowed: 00:00:00.001 to 01:00:00 (e.g. 00:00:10).")]
+    [InlineData("RequestTimeout", "01:00:01", "Lakehouse:Storage:S3:RequestTimeout is 01:00:01; allowed: 00:00:00.001 to 01:00:00 (e.g. 00:00:10).")]
+    [InlineData("RetryBaseDelay", "-00:00:00.5", "Lakehouse:Storage:S3:RetryBaseDelay is -00:00:00.5; allowed: 00:00:00 to 00:01:00.")]
+    public void A_tuning_value_out_of_range_is_refused_with_its_key_value_and_range(string key, string value, string expected)
+    {
+        // Given otherwise valid options bound from configuration, one value out of range
+        var options = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ServiceUrl"] = "http://host:9000", ["Bucket"] = "lake", [key] = value })
+            .Build()
+            .Get<S3ObjectStoreOptions>()!;
+        options.AccessKey = "a";
+        options.SecretKey = "b";
+
+        // Then the one problem names the key, the bad value as configured and the range
+        options.Validate().ShouldHaveSingleItem().ShouldBe(expected);
     }
 
     private const string SlowDown = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";

@@ -51,63 +51,54 @@ internal sealed class SourceHttpOptions
     /// </summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The fastest rate accepted.</summary>
+    public const double MaxRequestsPerSecond = 1000;
+
+    /// <summary>The longest <see cref="RequestTimeout"/>, <see cref="RetryBaseDelay"/> and <see cref="RetryMaxDelay"/>.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromHours(1);
+
     /// <summary>The problems with these options, each naming its key under <paramref name="configKeyPrefix"/>; empty when valid.</summary>
     /// <param name="configKeyPrefix">The section they were bound from, e.g. <c>Lakehouse:Sources:SpaceX</c>.</param>
     public IReadOnlyList<string> Validate(string configKeyPrefix)
     {
-        var problems = new List<string>();
+        var ranges = new OptionRanges(configKeyPrefix);
+        var baseUrl = ranges.Key(nameof(BaseUrl));
         if (BaseUrl is null)
         {
-            problems.Add($"{configKeyPrefix}:BaseUrl is required (e.g. https://api.spacexdata.com).");
+            ranges.Problems.Add($"{baseUrl} is required (e.g. https://api.spacexdata.com).");
         }
         else if (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttp && BaseUrl.Scheme != Uri.UriSchemeHttps))
         {
-            problems.Add($"{configKeyPrefix}:BaseUrl must be an absolute http or https URL, not \"{BaseUrl}\".");
+            ranges.Problems.Add($"{baseUrl} must be an absolute http or https URL, not \"{BaseUrl}\".");
         }
         else if (!string.IsNullOrEmpty(BaseUrl.UserInfo) || !string.IsNullOrEmpty(BaseUrl.Query) || !string.IsNullOrEmpty(BaseUrl.Fragment))
         {
             // Not echoed: user info or a query is where a key would be. Keys come from the environment.
-            problems.Add($"{configKeyPrefix}:BaseUrl must be a plain URL without credentials, query or fragment; API keys come from the environment.");
+            ranges.Problems.Add($"{baseUrl} must be a plain URL without credentials, query or fragment; API keys come from the environment.");
         }
 
         // Below one request in a thousand seconds a run would wait hours for its first page: surely a typo.
-        if (!double.IsFinite(RequestsPerSecond) || RequestsPerSecond < MinRequestsPerSecond || RequestsPerSecond > 1000)
+        ranges
+            .Check(nameof(RequestsPerSecond), RequestsPerSecond, MinRequestsPerSecond, MaxRequestsPerSecond, "e.g. 0.25 for one request every 4 s")
+            .Check(nameof(Burst), Burst, 1, 1000)
+            .Check(nameof(MaxAttempts), MaxAttempts, 1, 20);
+        if (QuotaRequests is { } quota)
         {
-            problems.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{configKeyPrefix}:RequestsPerSecond is {RequestsPerSecond}; allowed: {MinRequestsPerSecond} to 1000 (e.g. 0.25 for one request every 4 s)."));
+            ranges.AtLeast(nameof(QuotaRequests), quota, 1, "or leave it out for no quota");
         }
 
-        if (Burst is < 1 or > 1000)
+        ranges
+            .Check(nameof(RequestTimeout), RequestTimeout, OptionRanges.Positive, MaxDelay, "e.g. 00:00:30")
+            .Check(nameof(RetryMaxDelay), RetryMaxDelay, OptionRanges.Positive, MaxDelay, "e.g. 00:01:00")
+            .Check(nameof(RetryBaseDelay), RetryBaseDelay, OptionRanges.Positive, MaxDelay, "e.g. 00:00:01");
+        if (RetryBaseDelay > RetryMaxDelay && RetryMaxDelay >= OptionRanges.Positive && RetryBaseDelay <= MaxDelay)
         {
-            problems.Add($"{configKeyPrefix}:Burst must be between 1 and 1000, not {Burst}.");
+            ranges.Problems.Add(
+                $"{ranges.Key(nameof(RetryBaseDelay))} is {OptionRanges.Text(RetryBaseDelay)}, more than {ranges.Key(nameof(RetryMaxDelay))} " +
+                $"({OptionRanges.Text(RetryMaxDelay)}): the first retry's delay must be at most the longest one.");
         }
 
-        if (MaxAttempts is < 1 or > 20)
-        {
-            problems.Add($"{configKeyPrefix}:MaxAttempts must be between 1 and 20, not {MaxAttempts}.");
-        }
-
-        if (QuotaRequests is < 1)
-        {
-            problems.Add($"{configKeyPrefix}:QuotaRequests must be at least 1 (or left out for no quota), not {QuotaRequests}.");
-        }
-
-        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromHours(1))
-        {
-            problems.Add($"{configKeyPrefix}:RequestTimeout must be positive and at most an hour (e.g. 00:00:30), not {RequestTimeout}.");
-        }
-
-        if (RetryMaxDelay <= TimeSpan.Zero || RetryMaxDelay > TimeSpan.FromHours(1))
-        {
-            problems.Add($"{configKeyPrefix}:RetryMaxDelay must be positive and at most an hour (e.g. 00:01:00), not {RetryMaxDelay}.");
-        }
-
-        if (RetryBaseDelay <= TimeSpan.Zero || (RetryMaxDelay > TimeSpan.Zero && RetryBaseDelay > RetryMaxDelay))
-        {
-            problems.Add($"{configKeyPrefix}:RetryBaseDelay must be positive and at most RetryMaxDelay ({RetryMaxDelay}), not {RetryBaseDelay}.");
-        }
-
-        return problems;
+        return ranges.Problems;
     }
 }
 

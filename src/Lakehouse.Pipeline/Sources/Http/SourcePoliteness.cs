@@ -26,19 +26,16 @@ internal sealed partial class SourcePoliteness : IDisposable
     private readonly TokenBucketRateLimiter bucket;
 
     /// <param name="source">The source's name, for log lines.</param>
-    /// <param name="options">Validated options (<see cref="SourceHttpOptions.Validate"/>).</param>
+    /// <param name="options">
+    /// Options already validated: they come from <c>IOptionsMonitor.Get(source)</c>, which runs the source's
+    /// <see cref="SourceHttpOptionsValidator"/> and names the bad key.
+    /// </param>
     /// <param name="time">The clock for Polly's delays and timeouts and for the server's pauses.</param>
     /// <param name="logger">Receives a warning per retry.</param>
     public SourcePoliteness(string source, SourceHttpOptions options, TimeProvider time, ILogger<SourcePoliteness> logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate(source);
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
-
         this.source = source;
         this.options = options;
         this.time = time;

@@ -24,7 +24,11 @@ internal static class RawgServiceCollectionExtensions
             o.QuotaRequests ??= RawgOptions.FreePlanRequestsPerMonth;
         });
         services.AddLakehouseOptions<RawgOptions>(section);
-        services.AddSingleton<IValidateOptions<RawgOptions>, RawgOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RawgOptions>>(new RangeValidator<RawgOptions>(o => new OptionRanges(RawgOptions.Section)
+            .Check(nameof(o.PageSize), o.PageSize, 1, 40, "RAWG serves at most 40 a page")
+            .Check(nameof(o.StartYear), o.StartYear, 1950, 2100, "a release year")
+            .Check(nameof(o.OverlapDays), o.OverlapDays, 0, 31)
+            .Check(nameof(o.CatalogueRefreshInterval), o.CatalogueRefreshInterval, TimeSpan.Zero, TimeSpan.FromDays(366), "e.g. 7.00:00:00")));
         return services.AddSource(RawgSource.Sql, sp => new RawgSource(
             sp.GetRequiredService<IRawgApi>(),
             sp.GetRequiredService<IOptions<RawgOptions>>().Value,
@@ -32,16 +36,5 @@ internal static class RawgServiceCollectionExtensions
             sp.GetRequiredService<IObjectStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RawgSource>>()));
-    }
-}
-
-/// <summary>Reports every problem with the RAWG settings at start-up, each naming its key.</summary>
-internal sealed class RawgOptionsValidator : IValidateOptions<RawgOptions>
-{
-    public ValidateOptionsResult Validate(string? name, RawgOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems.Select(ConfigurationKey.WithEnvironmentVariable));
     }
 }

@@ -443,30 +443,4 @@ internal sealed class RawgOptions
 
     /// <summary>Whether to read <c>/games/{id}</c> (developers, publishers, description) for new and changed games: one request each.</summary>
     public bool GameDetails { get; set; }
-
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        if (PageSize is < 1 or > 40)
-        {
-            problems.Add($"{Section}:PageSize must be between 1 and 40 (RAWG serves at most 40 a page), not {PageSize}.");
-        }
-
-        if (StartYear is < 1950 or > 2100)
-        {
-            problems.Add($"{Section}:StartYear must be a year between 1950 and 2100, not {StartYear}.");
-        }
-
-        if (OverlapDays is < 0 or > 31)
-        {
-            problems.Add($"{Section}:OverlapDays must be between 0 and 31, not {OverlapDays}.");
-        }
-
-        if (CatalogueRefreshInterval < TimeSpan.Zero)
-        {
-            problems.Add($"{Section}:CatalogueRefreshInterval must not be negative (e.g. 7.00:00:00), not {CatalogueRefreshInterval}.");
-        }
-
-        return problems;
-    }
 }

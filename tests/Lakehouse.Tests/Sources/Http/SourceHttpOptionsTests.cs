@@ -36,17 +36,21 @@ public sealed class SourceHttpOptionsTests
     }
 
     [Theory]
-    [InlineData("BaseUrl", "ftp://api.spacexdata.com", "must be an absolute http or https URL")]
-    [InlineData("BaseUrl", "", "is required")]
-    [InlineData("MaxAttempts", "0", "must be between 1 and 20, not 0")]
-    [InlineData("MaxAttempts", "21", "must be between 1 and 20, not 21")]
-    [InlineData("RequestsPerSecond", "0", "is 0; allowed: 0.001 to 1000")]
-    [InlineData("RequestsPerSecond", "1e-9", "is 1E-09; allowed: 0.001 to 1000")]
-    [InlineData("Burst", "0", "must be between 1 and 1000")]
-    [InlineData("RequestTimeout", "00:00:00", "must be positive")]
-    [InlineData("RetryBaseDelay", "00:05:00", "at most RetryMaxDelay")]
-    [InlineData("RetryMaxDelay", "-00:00:01", "must be positive")]
-    public void A_bad_value_is_reported_at_start_up_with_its_key(string key, string value, string problem)
+    [InlineData("BaseUrl", "ftp://api.spacexdata.com", "Lakehouse:Sources:SpaceX:BaseUrl must be an absolute http or https URL, not \"ftp://api.spacexdata.com/\".")]
+    [InlineData("BaseUrl", "", "Lakehouse:Sources:SpaceX:BaseUrl is required (e.g. https://api.spacexdata.com).")]
+    [InlineData("MaxAttempts", "0", "Lakehouse:Sources:SpaceX:MaxAttempts is 0; allowed: 1 to 20.")]
+    [InlineData("MaxAttempts", "21", "Lakehouse:Sources:SpaceX:MaxAttempts is 21; allowed: 1 to 20.")]
+    [InlineData("RequestsPerSecond", "0", "Lakehouse:Sources:SpaceX:RequestsPerSecond is 0; allowed: 0.001 to 1000 (e.g. 0.25 for one request every 4 s).")]
+    [InlineData("RequestsPerSecond", "1e-9", "Lakehouse:Sources:SpaceX:RequestsPerSecond is 1E-09; allowed: 0.001 to 1000 (e.g. 0.25 for one request every 4 s).")]
+    [InlineData("RequestsPerSecond", "5000", "Lakehouse:Sources:SpaceX:RequestsPerSecond is 5000; allowed: 0.001 to 1000 (e.g. 0.25 for one request every 4 s).")]
+    [InlineData("Burst", "0", "Lakehouse:Sources:SpaceX:Burst is 0; allowed: 1 to 1000.")]
+    [InlineData("QuotaRequests", "0", "Lakehouse:Sources:SpaceX:QuotaRequests is 0; allowed: 1 or more (or leave it out for no quota).")]
+    [InlineData("RequestTimeout", "00:00:00", "Lakehouse:Sources:SpaceX:RequestTimeout is 00:00:00; allowed: 00:00:00.001 to 01:00:00 (e.g. 00:00:30).")]
+    [InlineData("RequestTimeout", "02:00:00", "Lakehouse:Sources:SpaceX:RequestTimeout is 02:00:00; allowed: 00:00:00.001 to 01:00:00 (e.g. 00:00:30).")]
+    [InlineData("RetryBaseDelay", "-00:00:01", "Lakehouse:Sources:SpaceX:RetryBaseDelay is -00:00:01; allowed: 00:00:00.001 to 01:00:00 (e.g. 00:00:01).")]
+    [InlineData("RetryBaseDelay", "00:05:00", "Lakehouse:Sources:SpaceX:RetryBaseDelay is 00:05:00, more than Lakehouse:Sources:SpaceX:RetryMaxDelay (00:01:00): the first retry's delay must be at most the longest one.")]
+    [InlineData("RetryMaxDelay", "-00:00:01", "Lakehouse:Sources:SpaceX:RetryMaxDelay is -00:00:01; allowed: 00:00:00.001 to 01:00:00 (e.g. 00:01:00).")]
+    public void A_bad_value_is_reported_at_start_up_with_its_key_value_and_range(string key, string value, string problem)
     {
         // Given a configuration with one bad value
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -61,11 +65,8 @@ public sealed class SourceHttpOptionsTests
         // When the options are validated as at start-up
         var error = Should.Throw<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        // Then the message names the key, its environment variable, and the problem
-        var failure = error.Failures.ShouldHaveSingleItem();
-        failure.ShouldStartWith($"Lakehouse:Sources:SpaceX:{key} ");
-        failure.ShouldContain(problem);
-        failure.ShouldContain($"Lakehouse__Sources__SpaceX__{key}");
+        // Then the one message names the key, the bad value and what is allowed, then the key's environment variable
+        error.Failures.ShouldHaveSingleItem().ShouldBe($"{problem} (environment variable: Lakehouse__Sources__SpaceX__{key})");
     }
 
     [Fact]
