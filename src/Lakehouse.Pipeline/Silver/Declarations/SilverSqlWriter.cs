@@ -47,7 +47,7 @@ internal static class SilverSqlWriter
             foreach (var column in table.Columns)
             {
                 var line = $"    {column.Name} {column.Type.SqlType}{(column.NotNull ? " NOT NULL" : string.Empty)},";
-                sql.AppendLine(column.Comment is null ? line : $"{line,-42}-- {column.Comment}");
+                sql.AppendLine(column.Comment is null ? line : $"{line,-41} -- {column.Comment}");
             }
 
             sql.AppendLine("    _run_id VARCHAR NOT NULL,");

@@ -25,8 +25,8 @@ internal sealed partial class NasaSource : ISource
     /// <summary>The environment variable that holds the api.nasa.gov key (a secret: see AddSourceSecret).</summary>
     public const string ApiKeyVariable = "NASA_API_KEY";
 
-    /// <summary>The silver scripts and gold models in this folder.</summary>
-    public static SourceSql Sql { get; } = SourceSql.Beside<NasaSource>(SourceName);
+    /// <summary>The silver declared in <see cref="NasaSilver"/> (with this folder's <c>Silver/macros.sql</c>) and the gold models in this folder.</summary>
+    public static SourceSql Sql { get; } = SourceSql.Beside<NasaSource>(SourceName).WithSilver(NasaSilver.Datasets);
 
     /// <summary>The gateway's shared key for trying the APIs without signing up.</summary>
     public const string DemoKey = "DEMO_KEY";

@@ -1,4 +1,4 @@
--- Macros the NASA scripts share (run after common.sql).
+-- NASA's own conversions, used by the declarations of NasaSilver.cs (run after common.sql).
 
 -- NeoWs sends velocities and distances as decimal strings: those, and plain JSON numbers should it ever send them,
 -- nothing else. 'nan' and 'inf' cast to DOUBLE, but a distance or a speed is never either.
@@ -19,34 +19,16 @@ CREATE OR REPLACE TEMP MACRO donki_time(j) AS
 -- An empty string is DONKI's "unknown" (sourceLocation).
 CREATE OR REPLACE TEMP MACRO donki_text(j) AS nullif(silver_string(j), '');
 
--- instruments: [{displayName}], kept as the list of names.
-CREATE OR REPLACE TEMP MACRO donki_instruments(objects) AS
-    list_transform(objects, lambda o: silver_string(o['displayName']));
-CREATE OR REPLACE TEMP MACRO donki_instruments_ok(objects) AS
-    coalesce(list_bool_and(list_transform(objects, lambda o:
-        o IS NOT NULL AND silver_ok(o['displayName'], silver_string(o['displayName'])))), true);
-CREATE OR REPLACE TEMP MACRO donki_check_instruments(j, objects) AS coalesce(
-    silver_check('instruments', j, objects, 'an array of objects'),
-    silver_first_problem(list_transform(objects, lambda o, i:
-        CASE
-            WHEN o IS NULL THEN silver_wrong_type('instruments[' || i || ']', silver_entry(j, i), 'an object')
-            ELSE silver_check('instruments[' || i || '].displayName', o['displayName'], silver_string(o['displayName']), 'a string')
-        END)));
+-- The number of entries of an array, 0 when it is null (a CME analysis' enlilList).
+CREATE OR REPLACE TEMP MACRO donki_count(j) AS coalesce(len(silver_entries(j)), 0);
+-- The largest kpIndex of a storm's allKpIndex, null when it has none.
+CREATE OR REPLACE TEMP MACRO donki_kp_index_max(j) AS
+    list_max(list_transform(silver_objects(j), lambda o: silver_double(o['kpIndex'])));
+-- A GOES class, 'M1.8': its letter and its magnitude, null for a class that does not read as letter + number.
+CREATE OR REPLACE TEMP MACRO donki_class_letter(class_type) AS
+    nullif(regexp_extract(trim(class_type), '^([A-Z])[0-9]+(\.[0-9]+)?$', 1), '');
+CREATE OR REPLACE TEMP MACRO donki_class_magnitude(class_type) AS
+    TRY_CAST(nullif(regexp_extract(trim(class_type), '^[A-Z]([0-9]+(\.[0-9]+)?)$', 1), '') AS DOUBLE);
 
--- linkedEvents: null when there are none, else [{activityID}]; an entry without an id links nothing and is wrong.
-CREATE OR REPLACE TEMP MACRO donki_links(objects) AS
-    list_transform(objects, lambda o: silver_string(o['activityID']));
-CREATE OR REPLACE TEMP MACRO donki_links_ok(objects) AS
-    coalesce(list_bool_and(list_transform(objects, lambda o: o IS NOT NULL AND silver_string(o['activityID']) IS NOT NULL)), true);
-CREATE OR REPLACE TEMP MACRO donki_check_links(j, objects) AS coalesce(
-    silver_check('linkedEvents', j, objects, 'an array of objects'),
-    silver_first_problem(list_transform(objects, lambda o, i:
-        CASE
-            WHEN o IS NULL THEN silver_wrong_type('linkedEvents[' || i || ']', silver_entry(j, i), 'an object')
-            WHEN o['activityID'] IS NULL THEN 'missing linkedEvents[' || i || '].activityID'
-            ELSE silver_check('linkedEvents[' || i || '].activityID', o['activityID'], silver_string(o['activityID']), 'a string')
-        END)));
-
--- Of each event id, the valid element with the highest versionId, then the last one seen (DONKI revises events and
--- bumps versionId; a re-read window lands the same event again).
-CREATE OR REPLACE TEMP MACRO donki_rank(version, pos) AS (coalesce(version, -1)::BIGINT, pos);
+-- APOD's credit: stray line breaks inside it are reported by other clients: one space instead, and no blank credit.
+CREATE OR REPLACE TEMP MACRO apod_credit(j) AS nullif(trim(regexp_replace(silver_string(j), '\s*[\r\n]+\s*', ' ', 'g')), '');
