@@ -177,6 +177,67 @@ public sealed class RawgSilverTests : IDisposable
         silver.Rows("SELECT reason FROM rawg_quarantine").ShouldBe(["wrong type: tags[3].id is VARCHAR, expected an integer"]);
     }
 
+    [SkippableFact]
+    public void Nested_objects_need_their_ids_and_a_platform_entry_needs_its_platform()
+    {
+        // Given games whose nested objects lack what silver needs: a platform entry without its platform, a platform
+        // without an id, a store link without its store, an esrb_rating without an id (a null esrb_rating is fine)
+        var games = Games();
+        var noPlatform = games[1]!.DeepClone();
+        noPlatform["platforms"]![0]!.AsObject().Remove("platform");
+        var noPlatformId = games[2]!.DeepClone();
+        noPlatformId["platforms"]![1]!["platform"]!.AsObject().Remove("id");
+        var noStore = games[3]!.DeepClone();
+        noStore["stores"]![0]!["store"] = null;
+        var noEsrbId = games[4]!.DeepClone();
+        noEsrbId["esrb_rating"] = new JsonObject { ["name"] = "Mature" };
+
+        // When they are transformed with a good one
+        using var silver = Transform("rawg.games", Body(Envelope(games[0]!, noPlatform, noPlatformId, noStore, noEsrbId)));
+
+        // Then each bad one is quarantined, naming what is missing, and the good one is a game
+        silver.Rows("SELECT reason FROM rawg_quarantine ORDER BY reason").ShouldBe(
+            ["missing esrb_rating.id", "missing platforms[1].platform", "missing platforms[2].platform.id", "missing stores[1].store"]);
+        silver.Rows("SELECT game_id FROM rawg_games").ShouldBe(["3498"]);
+    }
+
+    [SkippableFact]
+    public void A_games_ratings_come_from_its_winning_observation_in_rating_order()
+    {
+        // Given GTA V on page 1, then again with the same updated and only its "meh" rating, listed first
+        var gta = Games().First(g => (int)g!["id"]! == 3498)!.DeepClone();
+        var ratings = gta["ratings"]!.AsArray();
+        ratings.Count.ShouldBeGreaterThan(1);
+        var meh = ratings.First(r => (int)r!["id"]! == 3)!.DeepClone();
+        gta["ratings"] = new JsonArray(meh);
+        var page2 = Body(Envelope(gta));
+
+        // When both pages are transformed in one chunk
+        using var silver = Transform("rawg.games", Recorded("games-page1.json"), page2);
+
+        // Then GTA V's ratings are page 2's one rating, none left over from page 1
+        silver.Rows("SELECT rating_id, _bronze_key FROM rawg_game_ratings WHERE game_id = 3498").ShouldBe([$"3 | {page2.BronzeKey}"]);
+
+        // And every game's ratings are in rating order, as the table's key says
+        silver.Scalar<long>("SELECT count(*) FROM (SELECT rating_id < lag(rating_id) OVER (PARTITION BY game_id ORDER BY _row) AS descending FROM (SELECT *, row_number() OVER () AS _row FROM rawg_game_ratings)) WHERE descending")
+            .ShouldBe(0);
+    }
+
+    [SkippableFact]
+    public void An_unknown_member_of_a_nested_platform_is_drift()
+    {
+        // Given a game whose first platform carries a member silver does not know
+        var game = Games()[0]!.DeepClone();
+        game["platforms"]![0]!["platform"]!["handheld"] = true;
+
+        // When it is transformed
+        using var silver = Transform("rawg.games", Body(Envelope(game)));
+
+        // Then it is a game, and the member is reported by its path
+        silver.Count("rawg_games").ShouldBe(1);
+        silver.Result.Drift.ShouldBe([new SchemaDriftField("games.platforms[].platform.handheld", 1)]);
+    }
+
     private static JsonArray Games() => JsonNode.Parse(File.ReadAllText(Fixture("games-page1.json")))!["results"]!.AsArray();
 
     private static string Envelope(params JsonNode[] games) =>

@@ -41,7 +41,7 @@ public sealed class SilverContractTests : IDisposable
         launches.Columns.Single(c => c.Name == "ship_ids").Type.ShouldBe("VARCHAR[]");
         launches.Columns[^1].ShouldBe(new SilverColumn("_landed_at", "TIMESTAMP", Nullable: false));
 
-        // And struct fields unquoted: rawg/schema.sql declares developers STRUCT(id INTEGER, name VARCHAR, slug VARCHAR)[]
+        // And struct fields unquoted: RawgSilver declares developers STRUCT(id INTEGER, name VARCHAR, slug VARCHAR)[]
         // (DuckDB itself spells the keyword field "name" in quotes)
         contracts.For("rawg_game_details")!.Columns.Single(c => c.Name == "developers").Type
             .ShouldBe("STRUCT(id INTEGER, name VARCHAR, slug VARCHAR)[]");

@@ -42,7 +42,8 @@ internal sealed record SilverColumn
 
     /// <summary>
     /// A missing or null member quarantines the element ("missing id"), and the column is NOT NULL. A member inside
-    /// an object is required only when the object is there.
+    /// an object is required only when the object is there, and its column is NOT NULL only when the object is
+    /// required too (<see cref="SilverTable.RequiredObjects"/>, <see cref="SilverTable.IsNotNull"/>).
     /// </summary>
     public bool Required { get; init; }
 

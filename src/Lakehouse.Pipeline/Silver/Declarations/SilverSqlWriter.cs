@@ -46,7 +46,7 @@ internal static class SilverSqlWriter
             sql.AppendLine(CultureInfo.InvariantCulture, $"CREATE TABLE {table.Name} (");
             foreach (var column in table.Columns)
             {
-                var line = $"    {column.Name} {column.Type.SqlType}{(column.NotNull ? " NOT NULL" : string.Empty)},";
+                var line = $"    {column.Name} {column.Type.SqlType}{(table.IsNotNull(column) ? " NOT NULL" : string.Empty)},";
                 sql.AppendLine(column.Comment is null ? line : $"{line,-41} -- {column.Comment}");
             }
 
@@ -239,7 +239,9 @@ internal static class SilverSqlWriter
         var key = ownKey
             ? table.Key
             : [.. table.Columns.Where(c => c.Kind is SilverColumnKind.Parent or SilverColumnKind.Ordinal).Select(c => c.Name)];
-        var parents = ownKey ? Valid : $"(SELECT * FROM {Valid} SEMI JOIN {Latest} USING ({string.Join(", ", parent.Key)}, position))";
+        var parents = ownKey && !entries.KeyWithinElement
+            ? Valid
+            : $"(SELECT * FROM {Valid} SEMI JOIN {Latest} USING ({string.Join(", ", parent.Key)}, position))";
         var sql = new StringBuilder();
         sql.AppendLine(
             $$"""
@@ -308,6 +310,13 @@ internal static class SilverSqlWriter
                 }
             }
 
+            var notAnObject = table.RequiredObjects.FirstOrDefault(o =>
+                !table.Columns.Any(c => c.Kind == SilverColumnKind.Member && c.Paths.Any(p => p.StartsWith(o + ".", StringComparison.Ordinal))));
+            if (notAnObject is not null)
+            {
+                throw new ArgumentException($"The silver table {table.Name} requires the object '{notAnObject}', which no column's path goes through.", nameof(dataset));
+            }
+
             var missing = table.Key.FirstOrDefault(k => !names.Contains(k));
             if (missing is not null)
             {
@@ -320,7 +329,7 @@ internal static class SilverSqlWriter
             throw new ArgumentException($"The silver table {dataset.Table.Name} has no key.", nameof(dataset));
         }
 
-        var optional = dataset.Table.Key.FirstOrDefault(k => !dataset.Table.Columns.Single(c => c.Name == k).NotNull);
+        var optional = dataset.Table.Key.FirstOrDefault(k => !dataset.Table.IsNotNull(dataset.Table.Columns.Single(c => c.Name == k)));
         if (optional is not null)
         {
             throw new ArgumentException($"The key column {dataset.Table.Name}.{optional} must be required (NOT NULL).", nameof(dataset));
@@ -413,6 +422,7 @@ internal static class SilverSqlWriter
         {
             var tests = new List<string> { $"{scope} IS NOT NULL" };
             tests.AddRange(objects.Select(o => $"silver_ok(\"${o}\", \"@{o}\")"));
+            tests.AddRange(table.RequiredObjects.Select(o => $"\"${o}\" IS NOT NULL"));
             foreach (var column in Read)
             {
                 tests.AddRange(column.Paths.Select(p => Ok(column.Type, p)));
@@ -436,6 +446,11 @@ internal static class SilverSqlWriter
             {
                 foreach (var o in column.Paths.SelectMany(Prefixes).Where(checkedObjects.Add))
                 {
+                    if (table.RequiredObjects.Contains(o))
+                    {
+                        yield return $"CASE WHEN \"${o}\" IS NULL THEN 'missing ' || {fields.Of(o)} END";
+                    }
+
                     yield return $"silver_check({fields.Of(o)}, \"${o}\", \"@{o}\", 'an object')";
                 }
 

@@ -24,6 +24,37 @@ internal sealed record SilverTable(string Name, IReadOnlyList<SilverColumn> Colu
     /// the last one seen; by default only the last one seen. DONKI bumps <c>versionId</c> when it revises an event.
     /// </summary>
     public string? NewestBy { get; init; }
+
+    /// <summary>
+    /// Objects on the members' paths that must be there (a RAWG platform entry's <c>platform</c>): a missing or null
+    /// one quarantines the element (<c>missing platforms[1].platform</c>). Any other object may be missing, and its
+    /// <see cref="SilverColumn.Required"/> members are required only when it is there.
+    /// </summary>
+    public IReadOnlyList<string> RequiredObjects { get; init; } = [];
+
+    /// <summary>
+    /// Whether <paramref name="column"/> is NOT NULL in this table: as the column says (<see cref="SilverColumn.NotNull"/>),
+    /// except a required member inside an object that may be missing (a game's <c>esrb_rating.id</c>).
+    /// </summary>
+    public bool IsNotNull(SilverColumn column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        if (!column.NotNull || column.Kind != SilverColumnKind.Member)
+        {
+            return column.NotNull;
+        }
+
+        var path = column.Paths[0];
+        for (var dot = path.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = path.IndexOf('.', dot + 1))
+        {
+            if (!RequiredObjects.Contains(path[..dot]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>
@@ -49,6 +80,13 @@ internal sealed record SilverEntries(string Array, SilverTable Table)
     /// other columns NULL). SpaceX v4 lists crew ids where v5 lists <c>{crew, role}</c>.
     /// </summary>
     public string? StringEntryColumn { get; init; }
+
+    /// <summary>
+    /// The table's own key identifies an entry within its element (RAWG's ratings by their id within a game
+    /// observation): as without a key, the rows are the entries of each parent key's winning element; the key orders
+    /// them, and of an entry repeated in one element the last one wins.
+    /// </summary>
+    public bool KeyWithinElement { get; init; }
 }
 
 /// <summary>

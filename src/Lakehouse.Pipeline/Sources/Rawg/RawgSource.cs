@@ -30,8 +30,8 @@ internal sealed partial class RawgSource(
     /// <summary>The environment variable that holds the RAWG key (a secret: see AddSourceSecret).</summary>
     public const string ApiKeyVariable = "RAWG_API_KEY";
 
-    /// <summary>The silver scripts and gold models in this folder.</summary>
-    public static SourceSql Sql { get; } = SourceSql.Beside<RawgSource>(SourceName);
+    /// <summary>The silver declared in <see cref="RawgSilver"/> (with this folder's <c>Silver/macros.sql</c>) and the gold models in this folder.</summary>
+    public static SourceSql Sql { get; } = SourceSql.Beside<RawgSource>(SourceName).WithSilver(RawgSilver.Datasets);
 
     /// <summary>The public API (apis.md §3.1).</summary>
     public static readonly Uri PublicApi = new("https://api.rawg.io/api");
