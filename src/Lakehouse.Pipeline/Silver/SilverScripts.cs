@@ -5,7 +5,8 @@ namespace Lakehouse.Silver;
 
 /// <summary>
 /// The silver SQL of the registered sources (<see cref="SourceSql"/>): per source a <c>schema.sql</c> (the tables),
-/// optionally a <c>macros.sql</c> (macros its scripts share), and one script per dataset (<c>{dataset}.sql</c>),
+/// optionally a <c>macros.sql</c> (macros its scripts share), and one script per dataset (<c>{dataset}.sql</c>) —
+/// the schema and the scripts written from the source's declarations (<see cref="Declarations.SilverSqlWriter"/>) —
 /// plus the core's <c>Silver/Sql/common.sql</c>, the macros every script uses.
 /// </summary>
 internal sealed class SilverScripts

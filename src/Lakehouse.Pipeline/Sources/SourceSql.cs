@@ -5,8 +5,8 @@ using Lakehouse.Silver.Declarations;
 namespace Lakehouse.Sources;
 
 /// <summary>
-/// The SQL a source brings besides its client: its silver files (<c>schema.sql</c>, an optional <c>macros.sql</c> and
-/// one script per dataset) and its gold models (and an optional <c>macros.sql</c> they share), each by file name. The
+/// The SQL a source brings besides its client: its silver files (<c>schema.sql</c> and one script per dataset, written
+/// from its declarations by <see cref="WithSilver"/>, and an optional <c>macros.sql</c>) and its gold models (and an optional <c>macros.sql</c> they share), each by file name. The
 /// pipeline's core reads them only through the sources registered (<see cref="SourceCatalog"/>), so a source's SQL
 /// lives in the source's own folder.
 /// </summary>
