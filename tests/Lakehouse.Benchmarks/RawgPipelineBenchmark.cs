@@ -204,7 +204,7 @@ internal sealed class RawgPageWriter
     public RawgPageWriter(int seed)
     {
         random = new Random(seed);
-        var fixture = Path.Combine(RepositoryRoot(), "..", "shared", "fixtures", "rawg", "games-page1.json");
+        var fixture = Path.Combine(Measure.RepositoryRoot(), "..", "shared", "fixtures", "rawg", "games-page1.json");
         var recorded = JsonNode.Parse(File.ReadAllText(fixture))!["results"]!.AsArray().Select(g => g!.AsObject()).ToList();
         genres = Distinct(recorded.SelectMany(g => g["genres"]!.AsArray()));
         platforms = Distinct(recorded.SelectMany(g => g["platforms"]!.AsArray()));
@@ -254,21 +254,4 @@ internal sealed class RawgPageWriter
 
     private static string[] Distinct(IEnumerable<JsonNode?> nodes) =>
         [.. nodes.Select(n => n!.ToJsonString()).Distinct(StringComparer.Ordinal)];
-
-    // The build output may sit outside the repository (--artifacts-path): the working folder is tried too.
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "Lakehouse.sln")))
-                {
-                    return folder.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Lakehouse.sln not found above the program's folder or the working folder; run from the repository.");
-    }
 }

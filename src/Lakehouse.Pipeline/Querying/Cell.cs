@@ -116,7 +116,7 @@ internal static class Cell
                 }
                 else
                 {
-                    output.WriteTimestamp(timestamp.ToDateTime());
+                    output.WriteTimestamp(timestamp);
                 }
 
                 break;

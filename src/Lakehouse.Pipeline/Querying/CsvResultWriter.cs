@@ -14,12 +14,25 @@ internal static class CsvResultWriter
 {
     private static readonly SearchValues<char> NeedsQuoting = SearchValues.Create(",\"\r\n#");
 
+    /// <param name="reader">The result.</param>
+    /// <param name="destination">Where the CSV goes.</param>
+    /// <param name="cancellationToken">Stops between rows.</param>
+    /// <param name="textOf">
+    /// Per column, the ordinal of an extra column of the reader that holds the column's text where the column itself
+    /// is NULL though its value is not (a wide decimal narrowed, see <see cref="ResultColumns.RewriteForCsv"/>), or -1.
+    /// The extra columns are not written. Null when there are none.
+    /// </param>
     // A query is one short process: the row loop must run optimised from the first row, not wait for tiering.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static long Write(DbDataReader reader, Stream destination, CancellationToken cancellationToken)
+    public static long Write(DbDataReader reader, Stream destination, CancellationToken cancellationToken, int[]? textOf = null)
     {
         using var output = new Utf8Output(destination);
         var kinds = Cell.KindsOf(reader);
+        if (textOf is not null)
+        {
+            kinds = kinds[..textOf.Length];
+        }
+
         for (var i = 0; i < kinds.Length; i++)
         {
             if (i > 0)
@@ -44,6 +57,11 @@ internal static class CsvResultWriter
 
                 if (reader.IsDBNull(i))
                 {
+                    if (textOf is not null && textOf[i] >= 0 && !reader.IsDBNull(textOf[i]))
+                    {
+                        WriteField(output, reader.GetString(textOf[i]));
+                    }
+
                     continue;
                 }
 

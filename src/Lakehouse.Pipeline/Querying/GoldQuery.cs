@@ -93,8 +93,9 @@ internal sealed class GoldQuery(TimeProvider time)
         DuckDBConnection connection, ReadStatement statement, ResultFormat format, Stream output, QueryOutputOptions options, CancellationToken cancellationToken)
     {
         var columns = format == ResultFormat.Arrow ? null : ResultColumns.Describe(connection, statement);
+        int[]? textOf = null;
         using var command = connection.CreateCommand();
-        command.CommandText = columns?.Rewrite(format == ResultFormat.Json) ?? statement.Text;
+        command.CommandText = (format == ResultFormat.Csv ? columns?.RewriteForCsv(out textOf) : columns?.Rewrite(format == ResultFormat.Json)) ?? statement.Text;
 
         // Without it DuckDB.NET materialises the whole result before the first row.
         command.UseStreamingMode = true;
@@ -113,7 +114,7 @@ internal sealed class GoldQuery(TimeProvider time)
         await using var reader = command.ExecuteReader();
         return format switch
         {
-            ResultFormat.Csv => CsvResultWriter.Write(reader, output, cancellationToken),
+            ResultFormat.Csv => CsvResultWriter.Write(reader, output, cancellationToken, textOf),
             ResultFormat.Json => JsonResultWriter.Write(reader, output, columns?.RawJson, cancellationToken),
             _ => TableResultWriter.Write(reader, output, options.MaxRows, options.Width, cancellationToken),
         };

@@ -128,7 +128,7 @@ internal static class JsonResultWriter
         var length = kind switch
         {
             CellKind.Date => DateText.WriteDate(text, reader.GetFieldValue<DuckDBDateOnly>(i)),
-            CellKind.Timestamp => DateText.WriteTimestamp(text, reader.GetFieldValue<DuckDBTimestamp>(i).ToDateTime(), (byte)'T'),
+            CellKind.Timestamp => DateText.WriteTimestamp(text, reader.GetFieldValue<DuckDBTimestamp>(i), (byte)'T'),
             CellKind.Time => DateText.WriteTimeOfDay(text, reader.GetFieldValue<TimeOnly>(i).Ticks),
             _ => DateText.WriteTimestamp(text, reader.GetFieldValue<DateTimeOffset>(i).UtcDateTime, (byte)'T'),
         };

@@ -28,6 +28,58 @@ internal sealed class ResultColumns
         None,
         Text,
         Json,
+
+        /// <summary>
+        /// csv: a DECIMAL wider than 18 digits (held by DuckDB as a 128-bit integer, slow to print) read as
+        /// DECIMAL(18, scale) when its value fits, which is nearly always, and as DuckDB's text when it does not.
+        /// </summary>
+        Narrowed,
+    }
+
+    /// <summary>
+    /// For csv: <see cref="Rewrite"/>'s text conversions, and wide decimals narrowed (<see cref="Conversion.Narrowed"/>):
+    /// each narrowed column's text, for the values that do not fit, is an extra column after the result's own, and
+    /// <paramref name="textOf"/> gives its ordinal (-1 for the other columns). Null when nothing is converted.
+    /// </summary>
+    public string? RewriteForCsv(out int[] textOf)
+    {
+        var conversions = types.Select(t => NarrowScale(t) is not null ? Conversion.Narrowed : ConversionOf(t, json: false)).ToArray();
+        textOf = [.. Enumerable.Repeat(-1, names.Length)];
+        if (conversions.All(c => c == Conversion.None))
+        {
+            return null;
+        }
+
+        var extra = new StringBuilder();
+        var next = names.Length;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (conversions[i] == Conversion.Narrowed)
+            {
+                textOf[i] = next++;
+                extra.Append($", CASE WHEN {Narrow(i, NarrowScale(types[i])!.Value)} IS NULL THEN CAST(_q.\"c{i}\" AS VARCHAR) END");
+            }
+        }
+
+        return Build(conversions, extra.ToString());
+    }
+
+    private static string Narrow(int column, int scale) => $"TRY_CAST(_q.\"c{column}\" AS DECIMAL(18,{scale}))";
+
+    /// <summary>The scale of a DECIMAL wider than 18 digits whose values may fit DECIMAL(18, scale), or null.</summary>
+    private static int? NarrowScale(string type)
+    {
+        if (!type.StartsWith("DECIMAL(", StringComparison.Ordinal) || !type.EndsWith(')'))
+        {
+            return null;
+        }
+
+        var parts = type["DECIMAL(".Length..^1].Split(',');
+        return parts.Length == 2
+            && int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var width) && width > 18
+            && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var scale) && scale <= 18
+            ? scale
+            : null;
     }
 
     /// <summary>The columns of <paramref name="statement"/>, or null when DuckDB cannot describe it (EXPLAIN, PRAGMA...).</summary>
@@ -58,11 +110,11 @@ internal sealed class ResultColumns
     public string? Rewrite(bool json)
     {
         var conversions = types.Select(t => ConversionOf(t, json)).ToArray();
-        if (conversions.All(c => c == Conversion.None))
-        {
-            return null;
-        }
+        return conversions.All(c => c == Conversion.None) ? null : Build(conversions, string.Empty);
+    }
 
+    private string Build(Conversion[] conversions, string extraColumns)
+    {
         // Inner columns are renamed by position, so duplicate names survive; the outer names are the originals.
         var sql = new StringBuilder("SELECT ");
         for (var i = 0; i < names.Length; i++)
@@ -73,13 +125,14 @@ internal sealed class ResultColumns
                 {
                     Conversion.Text => $"CAST({inner} AS VARCHAR)",
                     Conversion.Json => $"CAST({inner} AS JSON)",
+                    Conversion.Narrowed => Narrow(i, NarrowScale(types[i])!.Value),
                     _ => inner,
                 })
                 .Append(" AS \"").Append(names[i].Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
         }
 
         // The newline before ")" keeps a trailing "--" comment in the query from swallowing the parenthesis.
-        sql.Append(" FROM (\n").Append(query).Append("\n) AS _q(");
+        sql.Append(extraColumns).Append(" FROM (\n").Append(query).Append("\n) AS _q(");
         sql.AppendJoin(", ", Enumerable.Range(0, names.Length).Select(i => $"\"c{i}\""));
         return sql.Append(')').ToString();
     }

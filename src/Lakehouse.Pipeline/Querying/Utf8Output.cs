@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using DuckDB.NET.Native;
 
 namespace Lakehouse.Querying;
 
@@ -116,10 +117,16 @@ internal sealed class Utf8Output(Stream stream, int bufferSize = 1 << 16) : IDis
     public void WriteDate(DateOnly date) => Advance(DateText.WriteDate(Reserve(DateText.MaxLength), date));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void WriteDate(DuckDBDateOnly date) => Advance(DateText.WriteDate(Reserve(DateText.MaxLength), date));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteTimeOfDay(long ticksOfDay) => Advance(DateText.WriteTimeOfDay(Reserve(DateText.MaxLength), ticksOfDay));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteTimestamp(DateTime timestamp) => Advance(DateText.WriteTimestamp(Reserve(DateText.MaxLength), timestamp, (byte)' '));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void WriteTimestamp(DuckDBTimestamp timestamp) => Advance(DateText.WriteTimestamp(Reserve(DateText.MaxLength), timestamp, (byte)' '));
 
     public void Flush()
     {

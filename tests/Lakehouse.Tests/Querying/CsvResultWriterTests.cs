@@ -51,6 +51,9 @@ public sealed class CsvResultWriterTests : IDisposable
                        md5(i::VARCHAR)::UUID AS id_uuid,
                        (i::HUGEINT - 5000) * 100000000000000000000::HUGEINT AS huge,
                        ((i - 5000) * 1.123456789)::DECIMAL(38,9) AS wide_decimal,
+                       CASE WHEN i % 10 = 0 THEN NULL ELSE ((i - 5000) * 0.5)::DECIMAL(20,2) END AS mid_decimal,
+                       CASE i % 4 WHEN 0 THEN NULL WHEN 1 THEN (i - 5000)::DECIMAL(38,3) * 100000000000000000
+                                  ELSE ((i - 5000) * 0.125)::DECIMAL(38,3) END AS sum_decimal,
                        TIME '00:00:00' + INTERVAL (i * 7777) MILLISECOND AS tod
                 FROM range(10000) r(i)
                 """;
