@@ -123,6 +123,7 @@ internal sealed class SourceExchangeHandler(string source, Uri baseUrl, SecretRe
                 $" The API asked to wait {SourcePoliteness.Seconds(requested.Value)} before the next request, longer than RetryMaxDelay ({SourcePoliteness.Seconds(options.RetryMaxDelay)}): not retried; run again after {(time.GetUtcNow() + requested.Value).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC.",
             429 => " The API's rate limit is spent: lower RequestsPerSecond or try again later.",
             _ when ServerPause.RateLimitSpent(last) => " The API's rate limit is spent: lower RequestsPerSecond or try again later.",
+            >= 500 => " The API failed on its side: run again later; the next run fetches what is missing.",
             _ => "",
         };
         var transient = cutShort || (status is 408 or 429 or >= 500);
@@ -136,8 +137,13 @@ internal sealed class SourceExchangeHandler(string source, Uri baseUrl, SecretRe
     /// The error is not attached as the inner exception: its text (and its inner exceptions') is not ours to redact,
     /// so it goes into the message through the redactor instead.
     /// </summary>
-    private SourceRequestException Failure(SourceExchangeRecord record, Exception error) =>
-        new($"{Failed(record)}: {Explain(error, redactor, options.RequestTimeout)}", source, record.Request, statusCode: null, record.Attempts, isTransient: true);
+    private SourceRequestException Failure(SourceExchangeRecord record, Exception error)
+    {
+        var hint = error is TimeoutRejectedException
+            ? " The API did not answer in time: raise the source's RequestTimeout or run again later."
+            : $" The API could not be reached: check the source's BaseUrl ({baseUrl}) and the network, then run again.";
+        return new($"{Failed(record)}: {Explain(error, redactor, options.RequestTimeout)}.{hint}", source, record.Request, statusCode: null, record.Attempts, isTransient: true);
+    }
 
     private string Failed(SourceExchangeRecord record) =>
         $"{source}: {record.Request} failed after {record.Attempts} attempt{(record.Attempts == 1 ? "" : "s")}";

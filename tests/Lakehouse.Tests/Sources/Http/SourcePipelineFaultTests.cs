@@ -55,7 +55,7 @@ public sealed class SourcePipelineFaultTests : IAsyncLifetime
         var error = await Should.ThrowAsync<SourceRequestException>(() => host.LatestAsync());
 
         // Then both attempts timed out, and the error says so: transient, no status
-        error.Message.ShouldBe("spacex: GET /v5/launches/latest failed after 2 attempts: no response within 0.3 s (RequestTimeout)");
+        error.Message.ShouldBe("spacex: GET /v5/launches/latest failed after 2 attempts: no response within 0.3 s (RequestTimeout). The API did not answer in time: raise the source's RequestTimeout or run again later.");
         error.IsTransient.ShouldBeTrue();
         error.StatusCode.ShouldBeNull();
         accepted.Count.ShouldBeGreaterThanOrEqualTo(1);

@@ -156,7 +156,7 @@ public sealed class SourcePipelineRetryTests : IAsyncLifetime
         var error = await Should.ThrowAsync<SourceRequestException>(() => host.LatestAsync());
 
         // Then the error says so, and may succeed later
-        error.Message.ShouldBe("spacex: GET /v5/launches/latest failed after 2 attempts: no response within 0.2 s (RequestTimeout)");
+        error.Message.ShouldBe("spacex: GET /v5/launches/latest failed after 2 attempts: no response within 0.2 s (RequestTimeout). The API did not answer in time: raise the source's RequestTimeout or run again later.");
         error.StatusCode.ShouldBeNull();
         error.IsTransient.ShouldBeTrue();
         error.Attempts.ShouldBe(2);
@@ -235,14 +235,15 @@ public sealed class SourcePipelineRetryTests : IAsyncLifetime
         error.Attempts.ShouldBe(4);
         error.IsTransient.ShouldBeTrue();
         error.StatusCode.ShouldBe(503);
-        error.Message.ShouldBe("spacex: GET /v5/launches/latest failed after 4 attempts: HTTP 503 Service Unavailable (body: text/html, 'Application Error').");
+        error.Message.ShouldBe("spacex: GET /v5/launches/latest failed after 4 attempts: HTTP 503 Service Unavailable (body: text/html, 'Application Error'). The API failed on its side: run again later; the next run fetches what is missing.");
     }
 
     [Fact]
     public async Task A_connection_that_is_refused_is_retried_then_reported_as_transient()
     {
         // Given a port where nothing listens
-        using var host = new SourceApiHost(new Uri($"http://127.0.0.1:{ClosedLoopbackPort()}"), o => o.MaxAttempts = 2);
+        var port = ClosedLoopbackPort();
+        using var host = new SourceApiHost(new Uri($"http://127.0.0.1:{port}"), o => o.MaxAttempts = 2);
 
         // When the rockets are fetched
         var error = await Should.ThrowAsync<SourceRequestException>(() => host.LatestAsync());
@@ -253,6 +254,7 @@ public sealed class SourcePipelineRetryTests : IAsyncLifetime
         error.StatusCode.ShouldBeNull();
         error.Message.ShouldStartWith("spacex: GET /v5/launches/latest failed after 2 attempts: ");
         error.Message.ShouldContain("127.0.0.1");
+        error.Message.ShouldEndWith("The API could not be reached: check the source's BaseUrl (http://127.0.0.1:" + port + "/) and the network, then run again.");
         host.Logs.Entries.Count(e => e.Level == LogLevel.Warning).ShouldBe(1);
     }
 
