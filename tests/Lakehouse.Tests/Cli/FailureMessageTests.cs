@@ -95,6 +95,26 @@ public sealed partial class FailureMessageTests : IDisposable
         Directory.Exists(temp.Combine("lake")).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("backfill")]
+    public async Task An_api_that_cannot_be_reached_fails_each_dataset_with_one_line_naming_the_fix(string command)
+    {
+        // Given a folder lake whose SpaceX API is a port nothing listens on, tried once
+        WriteConfig(new JsonObject { ["Root"] = temp.Combine("lake") });
+
+        // When the command runs
+        var (exitCode, stdout, stderr) = await LakehouseProcess.RunAsync(temp.Path, command, "--source", "spacex");
+
+        // Then it fails (1) and each dataset's line names what to check, with no stack trace and no "unexpected"
+        exitCode.ShouldBe(1, stderr);
+        var failed = (stdout + stderr).Split('\n').Where(l => l.StartsWith("spacex.launches failed: ", StringComparison.Ordinal)).ToList();
+        failed.ShouldHaveSingleItem(stdout + stderr).ShouldEndWith(
+            "The API could not be reached: check the source's BaseUrl (http://127.0.0.1:9/) and the network, then run again.");
+        (stdout + stderr).ShouldNotContain("unexpected");
+        StackFrame().IsMatch(stdout + stderr).ShouldBeFalse(stderr);
+    }
+
     [Fact]
     public async Task A_zero_lease_duration_is_a_configuration_error_not_a_crash()
     {
