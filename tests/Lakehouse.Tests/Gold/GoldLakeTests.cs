@@ -225,17 +225,20 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
         var previous = await GoldExport.PointerAsync(lake.Store);
 
         // When a rebuild is killed (SIGKILL) as soon as its log shows it reached the kill point: DuckDB writing the
-        // Parquet, or the first object gone up to the lake
-        using (var killed = lake.StartRaw("a", "Debug", "model", "--rebuild"))
+        // Parquet, or the first object gone up to the lake. The folder lake publishes by renames, microseconds each,
+        // so there every rename is held back under strace for the kill to land first (the export once finished
+        // between the log line and the kill).
+        IReadOnlyList<string>? tracer = null;
+        if (kind == LakeKind.Folder)
         {
-            _ = killed.StandardOutput.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            while (await killed.StandardError.ReadLineAsync(timeout.Token) is { } line && !line.Contains(killPoint, StringComparison.Ordinal))
-            {
-            }
+            RealDependency.Require(await Strace.MissingReasonAsync());
+            tracer = Strace.DelayingRenames(TimeSpan.FromMilliseconds(750));
+        }
 
-            killed.Kill();
-            await killed.WaitForExitAsync(timeout.Token);
+        await using (var killed = lake.StartKillable("a", "Debug", tracer, "model", "--rebuild"))
+        {
+            (await killed.WaitForLogAsync(killPoint, TimeSpan.FromMinutes(2))).ShouldBeTrue(killed.Log);
+            await killed.KillAsync();
         }
 
         // Then the pointer and the node's gold are still the previous build (after an upload, beside half a new one)
@@ -555,6 +558,10 @@ public sealed class GoldLakeTests(MotoFixture moto) : IAsyncLifetime, IDisposabl
             LakehouseProcess.Start(WorkFolder(node), environment, [.. args, "--config", Config(node, "Information")]);
 
         /// <summary>Starts the command with its output left unread, for a test that decides when to read it.</summary>
+        /// <summary>A lakehouse process on <paramref name="node"/> to be killed at a log line, under <paramref name="tracer"/> when given.</summary>
+        public KillableLakehouse StartKillable(string node, string? level, IReadOnlyList<string>? tracer, params string[] args) =>
+            KillableLakehouse.Start(WorkFolder(node), environment, tracer, [.. args, "--config", Config(node, level)]);
+
         public Process StartRaw(string node, string? level, params string[] args)
         {
             var start = new ProcessStartInfo("dotnet")
