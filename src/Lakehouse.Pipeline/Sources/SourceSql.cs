@@ -75,11 +75,8 @@ internal sealed record SourceSql(string Source, IReadOnlyDictionary<string, stri
             silver[dataset.Name + ".sql"] = SilverSqlWriter.Script(dataset);
         }
 
-        return this with { Silver = silver, Declarations = list };
+        return this with { Silver = silver };
     }
-
-    /// <summary>The silver declarations the SQL was written from (<see cref="WithSilver"/>).</summary>
-    public IReadOnlyList<SilverDataset> Declarations { get; private init; } = [];
 
     private const string SchemaFile = "schema.sql";
 
