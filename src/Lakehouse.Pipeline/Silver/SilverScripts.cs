@@ -49,6 +49,7 @@ internal sealed class SilverScripts
                 {
                     Elements = Elements(origin, sql),
                     EmptyBodyHasNoElements = EmptyBodyHasNoElements(origin, sql),
+                    Fast = source.Declared.TryGetValue(name, out var declared) ? Declarations.SilverSqlWriter.FastPath(declared) : null,
                 };
             }
         }
@@ -185,6 +186,12 @@ internal sealed record SilverScript(string Dataset, string Source, string Name, 
 
     /// <summary>Whether a zero-length body holds no elements instead of being malformed (<c>-- empty body:</c>).</summary>
     public bool EmptyBodyHasNoElements { get; init; }
+
+    /// <summary>
+    /// The fast path of a dataset written from its declaration (then the script reads <c>silver_fast</c> too); null
+    /// for a hand-written script, which reads every body the careful way.
+    /// </summary>
+    public Declarations.SilverFastPath? Fast { get; init; }
 
     /// <summary>The quarantine table of the script's source, e.g. <c>spacex_quarantine</c>.</summary>
     public string QuarantineTable => Source + "_quarantine";

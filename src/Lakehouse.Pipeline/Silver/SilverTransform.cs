@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text;
 using DuckDB.NET.Data;
 using Lakehouse.DuckDb;
+using Lakehouse.Silver.Declarations;
 
 namespace Lakehouse.Silver;
 
@@ -29,7 +30,11 @@ internal sealed record SchemaDriftField(string Field, long Occurrences);
 /// <param name="RowsRead">Documents read, plus bodies that held none that could be read (each counts as one).</param>
 /// <param name="RowsQuarantined">Rows in the quarantine file.</param>
 internal sealed record SilverChunkResult(
-    IReadOnlyList<SilverOutputFile> Files, IReadOnlyList<SchemaDriftField> Drift, long RowsRead, long RowsQuarantined);
+    IReadOnlyList<SilverOutputFile> Files, IReadOnlyList<SchemaDriftField> Drift, long RowsRead, long RowsQuarantined)
+{
+    /// <summary>Bodies read the fast way (typed); the others were read the careful way.</summary>
+    public int BodiesReadFast { get; init; }
+}
 
 /// <summary>
 /// Bronze → silver for one chunk of one dataset: DuckDB reads the chunk's JSON bodies once, the dataset's SQL script
@@ -42,6 +47,17 @@ internal sealed record SilverChunkResult(
 /// <see cref="BronzeBody.RecordChars"/> characters. DuckDB reads all bodies of a chunk in one statement, so one
 /// malformed body fails that statement: the bodies are then checked one by one and the chunk is read again without
 /// the bad ones.
+/// <para>
+/// Two paths, one result. A dataset written from its declaration first has every body judged by
+/// <see cref="SilverBodyCheck"/> (one pass of a JSON reader in .NET, bodies in parallel). A clean body — every
+/// natively read member of its JSON type, every object an object, every entry an entry, valid UTF-8 — is read the
+/// fast way: typed, as STRUCTs, once for all of the dataset's tables, and only the members of types the check cannot
+/// judge (timestamps, ids, source conversions) are tested in SQL (<c>silver_fast_invalid</c>). Every other body,
+/// and a clean one that fails those tests or that DuckDB refuses, is read the careful way: each element as a MAP of
+/// its members' JSON texts, each member's JSON type judged before conversion, so that the element and the reason are
+/// found. DuckDB's lenient casts (<c>"12"</c> to 12, <c>1</c> to true, a number to a string) therefore never reach
+/// silver: the fast path reads only bodies in which no such cast can happen.
+/// </para>
 /// </remarks>
 internal sealed class SilverTransform(SilverScripts scripts)
 {
@@ -50,6 +66,12 @@ internal sealed class SilverTransform(SilverScripts scripts)
 
     // DuckDB appends this to its parse errors when ignore_errors is on; it is advice for DuckDB users, not a reason.
     private const string IgnoreErrorsHint = "Parse errors cannot be ignored for JSON formats other than 'newline_delimited'";
+
+    /// <summary>
+    /// Whether bodies judged clean are read the fast way (the default); false reads every body the careful way,
+    /// which gives the same rows, slower.
+    /// </summary>
+    public bool FastPath { get; init; } = true;
 
     /// <summary>DuckDB's memory limit per run; it spills to a temp folder beyond it.</summary>
     public string MemoryLimit { get; init; } = "512MB";
@@ -89,6 +111,10 @@ internal sealed class SilverTransform(SilverScripts scripts)
                 rejected.Add(new RejectedBody(body, OtherBodyReason(body, ct)));
             }
 
+            // The fast path: bodies judged clean are read typed, once; the others the careful way.
+            // The fast path: the bodies judged clean are read typed, once (with their unknown members counted by the
+            // check); the others the careful way.
+            var clean = FastPath && script.Fast is { Shape.Typed: true } fast ? Clean(bodies, fast, script.Elements, ct) : [];
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
@@ -96,7 +122,41 @@ internal sealed class SilverTransform(SilverScripts scripts)
                 using var connection = Open(tempDirectory);
                 try
                 {
-                    Prepare(connection, script, readable, ct);
+                    Prepare(connection, script, readable, [.. readable.Where(b => !clean.ContainsKey(b))], ct);
+                    if (script.Fast is { } fastPath)
+                    {
+                        var typed = readable.Where(clean.ContainsKey).ToList();
+                        Execute(connection, ElementsView("bronze_fast", typed, script.Elements, fastPath.ElementType, ignoreErrors: false), ct);
+                        try
+                        {
+                            Execute(connection, fastPath.Sql, ct);
+                        }
+                        catch (DuckDBException) when (!ct.IsCancellationRequested && typed.Count > 0)
+                        {
+                            // DuckDB refused a value the check let through: every body goes the careful way.
+                            clean.Clear();
+                            continue;
+                        }
+
+                        var invalid = Query(connection, "SELECT DISTINCT input_ordinal FROM silver_fast_invalid;", r => r.GetInt32(0), ct);
+                        if (invalid.Count > 0)
+                        {
+                            // A member of a type judged in SQL is wrong: those bodies go the careful way, which names it.
+                            foreach (var body in bodies.Where(b => invalid.Contains(b.Ordinal)))
+                            {
+                                clean.Remove(body);
+                            }
+
+                            continue;
+                        }
+                    }
+
+                    foreach (var (field, occurrences) in clean.Values.SelectMany(d => d)
+                        .GroupBy(d => d.Key, d => d.Value, StringComparer.Ordinal).Select(g => (g.Key, g.Sum())))
+                    {
+                        Execute(connection, "INSERT INTO silver_drift VALUES ($1, $2);", ct, field, occurrences);
+                    }
+
                     Execute(connection, script.Sql, ct);
                 }
                 catch (DuckDBException ex) when (!ct.IsCancellationRequested)
@@ -112,7 +172,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
                     continue;
                 }
 
-                return Finish(connection, script, bodies, rejected, outputDirectory, ct);
+                return Finish(connection, script, bodies, rejected, outputDirectory, ct) with { BodiesReadFast = clean.Count };
             }
         }
         finally
@@ -153,7 +213,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
         // The memory limit still bounds what DuckDB holds.
         new("allocator_flush_threshold", "1GB"));
 
-    private void Prepare(DuckDBConnection connection, SilverScript script, List<Body> bodies, CancellationToken ct)
+    private void Prepare(DuckDBConnection connection, SilverScript script, List<Body> bodies, List<Body> careful, CancellationToken ct)
     {
         Execute(connection, "SET TimeZone = 'UTC';", ct);
         Execute(connection, Scripts.Schema(script.Source), ct);
@@ -181,7 +241,28 @@ internal sealed class SilverTransform(SilverScripts scripts)
                 body.Ordinal, body.Path, body.Input.RunId, body.Input.BronzeKey, body.Input.LandedAt.UtcDateTime);
         }
 
-        Execute(connection, ElementsView(bodies, script.Elements), ct);
+        Execute(connection, ElementsView("bronze_elements", careful, script.Elements, "MAP(VARCHAR, JSON)", ignoreErrors: true), ct);
+    }
+
+    /// <summary>
+    /// The bodies <see cref="SilverBodyCheck"/> judges clean, each with the unknown members it carries, checked in
+    /// parallel (a body is read whole, as bytes).
+    /// </summary>
+    private static Dictionary<Body, Dictionary<string, long>> Clean(List<Body> bodies, SilverFastPath fast, string elements, CancellationToken ct)
+    {
+        var clean = new System.Collections.Concurrent.ConcurrentDictionary<Body, Dictionary<string, long>>();
+        Parallel.ForEach(
+            bodies.Where(b => b.Shape != BronzeBodyShape.Other),
+            new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            body =>
+            {
+                var drift = new Dictionary<string, long>(StringComparer.Ordinal);
+                if (SilverBodyCheck.IsClean(body.Path, fast.Shape, elements, drift))
+                {
+                    clean[body] = drift;
+                }
+            });
+        return new Dictionary<Body, Dictionary<string, long>>(clean);
     }
 
     /// <summary>
@@ -190,14 +271,15 @@ internal sealed class SilverTransform(SilverScripts scripts)
     /// members. ignore_errors turns an element that is not an object into NULL instead of failing the read; it does
     /// not hide malformed JSON.
     /// </summary>
-    private static string ElementsView(List<Body> bodies, string member)
+    private static string ElementsView(string view, List<Body> bodies, string member, string element, bool ignoreErrors)
     {
         // "near_earth_objects.*": an object of arrays (NeoWs' feed by date), flattened in the object's order.
         var ofArrays = member.EndsWith(".*", StringComparison.Ordinal);
         var name = Identifier(ofArrays ? member[..^2] : member);
-        var elementType = ofArrays ? "MAP(VARCHAR, MAP(VARCHAR, JSON)[])" : "MAP(VARCHAR, JSON)[]";
+        element = Literal(element);
+        var elementType = ofArrays ? $"MAP(VARCHAR, {element}[])" : $"{element}[]";
         var elements = ofArrays ? $"flatten(map_values({name}))" : name;
-        var options = $"filename = true, ignore_errors = true, {MaximumObjectSize(bodies)}";
+        var options = $"filename = true, {(ignoreErrors ? "ignore_errors = true, " : string.Empty)}{MaximumObjectSize(bodies)}";
         var selects = new List<string>();
         var envelopes = bodies.Where(b => b.Shape == BronzeBodyShape.Object).ToList();
         if (envelopes.Count > 0 && member == SilverScript.WholeBody)
@@ -207,7 +289,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
                 $$"""
                 SELECT filename, json AS element, 1 AS element_ordinal
                 FROM read_json({{PathList(envelopes)}}, format = 'unstructured', records = false,
-                    columns = {json: 'MAP(VARCHAR, JSON)'}, {{options}})
+                    columns = {json: '{{element}}'}, {{options}})
                 """);
         }
         else if (envelopes.Count > 0)
@@ -227,17 +309,17 @@ internal sealed class SilverTransform(SilverScripts scripts)
                 $$"""
                 SELECT filename, unnest(json) AS element, generate_subscripts(json, 1) AS element_ordinal
                 FROM read_json({{PathList(arrays)}}, format = 'unstructured', records = false,
-                    columns = {json: 'MAP(VARCHAR, JSON)[]'}, {{options}})
+                    columns = {json: '{{element}}[]'}, {{options}})
                 """);
         }
 
         if (selects.Count == 0)
         {
-            selects.Add("SELECT NULL::VARCHAR AS filename, NULL::MAP(VARCHAR, JSON) AS element, NULL::BIGINT AS element_ordinal WHERE false");
+            selects.Add($"SELECT NULL::VARCHAR AS filename, NULL::{element} AS element, NULL::BIGINT AS element_ordinal WHERE false");
         }
 
         return $"""
-            CREATE TEMP VIEW bronze_elements AS
+            CREATE TEMP VIEW {view} AS
             SELECT i.input_ordinal, e.element_ordinal::INTEGER AS element_ordinal, e.element, i._run_id, i._bronze_key, i._landed_at
             FROM ({string.Join("\nUNION ALL\n", selects)}) AS e
             JOIN bronze_inputs AS i ON i.local_path = e.filename;
@@ -296,7 +378,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
 
         var drift = Query(
             connection,
-            "SELECT field, occurrences FROM silver_drift ORDER BY field;",
+            "SELECT field, sum(occurrences)::BIGINT FROM silver_drift GROUP BY field ORDER BY field;",
             r => new SchemaDriftField($"{script.Name}.{r.GetString(0)}", r.GetInt64(1)),
             ct);
         var elements = Query(connection, "SELECT count(*) FROM silver_stage;", r => r.GetInt64(0), ct)[0];

@@ -15,6 +15,9 @@ namespace Lakehouse.Sources;
 /// <param name="Gold">File name (<c>fact_launch.sql</c>) to SQL.</param>
 internal sealed record SourceSql(string Source, IReadOnlyDictionary<string, string> Silver, IReadOnlyDictionary<string, string> Gold)
 {
+    /// <summary>The silver declarations <see cref="WithSilver"/> wrote the scripts from, by dataset name (<c>launches</c>).</summary>
+    public IReadOnlyDictionary<string, SilverDataset> Declared { get; init; } = new Dictionary<string, SilverDataset>();
+
     /// <summary>Where the SQL comes from (the namespace it is embedded under), for messages; the source's name by default.</summary>
     public string Origin { get; init; } = Source;
 
@@ -75,7 +78,7 @@ internal sealed record SourceSql(string Source, IReadOnlyDictionary<string, stri
             silver[dataset.Name + ".sql"] = SilverSqlWriter.Script(dataset);
         }
 
-        return this with { Silver = silver };
+        return this with { Silver = silver, Declared = list.ToDictionary(d => d.Name, StringComparer.Ordinal) };
     }
 
     private const string SchemaFile = "schema.sql";

@@ -23,6 +23,7 @@ internal static class SilverSqlWriter
     private const string Problems = "silver_problems";
     private const string Valid = "silver_valid";
     private const string Latest = "silver_latest";
+    private const string FastElements = "silver_fast";
 
     private static readonly string[] Reserved =
         ["input_ordinal", "element_ordinal", "position", "element", "entry", "entry_json", "ordinal", "valid", "problem", "record", "_run_id", "_bronze_key", "_landed_at"];
@@ -91,10 +92,12 @@ internal static class SilverSqlWriter
         }
 
         var root = new Scope(dataset.Table, dataset.Entries.Select(e => e.Array));
+        var fast = FastPath(dataset) is not null;
         var fields = new FieldNames(null);
 
         // The elements, each member read once and converted once.
         sql.AppendLine(CultureInfo.InvariantCulture, $"CREATE TEMP TABLE {Elements} AS");
+        sql.AppendLine("SELECT * FROM (");
         sql.Append(root.Ctes(
             $"SELECT *, silver_position(input_ordinal, element_ordinal) AS position, element AS scope FROM bronze_elements",
             "scope"));
@@ -111,13 +114,29 @@ internal static class SilverSqlWriter
         kept.AddRange(arrays.Select(a => $"\"${a}\""));
         sql.AppendLine(CultureInfo.InvariantCulture, $"SELECT\n    {string.Join(", ", kept)}, valid,");
         sql.AppendLine(CultureInfo.InvariantCulture, $"    CASE WHEN NOT valid THEN coalesce(\n        {string.Join(",\n        ", ownReasons)}) END AS own_problem");
-        sql.AppendLine(CultureInfo.InvariantCulture, $"FROM (SELECT *, {root.Valid("element", arrays)} AS valid FROM typed);");
+        sql.AppendLine(CultureInfo.InvariantCulture, $"FROM (SELECT *, {root.Valid("element", arrays)} AS valid FROM typed))");
+        if (fast)
+        {
+            // The fast path's elements: read typed, judged clean before (SilverBodyCheck and silver_fast_invalid).
+            sql.AppendLine("UNION ALL BY NAME");
+            sql.AppendLine(CultureInfo.InvariantCulture,
+                $"SELECT true AS valid, NULL::VARCHAR AS own_problem, * FROM ({Fast.Select(dataset.Table, "f", $"input_ordinal, element_ordinal, position, {Lineage}", FastElements)})");
+        }
+
+        sql.AppendLine(";");
         sql.AppendLine();
 
         // The arrays' entries, one row each, checked on their own.
         for (var i = 0; i < dataset.Entries.Count; i++)
         {
-            sql.Append(EntriesTable(dataset.Entries[i], i));
+            sql.Append(EntriesTable(dataset.Entries[i], i, fast));
+        }
+
+        if (fast)
+        {
+            // The fast path's typed elements are all in the tables now.
+            sql.AppendLine(CultureInfo.InvariantCulture, $"DROP TABLE {FastElements};");
+            sql.AppendLine();
         }
 
         // Why each invalid element is quarantined: its own first problem, else its entries' first.
@@ -174,12 +193,68 @@ internal static class SilverSqlWriter
         return sql.ToString();
     }
 
+    /// <summary>
+    /// The dataset's fast path (null for a hand-written script): the type its bodies are read as, and the SQL that
+    /// takes the typed elements from the view <c>bronze_fast</c> (input_ordinal, element_ordinal, element, lineage)
+    /// into <c>silver_fast</c> and names, in <c>silver_fast_invalid</c>, the inputs whose members of SQL-judged types
+    /// are wrong: those go the careful way.
+    /// </summary>
+    public static SilverFastPath? FastPath(SilverDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (dataset.Sql is not null)
+        {
+            return null;
+        }
+
+        var shape = SilverShape.Of(dataset.Table, dataset.Entries);
+        if (!shape.Typed)
+        {
+            return null;
+        }
+
+        var invalid = new List<string>();
+        if (Fast.Ok(dataset.Table, "f") is { } ok)
+        {
+            invalid.Add($"SELECT input_ordinal FROM {FastElements} WHERE NOT ({ok})");
+        }
+
+        foreach (var entries in dataset.Entries)
+        {
+            var entryOk = entries.Scalar is { } scalar
+                ? Fast.ScalarOk(scalar, "x")
+                : Fast.Ok(entries.Table, "x");
+            if (entryOk is not null)
+            {
+                invalid.Add($"SELECT input_ordinal FROM (SELECT input_ordinal, unnest(f['{entries.Array}']) AS x FROM {FastElements}) WHERE NOT ({entryOk})");
+            }
+        }
+
+        var sql = $"""
+            CREATE TEMP TABLE {FastElements} AS
+            SELECT input_ordinal, element_ordinal, silver_position(input_ordinal, element_ordinal) AS position, {Lineage}, element AS f
+            FROM bronze_fast;
+
+            CREATE TEMP VIEW silver_fast_invalid AS
+            {(invalid.Count == 0 ? "SELECT NULL::INTEGER AS input_ordinal WHERE false" : string.Join("\nUNION\n", invalid))};
+            """;
+        return new SilverFastPath(shape, shape.StructType(), sql);
+    }
+
     /// <summary>The rows of one array's entries: <c>silver_entries_{i}</c>, each with its problem.</summary>
-    private static string EntriesTable(SilverEntries entries, int index)
+    private static string EntriesTable(SilverEntries entries, int index, bool typed)
     {
         var fields = new FieldNames($"'{entries.Array}[' || ordinal || ']'");
         var sql = new StringBuilder();
         sql.AppendLine(CultureInfo.InvariantCulture, $"CREATE TEMP TABLE silver_entries_{index} AS");
+        sql.AppendLine("SELECT * FROM (");
+        var fast = typed
+            ? $"""
+                ) UNION ALL BY NAME
+                SELECT NULL::VARCHAR AS problem, * FROM ({Fast.Entries(entries)});
+
+                """
+            : ");\n\n";
         var from = $"""
             SELECT position, unnest(list) AS entry_json, generate_subscripts(list, 1) AS ordinal
                 FROM (SELECT position, silver_entries("${entries.Array}") AS list FROM {Elements})
@@ -198,10 +273,9 @@ internal static class SilverSqlWriter
                 )
                 SELECT position, ordinal, {SilverType.Apply(scalar.Type.Convert, "entry_json")} AS {scalar.Name},
                     CASE WHEN NOT ({valid}) THEN {reason} END AS problem
-                FROM entries;
-
+                FROM entries
                 """);
-            return sql.ToString();
+            return sql.Append(fast).ToString();
         }
 
         var scope = new Scope(entries.Table, []);
@@ -229,9 +303,8 @@ internal static class SilverSqlWriter
         sql.AppendLine("    map_keys(scope) AS \"#\",");
         sql.AppendLine(CultureInfo.InvariantCulture,
             $"    CASE WHEN NOT ({entryValid}) THEN silver_problem(false, coalesce(\n        {string.Join(",\n        ", entryReasons)})) END AS problem");
-        sql.AppendLine("FROM typed;");
-        sql.AppendLine();
-        return sql.ToString();
+        sql.AppendLine("FROM typed");
+        return sql.Append(fast).ToString();
     }
 
     /// <summary>The view <c>{table}_rows</c> of one array's entries: those of the winning elements, or of each key the last seen.</summary>
@@ -347,6 +420,77 @@ internal static class SilverSqlWriter
 
     private static bool IsName(string name) =>
         name.Length > 0 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
+
+    /// <summary>
+    /// The fast path's SQL: the columns' values from a typed struct (<c>f['links']['patch']</c>). A member read
+    /// natively is its value as DuckDB read it (judged clean before); a member of another type is its JSON text,
+    /// converted by the type's own template, as the careful path converts it.
+    /// </summary>
+    private static class Fast
+    {
+        /// <summary><c>SELECT *, computed FROM (SELECT {extra}, values FROM {from})</c> for <paramref name="table"/>'s read and computed columns.</summary>
+        public static string Select(SilverTable table, string var, string extra, string from)
+        {
+            var kinds = SilverShape.PathKinds(table);
+            var values = table.Columns.Where(c => c.Kind == SilverColumnKind.Member).Select(c => $"{Value(c, var, kinds)} AS {c.Name}");
+            var computed = table.Columns.Where(c => c.Kind == SilverColumnKind.Computed).Select(c => $", {c.Sql} AS {c.Name}");
+            return $"SELECT *{string.Concat(computed)} FROM (SELECT {string.Join(", ", [extra, .. values])} FROM {from})";
+        }
+
+        /// <summary>The fast rows of an array's entries, as <c>silver_entries_{i}</c> holds them (without problem).</summary>
+        public static string Entries(SilverEntries entries)
+        {
+            var from = $"(SELECT position, unnest(f['{entries.Array}']) AS x, generate_subscripts(f['{entries.Array}'], 1) AS ordinal FROM {FastElements})";
+            if (entries.Scalar is { } scalar)
+            {
+                var value = SilverShape.Kind(scalar.Type) == SilverValueKind.Sql ? SilverType.Apply(scalar.Type.Convert, "x") : "x";
+                return $"SELECT position, ordinal, {value} AS {scalar.Name} FROM {from}";
+            }
+
+            return Select(entries.Table, "x", "position, ordinal", from);
+        }
+
+        /// <summary>The test of the members judged in SQL (NULL when there are none): true when they are right.</summary>
+        public static string? Ok(SilverTable table, string var)
+        {
+            var tests = new List<string>();
+            var kinds = SilverShape.PathKinds(table);
+            foreach (var column in table.Columns.Where(c => c.Kind == SilverColumnKind.Member && c.Paths.Any(p => kinds[p] == SilverValueKind.Sql)))
+            {
+                tests.AddRange(column.Paths.Where(p => kinds[p] == SilverValueKind.Sql).Select(p => Scope.OkOf(column.Type, Access(var, p))));
+                if (column.Required)
+                {
+                    var value = Value(column, var, kinds);
+                    var parent = column.Paths[0].LastIndexOf('.') is var dot and > 0 ? column.Paths[0][..dot] : null;
+                    tests.Add(parent is null ? $"{value} IS NOT NULL" : $"({Access(var, parent)} IS NULL OR {value} IS NOT NULL)");
+                }
+            }
+
+            return tests.Count == 0 ? null : string.Join(" AND ", tests);
+        }
+
+        public static string? ScalarOk(SilverColumn scalar, string var)
+        {
+            if (SilverShape.Kind(scalar.Type) != SilverValueKind.Sql)
+            {
+                return null;
+            }
+
+            var test = SilverType.Apply(scalar.Type.Test ?? scalar.Type.Convert, var);
+            return scalar.Required ? $"{test} IS NOT NULL" : $"silver_ok({var}, {test})";
+        }
+
+        private static string Value(SilverColumn column, string var, IReadOnlyDictionary<string, SilverValueKind> kinds)
+        {
+            var values = column.Paths.Select(p => kinds[p] == SilverValueKind.Sql
+                ? SilverType.Apply(column.Type.Convert, Access(var, p))
+                : Access(var, p)).ToList();
+            return values.Count == 1 ? values[0] : $"coalesce({string.Join(", ", values)})";
+        }
+
+        private static string Access(string var, string path) =>
+            var + string.Concat(path.Split('.').Select(p => $"['{p}']"));
+    }
 
     /// <summary>How a reason names a field: <c>'links.patch'</c> in an element, <c>'cores[' || ordinal || '].flight'</c> in an entry.</summary>
     private sealed class FieldNames(string? entry)
@@ -492,11 +636,11 @@ internal static class SilverSqlWriter
             }
         }
 
-        private static string Ok(SilverType type, string path)
-        {
-            var json = $"\"${path}\"";
-            return type.Ok is { } ok ? SilverType.Apply(ok, json) : $"silver_ok({json}, {SilverType.Apply(type.Test ?? type.Convert, json)})";
-        }
+        private static string Ok(SilverType type, string path) => OkOf(type, $"\"${path}\"");
+
+        /// <summary>The cheap test of one member given its JSON text <paramref name="json"/>: true when missing or right.</summary>
+        public static string OkOf(SilverType type, string json) =>
+            type.Ok is { } ok ? SilverType.Apply(ok, json) : $"silver_ok({json}, {SilverType.Apply(type.Test ?? type.Convert, json)})";
 
         private IEnumerable<string> Children(string o) =>
             members.Where(m => m.StartsWith(o + ".", StringComparison.Ordinal) && !m[(o.Length + 1)..].Contains('.', StringComparison.Ordinal));
@@ -520,3 +664,9 @@ internal static class SilverSqlWriter
             names.Any() ? "[" + string.Join(", ", names.Select(n => $"'{n}'")) + "]" : "[]::VARCHAR[]";
     }
 }
+
+/// <summary>A dataset's fast path: the shape its bodies are judged by, the type they are read as, and its first SQL.</summary>
+/// <param name="Shape">What <see cref="SilverBodyCheck"/> judges.</param>
+/// <param name="ElementType">The DuckDB type of one element, for the typed read_json.</param>
+/// <param name="Sql">Creates <c>silver_fast</c> and <c>silver_fast_invalid</c> from <c>bronze_fast</c>.</param>
+internal sealed record SilverFastPath(SilverShape Shape, string ElementType, string Sql);
