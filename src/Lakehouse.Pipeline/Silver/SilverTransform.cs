@@ -32,7 +32,10 @@ internal sealed record SchemaDriftField(string Field, long Occurrences);
 internal sealed record SilverChunkResult(
     IReadOnlyList<SilverOutputFile> Files, IReadOnlyList<SchemaDriftField> Drift, long RowsRead, long RowsQuarantined)
 {
-    /// <summary>Bodies read the fast way (typed); the others were read the careful way.</summary>
+    /// <summary>
+    /// Bodies read the fast way (typed); the others were read the careful way. Of a body split into lines, only its
+    /// elements that are not clean are read the careful way, and it counts here.
+    /// </summary>
     public int BodiesReadFast { get; init; }
 }
 
@@ -99,7 +102,14 @@ internal sealed class SilverTransform(SilverScripts scripts)
         Directory.CreateDirectory(tempDirectory);
         try
         {
-            var rejected = new List<RejectedBody>();
+            // Every body is judged first: clean ones are read the fast way; large ones, and those that are not valid
+            // UTF-8, are split into one element per line, so that DuckDB reads them in bounded memory and an element
+            // that is not UTF-8 is quarantined alone.
+            var judged = Judge(bodies, script, tempDirectory, ct);
+            bodies = [.. judged.Select(j => j.Body)];
+            var clean = judged.Where(j => j.Verdict is { Clean: true }).ToDictionary(j => j.Body, j => j.Verdict!.Drift);
+            var bad = judged.SelectMany(j => j.Verdict?.Bad.Select(e => (j.Body, Element: e)) ?? []).ToList();
+            var rejected = judged.Where(j => j.Verdict is { NoElements: true }).Select(j => new RejectedBody(j.Body, UnexpectedBody)).ToList();
             foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Other))
             {
                 // A source that answers an empty window with no body at all (DONKI) says so in its script.
@@ -112,9 +122,6 @@ internal sealed class SilverTransform(SilverScripts scripts)
             }
 
             // The fast path: bodies judged clean are read typed, once; the others the careful way.
-            // The fast path: the bodies judged clean are read typed, once (with their unknown members counted by the
-            // check); the others the careful way.
-            var clean = FastPath && script.Fast is { Shape.Typed: true } fast ? Clean(bodies, fast, script.Elements, ct) : [];
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
@@ -122,7 +129,9 @@ internal sealed class SilverTransform(SilverScripts scripts)
                 using var connection = Open(tempDirectory);
                 try
                 {
-                    Prepare(connection, script, readable, [.. readable.Where(b => !clean.ContainsKey(b))], ct);
+                    // A split body's elements that are not clean are lines of their own, read as a body of their own.
+                    var twins = readable.Where(b => b.CarefulPath is not null).Select(b => b with { ReadPath = b.CarefulPath! }).ToList();
+                    Prepare(connection, script, [.. readable, .. twins], [.. readable.Where(b => !clean.ContainsKey(b)), .. twins], ct);
                     if (script.Fast is { } fastPath)
                     {
                         var typed = readable.Where(clean.ContainsKey).ToList();
@@ -172,7 +181,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
                     continue;
                 }
 
-                return Finish(connection, script, bodies, rejected, outputDirectory, ct) with { BodiesReadFast = clean.Count };
+                return Finish(connection, script, bodies, rejected, bad, outputDirectory, ct) with { BodiesReadFast = clean.Count };
             }
         }
         finally
@@ -238,31 +247,31 @@ internal sealed class SilverTransform(SilverScripts scripts)
                 connection,
                 "INSERT INTO bronze_inputs VALUES ($1, $2, $3, $4, $5);",
                 ct,
-                body.Ordinal, body.Path, body.Input.RunId, body.Input.BronzeKey, body.Input.LandedAt.UtcDateTime);
+                body.Ordinal, body.ReadPath, body.Input.RunId, body.Input.BronzeKey, body.Input.LandedAt.UtcDateTime);
         }
 
         Execute(connection, ElementsView("bronze_elements", careful, script.Elements, "MAP(VARCHAR, JSON)", ignoreErrors: true), ct);
     }
 
+    /// <summary>Bodies larger than this are split into one element per line before DuckDB reads them.</summary>
+    public long SplitAbove { get; init; } = 8L << 20;
+
     /// <summary>
-    /// The bodies <see cref="SilverBodyCheck"/> judges clean, each with the unknown members it carries, checked in
-    /// parallel (a body is read whole, as bytes).
+    /// Every body that may hold elements, judged in parallel (<see cref="SilverBodyCheck.Judge"/>; a body is read
+    /// whole, as bytes): clean or not, and split into lines in <paramref name="tempDirectory"/> when large or not UTF-8.
     /// </summary>
-    private static Dictionary<Body, Dictionary<string, long>> Clean(List<Body> bodies, SilverFastPath fast, string elements, CancellationToken ct)
+    private List<(Body Body, SilverBodyVerdict? Verdict)> Judge(List<Body> bodies, SilverScript script, string tempDirectory, CancellationToken ct)
     {
-        var clean = new System.Collections.Concurrent.ConcurrentDictionary<Body, Dictionary<string, long>>();
+        var shape = FastPath && script.Fast is { Shape.Typed: true } fast ? fast.Shape : null;
+        var verdicts = new System.Collections.Concurrent.ConcurrentDictionary<int, SilverBodyVerdict>();
         Parallel.ForEach(
             bodies.Where(b => b.Shape != BronzeBodyShape.Other),
             new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            body =>
-            {
-                var drift = new Dictionary<string, long>(StringComparer.Ordinal);
-                if (SilverBodyCheck.IsClean(body.Path, fast.Shape, elements, drift))
-                {
-                    clean[body] = drift;
-                }
-            });
-        return new Dictionary<Body, Dictionary<string, long>>(clean);
+            body => verdicts[body.Ordinal] = SilverBodyCheck.Judge(
+                body.Path, shape, script.Elements, Path.Combine(tempDirectory, $"body-{body.Ordinal}.jsonl"), SplitAbove));
+        return [.. bodies.Select(b => verdicts.TryGetValue(b.Ordinal, out var v)
+            ? (v.Lines is { } lines ? b with { ReadPath = lines, CarefulPath = v.CarefulLines, LargestValue = v.LongestLine } : b, v)
+            : (b, (SilverBodyVerdict?)null))];
     }
 
     /// <summary>
@@ -281,7 +290,18 @@ internal sealed class SilverTransform(SilverScripts scripts)
         var elements = ofArrays ? $"flatten(map_values({name}))" : name;
         var options = $"filename = true, {(ignoreErrors ? "ignore_errors = true, " : string.Empty)}{MaximumObjectSize(bodies)}";
         var selects = new List<string>();
-        var envelopes = bodies.Where(b => b.Shape == BronzeBodyShape.Object).ToList();
+        var lines = bodies.Where(b => b.Lines).ToList();
+        if (lines.Count > 0)
+        {
+            selects.Add(
+                $$"""
+                SELECT filename, e AS element, o AS element_ordinal
+                FROM read_json({{PathList(lines)}}, format = 'newline_delimited', records = true,
+                    columns = {o: 'BIGINT', e: '{{element}}'}, {{options}})
+                """);
+        }
+
+        var envelopes = bodies.Where(b => b.Shape == BronzeBodyShape.Object && !b.Lines).ToList();
         if (envelopes.Count > 0 && member == SilverScript.WholeBody)
         {
             // "$": an object body is the one element (APOD answers a single day with the object itself).
@@ -302,7 +322,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
                 """);
         }
 
-        var arrays = bodies.Where(b => b.Shape == BronzeBodyShape.Array).ToList();
+        var arrays = bodies.Where(b => b.Shape == BronzeBodyShape.Array && !b.Lines).ToList();
         if (arrays.Count > 0)
         {
             selects.Add(
@@ -327,7 +347,8 @@ internal sealed class SilverTransform(SilverScripts scripts)
     }
 
     private static SilverChunkResult Finish(
-        DuckDBConnection connection, SilverScript script, List<Body> bodies, List<RejectedBody> rejected, string outputDirectory, CancellationToken ct)
+        DuckDBConnection connection, SilverScript script, List<Body> bodies, List<RejectedBody> rejected,
+        List<(Body Body, SilverBadElement Element)> bad, string outputDirectory, CancellationToken ct)
     {
         var quarantine = script.QuarantineTable;
         Execute(
@@ -346,7 +367,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
         // docs not an array, a single document) holds no documents and is quarantined whole. Rare, so each such body
         // is read again on its own to tell the two apart.
         var read = Query(connection, "SELECT DISTINCT input_ordinal FROM silver_stage;", r => r.GetInt32(0), ct).ToHashSet();
-        foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Object && script.Elements != SilverScript.WholeBody
+        foreach (var body in bodies.Where(b => b.Shape == BronzeBodyShape.Object && !b.Lines && script.Elements != SilverScript.WholeBody
             && !read.Contains(b.Ordinal) && !rejected.Exists(r => r.Body == b)))
         {
             if (!HasElementsMember(connection, body, script.Elements, ct))
@@ -362,6 +383,16 @@ internal sealed class SilverTransform(SilverScripts scripts)
                 $"INSERT INTO {quarantine} VALUES ($1, $2, $3, $4, $5, $6);",
                 ct,
                 script.Name, reason, BronzeBody.Head(body.Path), body.Input.RunId, body.Input.BronzeKey, body.Input.LandedAt.UtcDateTime);
+        }
+
+        // Elements left out of a split body (not UTF-8, not an object): each alone, with its own reason.
+        foreach (var (body, element) in bad.OrderBy(b => b.Body.Ordinal).ThenBy(b => b.Element.Ordinal))
+        {
+            Execute(
+                connection,
+                $"INSERT INTO {quarantine} VALUES ($1, $2, $3, $4, $5, $6);",
+                ct,
+                script.Name, element.Reason, element.Record, body.Input.RunId, body.Input.BronzeKey, body.Input.LandedAt.UtcDateTime);
         }
 
         var files = new List<SilverOutputFile>();
@@ -382,7 +413,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
             r => new SchemaDriftField($"{script.Name}.{r.GetString(0)}", r.GetInt64(1)),
             ct);
         var elements = Query(connection, "SELECT count(*) FROM silver_stage;", r => r.GetInt64(0), ct)[0];
-        return new SilverChunkResult(files, drift, elements + rejected.Count, files[^1].Rows);
+        return new SilverChunkResult(files, drift, elements + rejected.Count + bad.Count, files[^1].Rows);
     }
 
     /// <summary>
@@ -478,7 +509,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
     private static List<RejectedBody> Malformed(DuckDBConnection connection, List<Body> bodies, CancellationToken ct)
     {
         var malformed = new List<RejectedBody>();
-        foreach (var body in bodies)
+        foreach (var body in bodies.Where(b => !b.Lines))
         {
             try
             {
@@ -533,14 +564,14 @@ internal sealed class SilverTransform(SilverScripts scripts)
 
     // A body is read as one JSON value, which DuckDB limits to maximum_object_size (16 MB by default).
     private static string MaximumObjectSize(params IEnumerable<Body> bodies) =>
-        $"maximum_object_size = {Math.Max(16L << 20, bodies.Select(b => new FileInfo(b.Path).Length + 1).DefaultIfEmpty(0).Max())}";
+        $"maximum_object_size = {Math.Max(16L << 20, bodies.Select(b => b.LargestValue + 1).DefaultIfEmpty(0).Max())}";
 
     private static string PathList(List<Body> bodies)
     {
         var list = new StringBuilder("[");
         foreach (var body in bodies)
         {
-            list.Append(list.Length > 1 ? ", '" : "'").Append(Literal(body.Path)).Append('\'');
+            list.Append(list.Length > 1 ? ", '" : "'").Append(Literal(body.ReadPath)).Append('\'');
         }
 
         return list.Append(']').ToString();
@@ -563,7 +594,19 @@ internal sealed class SilverTransform(SilverScripts scripts)
         }
     }
 
-    private sealed record Body(int Ordinal, BronzeInput Input, string Path, BronzeBodyShape Shape);
+    private sealed record Body(int Ordinal, BronzeInput Input, string Path, BronzeBodyShape Shape)
+    {
+        /// <summary>What DuckDB reads: the body, or its elements one per line (<see cref="SilverBodyCheck.Judge"/>).</summary>
+        public string ReadPath { get; init; } = Path;
+
+        /// <summary>The largest JSON value DuckDB reads of it: the body, or its longest line.</summary>
+        public long LargestValue { get; init; } = new FileInfo(Path).Length;
+
+        public bool Lines => ReadPath != Path;
+
+        /// <summary>Of a body split into lines, the lines of its elements that are not clean: always read the careful way.</summary>
+        public string? CarefulPath { get; init; }
+    }
 
     private sealed record RejectedBody(Body Body, string Reason);
 }

@@ -113,8 +113,81 @@ public sealed class SilverFastPathTests : IDisposable
         silver.Count("rawg_game_tags", "tag_id >= 100000").ShouldBe(10_000);
     }
 
+    [SkippableFact]
+    public void A_byte_that_is_not_utf8_quarantines_its_game_alone_and_the_rest_of_the_page_is_read()
+    {
+        // Given a page whose fifth game's name holds a byte that is not UTF-8 (0xFF)
+        var inputs = Pages_(pages => pages[7][4]!["name"] = "NOT-UTF8", bytes: true);
+
+        var (fast, careful) = BothWays(inputs);
+
+        // Then that game alone is quarantined, naming the element, and the other 999 are rows either way
+        Tables(fast).ShouldBe(Tables(careful));
+        using var silver = new SilverOutput(fast);
+        var quarantined = silver.Rows("SELECT reason, _bronze_key, record LIKE '%\uFFFD%' FROM rawg_quarantine");
+        quarantined.Count.ShouldBe(1);
+        quarantined[0].ShouldStartWith("invalid UTF-8: element 5 has a byte that is not UTF-8 at byte ");
+        quarantined[0].ShouldEndWith("| bronze/rawg/games/all/page-008.json | True");
+        silver.Count("rawg_games").ShouldBe(Pages * 20 - 1);
+        fast.BodiesReadFast.ShouldBe(Pages);
+    }
+
+    [SkippableFact]
+    public void Bodies_split_into_lines_give_the_same_rows_quarantine_and_drift_as_read_whole()
+    {
+        // Given pages with a wrong type, an unknown member and a game that is not an object
+        var inputs = Pages_(pages =>
+        {
+            pages[0][2]!["rating"] = "high";
+            pages[1][0]!["new_field"] = true;
+            pages[2][1] = 42;
+        });
+
+        // When every body is split into lines (as bodies above SplitAbove are), and when none is
+        var split = new SilverTransform(BuiltInSources.Catalog.Silver) { SplitAbove = 0 }
+            .Run("rawg.games", inputs, work.Combine("silver", "split"), CancellationToken.None);
+        var whole = Transform(inputs, fastPath: true);
+
+        // Then the files and the drift are the same; split, only the two bad games went the careful way, where read
+        // whole their two pages did
+        Tables(split).ShouldBe(Tables(whole));
+        split.Drift.ShouldBe(whole.Drift);
+        split.RowsQuarantined.ShouldBe(2);
+        split.BodiesReadFast.ShouldBe(Pages);
+        whole.BodiesReadFast.ShouldBe(Pages - 2);
+    }
+
+    [SkippableFact]
+    public void A_sixty_megabyte_page_with_one_bad_game_is_read_in_lines_within_the_memory_limit()
+    {
+        // Given one page of 5,500 games (about 60 MB) whose last game has a wrong type: read whole the careful way,
+        // DuckDB ran out of its 512 MB on a 53 MB body
+        var recorded = JsonNode.Parse(File.ReadAllText(RawgSilverTests.Fixture("games-page1.json")))!["results"]!.AsArray();
+        var games = new JsonArray();
+        for (var i = 0; i < 5_500; i++)
+        {
+            var game = recorded[i % recorded.Count]!.DeepClone();
+            game["id"] = i + 1;
+            games.Add(game);
+        }
+
+        games[^1]!["id"] = "5500";
+        var path = work.Combine("bronze", "big.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, new JsonObject { ["count"] = 5_500, ["results"] = games }.ToJsonString());
+        new FileInfo(path).Length.ShouldBeGreaterThan(50L << 20);
+
+        // When it is transformed with the default memory limit
+        var result = Transform([new BronzeInput(path, "bronze/rawg/games/all/big.json", "run-1", LandedAt)], fastPath: true);
+
+        // Then the bad game alone is quarantined and the others are rows
+        using var silver = new SilverOutput(result);
+        silver.Rows("SELECT reason FROM rawg_quarantine").ShouldBe(["wrong type: id is VARCHAR, expected an integer"]);
+        silver.Count("rawg_games").ShouldBe(5_499);
+    }
+
     /// <summary>Pages of the recorded games, ids made unique per page, after <paramref name="change"/>; each a bronze input.</summary>
-    private List<BronzeInput> Pages_(Action<List<JsonArray>> change, Func<string, string>? text = null)
+    private List<BronzeInput> Pages_(Action<List<JsonArray>> change, Func<string, string>? text = null, bool bytes = false)
     {
         var recorded = JsonNode.Parse(File.ReadAllText(RawgSilverTests.Fixture("games-page1.json")))!["results"]!.AsArray();
         var pages = new List<JsonArray>();
@@ -137,7 +210,18 @@ public sealed class SilverFastPathTests : IDisposable
             var path = work.Combine("bronze", $"page-{i + 1:000}.json");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var body = new JsonObject { ["count"] = Pages * 20, ["next"] = null, ["results"] = games }.ToJsonString();
-            File.WriteAllText(path, text is null ? body : text(body), new UTF8Encoding(false));
+            var utf8 = Encoding.UTF8.GetBytes(text is null ? body : text(body));
+            if (bytes)
+            {
+                // NOT-UTF8 becomes NOT-<0xFF>UTF8: one byte that no UTF-8 text holds.
+                var at = utf8.AsSpan().IndexOf("NOT-UTF8"u8);
+                if (at >= 0)
+                {
+                    utf8 = [.. utf8[..(at + 4)], 0xFF, .. utf8[(at + 4)..]];
+                }
+            }
+
+            File.WriteAllBytes(path, utf8);
             return new BronzeInput(path, $"bronze/rawg/games/all/page-{i + 1:000}.json", "run-1", LandedAt);
         })];
     }

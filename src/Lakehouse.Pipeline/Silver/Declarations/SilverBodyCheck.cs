@@ -19,50 +19,92 @@ internal static class SilverBodyCheck
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 4096 };
 
     /// <summary>
-    /// True when every element of the body at <paramref name="path"/> is clean; then <paramref name="drift"/> has had
-    /// the body's unknown members added. False leaves <paramref name="drift"/> as it was.
+    /// Judges the body at <paramref name="path"/>: clean or not (with <paramref name="shape"/>; never clean without
+    /// one), and, when it is larger than <paramref name="splitAbove"/> bytes or not valid UTF-8, splits it into
+    /// <paramref name="linesPath"/>: one line per element, <c>{"o": ordinal, "e": element}</c>, which DuckDB reads
+    /// element by element in bounded memory. An element that is not valid UTF-8 (or not an object) is then left out
+    /// of the lines and named instead, so that it alone is quarantined.
     /// </summary>
     /// <param name="path">The body, a local file.</param>
-    /// <param name="shape">The dataset's element shape.</param>
+    /// <param name="shape">The dataset's element shape; null when the dataset has no fast path.</param>
     /// <param name="elements">Where the elements are (<see cref="SilverDataset.Elements"/>); a bare array body is its elements.</param>
-    /// <param name="drift">Unknown members by field, counted over the clean bodies.</param>
-    public static bool IsClean(string path, SilverShape shape, string elements, Dictionary<string, long> drift)
+    /// <param name="linesPath">Where the lines go, if the body is split.</param>
+    /// <param name="splitAbove">Bodies larger than this many bytes are split.</param>
+    public static SilverBodyVerdict Judge(string path, SilverShape? shape, string elements, string linesPath, long splitAbove)
     {
-        ArgumentNullException.ThrowIfNull(shape);
-        ArgumentNullException.ThrowIfNull(drift);
         var bytes = File.ReadAllBytes(path);
-        if (!Utf8.IsValid(bytes))
-        {
-            return false;
-        }
-
-        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        var split = bytes.Length > splitAbove || !Utf8.IsValid(bytes);
+        var judge = new Judgement(
+            shape,
+            elements,
+            split ? new FileStream(linesPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16) : null,
+            split ? new FileStream(linesPath + ".careful", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16) : null);
         var reader = new Utf8JsonReader(bytes, Options);
+        var read = false;
         try
         {
-            if (!reader.Read() || !Body(ref reader, shape, elements, found) || reader.Read())
-            {
-                return false;
-            }
+            read = reader.Read() && Body(ref reader, bytes, judge) && !reader.Read();
         }
         catch (JsonException)
         {
-            return false;
+            read = false;
         }
-
-        foreach (var (field, count) in found)
+        finally
         {
-            drift[field] = drift.GetValueOrDefault(field) + count;
+            judge.Lines?.Dispose();
+            judge.CarefulLines?.Dispose();
         }
 
-        return true;
+        if (read && judge.Lines is not null && judge.HasElements)
+        {
+            // Split: the clean elements' lines are read the fast way, the others' the careful way.
+            return new SilverBodyVerdict(judge.Shape is not null, judge.Drift, linesPath, judge.Bad, NoElements: false)
+            {
+                CarefulLines = linesPath + ".careful",
+                LongestLine = judge.LongestLine,
+            };
+        }
+
+        if (judge.Lines is not null)
+        {
+            File.Delete(linesPath);
+            File.Delete(linesPath + ".careful");
+        }
+
+        // Not split (or it could not be): DuckDB reads the body itself, and names what is wrong with it.
+        return new SilverBodyVerdict(read && judge.Clean && judge.HasElements, judge.Drift, null, [], NoElements: read && !judge.HasElements && judge.Lines is not null);
     }
 
-    private static bool Body(ref Utf8JsonReader reader, SilverShape shape, string elements, Dictionary<string, long> drift)
+    /// <summary>True when every element of the body is clean (see <see cref="Judge"/>); then <paramref name="drift"/> has its unknown members.</summary>
+    public static bool IsClean(string path, SilverShape shape, string elements, Dictionary<string, long> drift)
+    {
+        ArgumentNullException.ThrowIfNull(drift);
+        var verdict = Judge(path, shape, elements, path + ".lines", long.MaxValue);
+        if (verdict.Clean && verdict.Lines is null)
+        {
+            foreach (var (field, count) in verdict.Drift)
+            {
+                drift[field] = drift.GetValueOrDefault(field) + count;
+            }
+
+            return true;
+        }
+
+        if (verdict.Lines is not null)
+        {
+            File.Delete(verdict.Lines);
+            File.Delete(verdict.CarefulLines!);
+        }
+
+        return false;
+    }
+
+    private static bool Body(ref Utf8JsonReader reader, byte[] bytes, Judgement judge)
     {
         if (reader.TokenType == JsonTokenType.StartArray)
         {
-            return Elements(ref reader, shape, drift);
+            judge.HasElements = true;
+            return Elements(ref reader, bytes, judge);
         }
 
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -70,14 +112,14 @@ internal static class SilverBodyCheck
             return false;
         }
 
-        if (elements == SilverScript.WholeBody)
+        if (judge.ElementsMember == SilverScript.WholeBody)
         {
-            return Element(ref reader, shape, drift);
+            judge.HasElements = true;
+            return OnElement(ref reader, bytes, judge);
         }
 
-        var ofArrays = elements.EndsWith(".*", StringComparison.Ordinal);
-        var member = ofArrays ? elements[..^2] : elements;
-        var seen = false;
+        var ofArrays = judge.ElementsMember.EndsWith(".*", StringComparison.Ordinal);
+        var member = ofArrays ? judge.ElementsMember[..^2] : judge.ElementsMember;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isMember = reader.ValueTextEquals(member);
@@ -88,15 +130,16 @@ internal static class SilverBodyCheck
                 continue;
             }
 
-            if (seen)
+            if (judge.HasElements)
             {
+                // The member twice: which one DuckDB reads is for it to settle.
                 return false;
             }
 
-            seen = true;
+            judge.HasElements = true;
             if (!ofArrays)
             {
-                if (reader.TokenType != JsonTokenType.StartArray || !Elements(ref reader, shape, drift))
+                if (reader.TokenType != JsonTokenType.StartArray || !Elements(ref reader, bytes, judge))
                 {
                     return false;
                 }
@@ -113,22 +156,21 @@ internal static class SilverBodyCheck
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.StartArray || !Elements(ref reader, shape, drift))
+                if (reader.TokenType != JsonTokenType.StartArray || !Elements(ref reader, bytes, judge))
                 {
                     return false;
                 }
             }
         }
 
-        // An envelope without its elements member is for the careful path to name.
-        return seen;
+        return true;
     }
 
-    private static bool Elements(ref Utf8JsonReader reader, SilverShape shape, Dictionary<string, long> drift)
+    private static bool Elements(ref Utf8JsonReader reader, byte[] bytes, Judgement judge)
     {
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (reader.TokenType != JsonTokenType.StartObject || !Element(ref reader, shape, drift))
+            if (!OnElement(ref reader, bytes, judge))
             {
                 return false;
             }
@@ -137,8 +179,109 @@ internal static class SilverBodyCheck
         return true;
     }
 
+    /// <summary>One element, the reader on its first token: judged, and written as a line when the body is split.</summary>
+    private static bool OnElement(ref Utf8JsonReader reader, byte[] bytes, Judgement judge)
+    {
+        var ordinal = ++judge.Ordinal;
+        var start = (int)reader.TokenStartIndex;
+        var depth = reader.CurrentDepth;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            judge.Clean = false;
+            if (judge.Lines is null)
+            {
+                return false;
+            }
+
+            reader.Skip();
+            judge.Bad.Add(new SilverBadElement(ordinal, $"wrong type: element {ordinal} is not a JSON object", null));
+            return true;
+        }
+
+        // A split body is judged element by element (each goes its own way); a whole one until its first unclean element.
+        judge.Unknown.Clear();
+        var clean = judge.Shape is not null && (judge.Clean || judge.Lines is not null) && Element(ref reader, judge.Shape, judge.Unknown);
+        if (clean)
+        {
+            foreach (var field in judge.Unknown)
+            {
+                judge.Drift[field] = judge.Drift.GetValueOrDefault(field) + 1;
+            }
+        }
+        else
+        {
+            judge.Clean = false;
+        }
+
+        if (judge.Lines is null)
+        {
+            return judge.Clean;
+        }
+
+        // Wherever the judging stopped, go on to the element's end.
+        while (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != depth)
+        {
+            reader.Read();
+        }
+
+        var element = bytes.AsSpan(start, (int)reader.BytesConsumed - start);
+        if (!Utf8.IsValid(element))
+        {
+            var offset = start + Utf8Prefix(element);
+            var record = LenientUtf8.GetString(element[..Math.Min(element.Length, BronzeBody.RecordChars)]);
+            judge.Bad.Add(new SilverBadElement(ordinal, $"invalid UTF-8: element {ordinal} has a byte that is not UTF-8 at byte {offset} of the body", record));
+            return true;
+        }
+
+        judge.LongestLine = Math.Max(judge.LongestLine, element.Length + 32);
+        var lines = clean ? judge.Lines : judge.CarefulLines!;
+        lines.Write("{\"o\":"u8);
+        Span<byte> number = stackalloc byte[16];
+        ordinal.TryFormat(number, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        lines.Write(number[..written]);
+        lines.Write(",\"e\":"u8);
+        lines.Write(element);
+        lines.Write("}\n"u8);
+        return true;
+    }
+
+    private static int Utf8Prefix(ReadOnlySpan<byte> bytes)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
+        return read;
+    }
+
+    private static readonly System.Text.UTF8Encoding LenientUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    /// <summary>What one judging collects.</summary>
+    private sealed class Judgement(SilverShape? shape, string elementsMember, FileStream? lines, FileStream? carefulLines)
+    {
+        public FileStream? CarefulLines { get; } = carefulLines;
+
+        /// <summary>The unknown members of the element being judged.</summary>
+        public List<string> Unknown { get; } = [];
+
+        public SilverShape? Shape { get; } = shape;
+
+        public string ElementsMember { get; } = elementsMember;
+
+        public FileStream? Lines { get; } = lines;
+
+        public bool Clean { get; set; } = shape is not null;
+
+        public bool HasElements { get; set; }
+
+        public int Ordinal { get; set; }
+
+        public long LongestLine { get; set; }
+
+        public Dictionary<string, long> Drift { get; } = new(StringComparer.Ordinal);
+
+        public List<SilverBadElement> Bad { get; } = [];
+    }
+
     /// <summary>One scope (an element or an entry), the reader on its StartObject; then its requirements.</summary>
-    private static bool Element(ref Utf8JsonReader reader, SilverShape shape, Dictionary<string, long> drift)
+    private static bool Element(ref Utf8JsonReader reader, SilverShape shape, List<string> drift)
     {
         Span<bool> present = shape.PathCount <= 256 ? stackalloc bool[shape.PathCount] : new bool[shape.PathCount];
         if (!Object(ref reader, shape, present, drift))
@@ -170,7 +313,7 @@ internal static class SilverBodyCheck
         return false;
     }
 
-    private static bool Object(ref Utf8JsonReader reader, SilverShape shape, scoped Span<bool> present, Dictionary<string, long> drift)
+    private static bool Object(ref Utf8JsonReader reader, SilverShape shape, scoped Span<bool> present, List<string> drift)
     {
         var members = shape.Members;
         ulong seen = 0;
@@ -203,8 +346,7 @@ internal static class SilverBodyCheck
             {
                 if (!IsKnown(ref reader, shape))
                 {
-                    var field = shape.DriftPrefix + reader.GetString();
-                    drift[field] = drift.GetValueOrDefault(field) + 1;
+                    drift.Add(shape.DriftPrefix + reader.GetString());
                 }
 
                 reader.Read();
@@ -235,7 +377,7 @@ internal static class SilverBodyCheck
         return false;
     }
 
-    private static bool Value(ref Utf8JsonReader reader, SilverShape.Node node, int index, scoped Span<bool> present, Dictionary<string, long> drift)
+    private static bool Value(ref Utf8JsonReader reader, SilverShape.Node node, int index, scoped Span<bool> present, List<string> drift)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -307,3 +449,21 @@ internal static class SilverBodyCheck
 
     private static bool IsIntegerText(ReadOnlySpan<byte> text) => text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0;
 }
+
+/// <summary>What <see cref="SilverBodyCheck.Judge"/> found in one body.</summary>
+/// <param name="Clean">Every element is clean, or (split) <paramref name="Lines"/> holds only clean ones: read the fast way.</param>
+/// <param name="Drift">The unknown members of a clean body, by field.</param>
+/// <param name="Lines">The body's clean elements one per line (all of them without a shape), or null when DuckDB reads the body itself.</param>
+/// <param name="Bad">Elements left out of the lines, with why.</param>
+/// <param name="NoElements">A split body without its elements member: it holds no documents.</param>
+internal sealed record SilverBodyVerdict(bool Clean, Dictionary<string, long> Drift, string? Lines, List<SilverBadElement> Bad, bool NoElements)
+{
+    /// <summary>The lines of the elements that are not clean, when split: read the careful way.</summary>
+    public string? CarefulLines { get; init; }
+
+    /// <summary>The longest line written, in bytes: what DuckDB must be ready to read as one JSON value.</summary>
+    public long LongestLine { get; init; }
+}
+
+/// <summary>An element quarantined before DuckDB reads the body: its 1-based position, why, and its text (null when not an object).</summary>
+internal sealed record SilverBadElement(int Ordinal, string Reason, string? Record);
