@@ -42,6 +42,12 @@ internal sealed class ChartSvg
 
         public string? ValueLabel => element.Elements(Svg + "text").FirstOrDefault(t => HasClass(t, "value-label"))?.Value;
 
-        public string CategoryLabel => element.Elements(Svg + "text").Single(t => HasClass(t, "category-label")).Value;
+        /// <summary>The label's text as drawn (a long one cut short), without its tooltip.</summary>
+        public string CategoryLabel => string.Concat(CategoryText.Nodes().OfType<XText>().Select(t => t.Value));
+
+        /// <summary>The label's tooltip, which a label cut short carries in full.</summary>
+        public string? CategoryTooltip => CategoryText.Element(Svg + "title")?.Value;
+
+        private XElement CategoryText => element.Elements(Svg + "text").Single(t => HasClass(t, "category-label"));
     }
 }
