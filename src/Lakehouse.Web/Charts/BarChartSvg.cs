@@ -35,7 +35,9 @@ internal static class BarChartSvg
         var raw = maximum / ticks;
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var fraction = raw / magnitude;
-        var step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
+        // 2.5 only where it stays a whole number for counts (25, 250...), not 2.5 launches.
+        var quarter = !wholeNumbers || magnitude >= 10;
+        var step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : quarter && fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10) * magnitude;
         return wholeNumbers ? Math.Max(1, Math.Round(step)) : step;
     }
 
@@ -70,7 +72,7 @@ internal static class BarChartSvg
         for (var tick = 0.0; tick <= maximum + (step / 1000); tick += step)
         {
             svg.Line(left, Y(tick), left + plotWidth, Y(tick), tick == 0 ? "baseline" : "grid", tick == 0 ? AxisColor : GridColor);
-            svg.Text(left - 6, Y(tick) + 4, chart.Format(tick), "tick-label", "end");
+            svg.Text(left - 6, Y(tick) + 4, Tick(tick), "tick-label", "end");
         }
 
         svg.Text(14, top + (plotHeight / 2), chart.ValueName, "axis-title", "middle", rotate: -90);
@@ -139,7 +141,22 @@ internal static class BarChartSvg
                 .Select(p => (p.bar, p.X, Y: top + plotHeight - (p.bar.Percent!.Value / 100 * plotHeight)))
                 .ToList();
             svg.Group("percent");
-            svg.Polyline(points.Select(p => (p.X, p.Y)), "percent-line", PercentColor);
+
+            // The line is broken where a bar has no percentage (a year without launches): nothing is drawn across it.
+            var run = new List<(double X, double Y)>();
+            for (var i = 0; i <= chart.Bars.Count; i++)
+            {
+                if (i < chart.Bars.Count && chart.Bars[i].Percent is { } percent)
+                {
+                    run.Add((left + (i * band) + (band / 2), top + plotHeight - (percent / 100 * plotHeight)));
+                }
+                else if (run.Count > 0)
+                {
+                    svg.Polyline(run, "percent-line", PercentColor);
+                    run = [];
+                }
+            }
+
             foreach (var (bar, x, y) in points)
             {
                 svg.Circle(
@@ -171,7 +188,7 @@ internal static class BarChartSvg
         for (var tick = 0.0; tick <= maximum + (step / 1000); tick += step)
         {
             svg.Line(X(tick), first - 4, X(tick), axisY, tick == 0 ? "baseline" : "grid", tick == 0 ? AxisColor : GridColor);
-            svg.Text(X(tick), axisY + 14, chart.Format(tick), "tick-label", "middle");
+            svg.Text(X(tick), axisY + 14, Tick(tick), "tick-label", "middle");
         }
 
         svg.Text(labelWidth + (plotWidth / 2), 14, chart.ValueName, "axis-title", "middle");
@@ -241,6 +258,8 @@ internal static class BarChartSvg
         var detail = bar.Detail is null ? string.Empty : $" ({bar.Detail})";
         return $"{bar.Label}: {what}{chart.Format(bar.Values[series])} {chart.ValueName}{detail}";
     }
+
+    private static string Tick(double value) => value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Data(double value) => value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
 }

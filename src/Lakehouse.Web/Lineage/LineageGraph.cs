@@ -17,7 +17,14 @@ internal enum LineageLayer
 /// <param name="Layer">Its column.</param>
 /// <param name="Name">The source, dataset or table as the lake names it.</param>
 /// <param name="Owner">The source it belongs to (<c>common</c> for the core's gold models).</param>
-internal sealed record LineageNode(string Id, LineageLayer Layer, string Name, string Owner);
+internal sealed record LineageNode(string Id, LineageLayer Layer, string Name, string Owner)
+{
+    /// <summary>
+    /// False for a dataset its source declares silver for but does not land with the current settings (RAWG's
+    /// <c>game_details</c> while its option is off): drawn, so that its tables have a parent, but marked.
+    /// </summary>
+    public bool Landed { get; init; } = true;
+}
 
 /// <summary>An edge of the lineage graph: data flows from <paramref name="From"/> to <paramref name="To"/>.</summary>
 /// <param name="From">A node's id.</param>
@@ -66,6 +73,7 @@ internal sealed class LineageGraph
 
         // Datasets grouped by source, in the order a run lands them; a silver script without a registered dataset still counts.
         var datasets = new List<(string Name, string Source)>();
+        var landed = registered.SelectMany(s => s.Datasets).Select(d => d.Name.ToString()).ToHashSet(StringComparer.Ordinal);
         foreach (var source in sourceNames)
         {
             var names = registered.Where(s => s.Name == source).SelectMany(s => s.Datasets).Select(d => d.Name.ToString())
@@ -76,7 +84,7 @@ internal sealed class LineageGraph
 
         foreach (var (dataset, source) in datasets)
         {
-            nodes.Add(new LineageNode(IdOf(LineageLayer.Dataset, dataset), LineageLayer.Dataset, dataset, source));
+            nodes.Add(new LineageNode(IdOf(LineageLayer.Dataset, dataset), LineageLayer.Dataset, dataset, source) { Landed = landed.Contains(dataset) });
             edges.Add(new LineageEdge(IdOf(LineageLayer.Source, source), IdOf(LineageLayer.Dataset, dataset), "lands"));
         }
 

@@ -118,9 +118,12 @@ internal static class LineageSvg
             foreach (var node in byLayer[c])
             {
                 var (nodeX, nodeY, width) = boxes[node.Id];
-                svg.Group($"node node-{kind}", ("data-id", node.Id), ("data-layer", kind));
-                svg.Title(node.Owner == node.Name ? $"{kind} {node.Name}" : $"{kind} {node.Name} ({node.Owner})");
-                svg.Rect(nodeX, nodeY, width, NodeHeight, "node-box", null, ("rx", "4"), ("fill", fill), ("stroke", stroke));
+                svg.Group(node.Landed ? $"node node-{kind}" : $"node node-{kind} not-landed", ("data-id", node.Id), ("data-layer", kind));
+                var title = node.Owner == node.Name ? $"{kind} {node.Name}" : $"{kind} {node.Name} ({node.Owner})";
+                svg.Title(node.Landed ? title : $"{title}: not landed with the current settings");
+                svg.Rect(
+                    nodeX, nodeY, width, NodeHeight, "node-box", null,
+                    [("rx", "4"), ("fill", fill), ("stroke", stroke), .. node.Landed ? Array.Empty<(string, string)>() : [("stroke-dasharray", "4 3")]]);
                 svg.Text(nodeX + 8, nodeY + 13, node.Name, "node-label");
                 svg.End();
             }
