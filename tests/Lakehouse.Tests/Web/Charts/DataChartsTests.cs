@@ -207,6 +207,25 @@ public sealed class DataChartsTests(DemoLake lake) : IClassFixture<DemoLake>
         panels.Select(p => p.Message).ShouldBe(panels.Select(p => $"No data yet: run `lakehouse run --source {p.Source}`."));
     }
 
+    [Fact]
+    public async Task While_another_process_writes_gold_every_chart_says_so_once_the_wait_is_over()
+    {
+        // Given gold held by a writer in another process (a gold build)
+        using (new Lakehouse.Tests.Support.ForeignFileLock(lake.GoldPath))
+        {
+            // When the charts are read with a short wait
+            var panels = await DataCharts.ReadAsync(lake.GoldPath, TimeSpan.FromMilliseconds(300), TimeProvider.System, CancellationToken.None);
+
+            // Then each chart carries the one-line reason instead of data
+            panels.Count.ShouldBe(6);
+            panels.ShouldAllBe(p => p.Chart.IsEmpty && p.Message == p.Problem);
+            panels[0].Problem.ShouldNotBeNull().ShouldContain("is being written by another process");
+        }
+
+        // And once the writer is gone the charts are back
+        (await PanelAsync("launches-per-year")).Chart.IsEmpty.ShouldBeFalse();
+    }
+
     private async Task<ChartPanel> PanelAsync(string id)
     {
         var panels = await DataCharts.ReadAsync(lake.GoldPath, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None);
