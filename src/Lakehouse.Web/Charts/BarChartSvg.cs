@@ -24,7 +24,10 @@ internal static class BarChartSvg
         return chart.Horizontal ? RenderHorizontal(chart) : RenderVertical(chart);
     }
 
-    /// <summary>A round step for about <paramref name="ticks"/> ticks up to <paramref name="maximum"/> (1, 2 or 5 × 10ⁿ).</summary>
+    /// <summary>
+    /// A round step (1, 2, 2.5 or 5 × 10ⁿ) for an axis from zero past <paramref name="maximum"/>: the smallest that
+    /// needs at most <paramref name="ticks"/> + 2 intervals, so the axis ends close above the tallest bar.
+    /// </summary>
     internal static double TickStep(double maximum, int ticks, bool wholeNumbers)
     {
         if (maximum <= 0)
@@ -32,13 +35,23 @@ internal static class BarChartSvg
             return 1;
         }
 
-        var raw = maximum / ticks;
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        var fraction = raw / magnitude;
-        // 2.5 only where it stays a whole number for counts (25, 250...), not 2.5 launches.
-        var quarter = !wholeNumbers || magnitude >= 10;
-        var step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : quarter && fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10) * magnitude;
-        return wholeNumbers ? Math.Max(1, Math.Round(step)) : step;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(maximum / ticks)));
+        foreach (var factor in new[] { 1, 2, 2.5, 5, 10 })
+        {
+            var step = factor * magnitude;
+            // 2.5 launches is no step for a count; 25 is.
+            if (wholeNumbers && step != Math.Round(step))
+            {
+                continue;
+            }
+
+            if (Math.Ceiling(maximum / step) <= ticks + 2)
+            {
+                return wholeNumbers ? Math.Max(1, step) : step;
+            }
+        }
+
+        return 10 * magnitude;
     }
 
     private static (double Maximum, double Step) ValueAxis(BarChart chart, int ticks)
