@@ -208,6 +208,32 @@ public sealed class DataChartsTests(DemoLake lake) : IClassFixture<DemoLake>
     }
 
     [Fact]
+    public async Task With_only_spacex_in_gold_its_chart_is_drawn_and_the_others_say_which_source_to_run()
+    {
+        // Given gold built by the real builder from the demo's SpaceX silver alone
+        using var temp = new Lakehouse.Tests.Support.TempDirectory();
+        var silver = Directory.GetDirectories(Path.Combine(lake.LakePath, "silver", "spacex")).ToDictionary(
+            folder => "spacex_" + Path.GetFileName(folder),
+            folder => (IReadOnlyList<string>)[.. Directory.GetFiles(folder, "*.parquet", SearchOption.AllDirectories)],
+            StringComparer.Ordinal);
+        var gold = temp.Combine("lakehouse.duckdb");
+        var builder = new Lakehouse.Gold.StarSchemaBuilder(
+            Lakehouse.Sources.BuiltInSources.Catalog, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Lakehouse.Gold.StarSchemaBuilder>.Instance);
+        await builder.BuildAsync(gold, silver, Lakehouse.Sources.BuiltInSources.Catalog.Silver.AllSchemasSql(), [], "fp-spacex-only", CancellationToken.None);
+
+        // When the charts are read
+        var panels = await DataCharts.ReadAsync(gold, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None);
+
+        // Then the launches are drawn, and every NASA and RAWG chart names its run instead
+        panels.Single(p => p.Source == "spacex").Message.ShouldBeNull();
+        panels.Where(p => p.Source != "spacex").Select(p => p.Message).ShouldBe(
+        [
+            .. Enumerable.Repeat("No data yet: run `lakehouse run --source nasa`.", 3),
+            .. Enumerable.Repeat("No data yet: run `lakehouse run --source rawg`.", 2),
+        ]);
+    }
+
+    [Fact]
     public async Task While_another_process_writes_gold_every_chart_says_so_once_the_wait_is_over()
     {
         // Given gold held by a writer in another process (a gold build)
