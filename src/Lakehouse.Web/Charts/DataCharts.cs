@@ -49,7 +49,7 @@ internal static class DataCharts
 
     private static readonly Definition[] Definitions =
     [
-        new("launches-per-year", SpaceX,
+        new(SpaceX,
             """
             SELECT year(date_utc) AS year, count(*) AS launches, count(*) FILTER (WHERE success) AS successes, count(success) AS known
             FROM fact_launch
@@ -57,14 +57,14 @@ internal static class DataCharts
             GROUP BY ALL ORDER BY year
             """,
             LaunchesPerYear),
-        new("approaches-by-size", Nasa,
+        new(Nasa,
             """
             SELECT a.size_band, count(*) AS approaches, count(*) FILTER (WHERE f.is_potentially_hazardous) AS hazardous
             FROM fact_close_approach f JOIN dim_asteroid a USING (asteroid_key)
             GROUP BY ALL
             """,
             ApproachesBySize),
-        new("approaches-by-risk", Nasa,
+        new(Nasa,
             """
             SELECT least(floor(risk_score / 10), 9)::INTEGER AS band, count(*) AS approaches
             FROM fact_close_approach
@@ -72,7 +72,7 @@ internal static class DataCharts
             GROUP BY ALL ORDER BY band
             """,
             ApproachesByRisk),
-        new("space-weather-per-month", Nasa,
+        new(Nasa,
             """
             SELECT strftime(start_time, '%Y-%m') AS month, event_kind, count(*) AS events
             FROM fact_space_weather_event
@@ -80,14 +80,14 @@ internal static class DataCharts
             GROUP BY ALL ORDER BY month, event_kind
             """,
             SpaceWeatherPerMonth),
-        new("games-per-genre", Rawg,
+        new(Rawg,
             """
             SELECT g.name AS genre, count(DISTINCT b.game_key) AS games
             FROM bridge_game_genre b JOIN dim_genre g USING (genre_key)
             GROUP BY g.genre_key, g.name ORDER BY games DESC, genre
             """,
             GamesPerGenre),
-        new("rating-per-platform", Rawg,
+        new(Rawg,
             """
             WITH game_platforms AS (SELECT DISTINCT game_key, platform_key FROM bridge_game_platform)
             SELECT p.name AS platform, avg(f.rating) AS rating, count(*) AS games
@@ -301,5 +301,5 @@ internal static class DataCharts
 
     private static int Whole(object? value) => value is null ? 0 : Convert.ToInt32(value, CultureInfo.InvariantCulture);
 
-    private sealed record Definition(string Id, string Source, string Sql, Func<IReadOnlyList<object?[]>, BarChart> Build);
+    private sealed record Definition(string Source, string Sql, Func<IReadOnlyList<object?[]>, BarChart> Build);
 }
