@@ -5,6 +5,7 @@ using Lakehouse.Web.Components;
 using Lakehouse.Web.Gold;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -56,6 +57,11 @@ internal static partial class LakehouseWebHost
         builder.Services.AddSingleton<SqlBox>();
         builder.Services.AddSingleton<GoldCatalog>();
         builder.Services.AddRazorComponents();
+
+        // Antiforgery (which the components' endpoints require) protects its tokens with Data Protection's keys. The
+        // pages post no form (the SQL box is a GET), so nothing protected outlives the process: keys in memory, rather
+        // than a key ring written under the user's home.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
         var app = builder.Build();
         app.Services.ValidateLakehouseOptions();

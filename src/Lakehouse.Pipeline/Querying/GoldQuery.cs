@@ -95,7 +95,7 @@ internal sealed class GoldQuery(TimeProvider time)
             var columns = ResultColumns.Describe(connection, last);
             using var command = connection.CreateCommand();
             var skip = offset;
-            if (last.AsQuery is not null)
+            if (columns is not null)
             {
                 command.CommandText = string.Create(
                     CultureInfo.InvariantCulture, $"SELECT * FROM (\n{columns?.Rewrite(json: false) ?? last.AsQuery}\n) LIMIT {count + 1} OFFSET {offset}");
@@ -103,7 +103,9 @@ internal sealed class GoldQuery(TimeProvider time)
             }
             else
             {
-                // EXPLAIN and PRAGMA cannot stand in FROM: their few rows are skipped as they are read.
+                // EXPLAIN and PRAGMA cannot stand in FROM, and a query DuckDB cannot describe will not bind: run as
+                // written, so that DuckDB's error points into the user's own text. Rows before the page are skipped as
+                // they stream by.
                 command.CommandText = last.Text;
             }
 
