@@ -64,7 +64,15 @@ internal static partial class LakehouseWebHost
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
         var app = builder.Build();
-        app.Services.ValidateLakehouseOptions();
+        try
+        {
+            app.Services.ValidateLakehouseOptions();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
 
         app.UseExceptionHandler(error => error.Run(WriteUnexpectedErrorAsync));
         app.UseStaticFiles(new StaticFileOptions
@@ -84,6 +92,16 @@ internal static partial class LakehouseWebHost
         ArgumentNullException.ThrowIfNull(app);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         return new Uri(addresses.First());
+    }
+
+    /// <summary>The lake a configuration names, for the line <c>serve</c> starts with: its folder, or its bucket.</summary>
+    public static string Describe(LakehouseConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var storage = configuration.Root.GetSection(StorageOptions.Section);
+        return string.Equals(storage["Kind"], nameof(StorageKind.S3), StringComparison.OrdinalIgnoreCase)
+            ? $"the lake in bucket {storage["S3:Bucket"]} at {storage["S3:ServiceUrl"]}"
+            : $"the lake in {Path.GetFullPath(storage["Root"] ?? "lake")}";
     }
 
     /// <summary>Starts <paramref name="app"/>, turning a port that is taken into one line naming the fix.</summary>

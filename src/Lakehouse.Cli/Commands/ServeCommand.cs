@@ -28,6 +28,14 @@ internal static class ServeCommand
             DefaultValueFactory = _ => LakehouseWebHost.DefaultHost,
             HelpName = "H",
         };
+        host.Validators.Add(result =>
+        {
+            // A name other than localhost would make Kestrel listen on every interface: only addresses are taken.
+            if (result.GetValueOrDefault<string>() is { } value && value != "localhost" && !System.Net.IPAddress.TryParse(value, out _))
+            {
+                result.AddError($"--host {value}: give an IP address of this machine (127.0.0.1, ::1, 0.0.0.0 for every interface) or localhost.");
+            }
+        });
         var lake = new Option<string?>("--lake")
         {
             Description = "Serve the folder lake FOLDER (e.g. lake/demo, which 'lakehouse demo' builds) and its gold FOLDER/gold/lakehouse.duckdb, instead of the configured lake.",
@@ -69,7 +77,7 @@ internal static class ServeCommand
             var (address, portNumber) = (parseResult.GetValue(host)!, parseResult.GetValue(port));
             await using var app = LakehouseWebHost.Build(configuration, address, portNumber);
             await LakehouseWebHost.StartAsync(app, address, portNumber, ct);
-            await console.Error.WriteLineAsync($"Serving the lake at {LakehouseWebHost.Address(app)} (open it in a browser; Ctrl-C stops).");
+            await console.Error.WriteLineAsync($"Serving {LakehouseWebHost.Describe(configuration)} at {LakehouseWebHost.Address(app)} (open it in a browser; Ctrl-C stops).");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

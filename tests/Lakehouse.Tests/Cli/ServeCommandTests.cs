@@ -37,4 +37,13 @@ public sealed class ServeCommandTests : IDisposable
         result.Error.ShouldContain("--lake");
         result.Error.ShouldContain("lakehouse demo");
     }
+
+    [Fact]
+    public async Task Serve_takes_an_address_for_host_not_a_name_that_would_open_every_interface()
+    {
+        var result = await CliRunner.RunAsync("serve", "--lake", temp.Path, "--host", "lake.example");
+
+        result.ExitCode.ShouldBe(ExitCodes.UsageOrConfiguration);
+        result.Error.ShouldStartWith("error: --host lake.example: give an IP address of this machine");
+    }
 }

@@ -222,6 +222,10 @@ public sealed class WebPageTests(ServedLake lake) : IClassFixture<ServedLake>
         (await cells.Last.InnerTextAsync()).ShouldBe("999999");
         (await tab.Page.Locator("#next").CountAsync()).ShouldBe(0);
         (await tab.Page.Locator("#result-range").InnerTextAsync()).ShouldBe("Rows 999,901–1,000,000.");
+
+        // And a page of an ordered result follows its order
+        await tab.GoAsync("/gold?page=3&sql=" + Uri.EscapeDataString("SELECT range FROM range(1000) ORDER BY range DESC"));
+        (await cells.First.InnerTextAsync()).ShouldBe("799");
         tab.Errors.ShouldBeEmpty();
     }
 
