@@ -18,7 +18,7 @@ internal sealed partial class LakeStatus(
         // Gold rows are the lake's current build's, restored first when this node's gold is behind it.
         await restorer.PrepareForReadingAsync(ct);
 
-        var runs = await RunHistory.ReadAsync(store, LogRecordUnreadable, ct);
+        var runs = await RunHistory.ReadAsync(store, LogRecordUnreadable, "status leaves that run out", ct);
         var goldRows = ReadGoldRowCounts();
         var schedules = Schedules();
         var now = time.GetUtcNow();

@@ -12,9 +12,11 @@ internal static class RunHistory
     /// </summary>
     /// <param name="store">The lake.</param>
     /// <param name="warn">Told about each unreadable record.</param>
+    /// <param name="consequence">What leaving a record out means to the caller, for <paramref name="warn"/>.</param>
     /// <param name="ct">Stops reading.</param>
     /// <param name="newest">Read only this many of the newest records (a long-scheduled lake holds thousands); null for all.</param>
-    public static async Task<IReadOnlyList<RunRecord>> ReadAsync(IObjectStore store, Action<string> warn, CancellationToken ct, int? newest = null)
+    public static async Task<IReadOnlyList<RunRecord>> ReadAsync(
+        IObjectStore store, Action<string> warn, string consequence, CancellationToken ct, int? newest = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var keys = (await store.ListAllAsync(LakeKeys.RunRecordPrefix, ct)).Select(o => o.Key).ToList();
@@ -27,7 +29,7 @@ internal static class RunHistory
         var runs = new List<RunRecord>(keys.Count);
         foreach (var key in keys)
         {
-            if (await LakeJson.ReadOrForgetAsync<RunRecord>(store, key, warn, "it is left out of the run history", ct) is { } run)
+            if (await LakeJson.ReadOrForgetAsync<RunRecord>(store, key, warn, consequence, ct) is { } run)
             {
                 runs.Add(run);
             }
