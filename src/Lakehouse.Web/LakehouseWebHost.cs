@@ -75,6 +75,9 @@ internal static partial class LakehouseWebHost
         }
 
         app.UseExceptionHandler(error => error.Run(WriteUnexpectedErrorAsync));
+
+        // An address with no page (a typo, a bookmark from another version) gets a line saying where the pages are.
+        app.UseStatusCodePages("text/plain; charset=utf-8", "{0}: there is no page here. The pages are / (Datasets), /runs, /lineage, /gold and /charts.");
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = new EmbeddedFileProvider(WebAssembly.Assembly, "Lakehouse.Web.Assets"),

@@ -33,6 +33,12 @@ public sealed class EmptyLakePageTests : IDisposable
         await tab.ScreenshotAsync("empty-gold");
 
         tab.Errors.ShouldBeEmpty();
+
+        // An address with no page says where the pages are
+        using var http = new HttpClient { BaseAddress = address };
+        using var noPage = await http.GetAsync("/dataset");
+        noPage.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+        (await noPage.Content.ReadAsStringAsync()).ShouldContain("there is no page here. The pages are / (Datasets), /runs");
         await app.StopAsync();
     }
 }
