@@ -5,18 +5,22 @@ using Lakehouse.Demo;
 using Lakehouse.Runs;
 using Lakehouse.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace Lakehouse.Tests.Support;
 
 /// <summary>
 /// A lake built by the real pipeline from the recorded SpaceX responses (served by the demo's local API server), with
-/// one launch renamed to carry HTML and script, run twice (the second run finds nothing new); then <c>serve</c>'s
+/// one launch renamed to carry HTML and script, run twice (the second run finds nothing new) and a third time against an API that fails; then <c>serve</c>'s
 /// host over it, in this process, on a free loopback port, and a headless chromium to look at it.
 /// </summary>
 public sealed class ServedLake : IAsyncLifetime
 {
     /// <summary>The renamed launch: if the pages ever let it through as markup, it sets a global the tests look for.</summary>
     public const string ScriptName = "<script>window.__lakehouseXss = 1</script><b>Starlink</b> & <i>friends</i>";
+
+    /// <summary>What the API answers (with status 500) in the third run.</summary>
+    public const string FailingAnswer = "<script>window.__lakehouseXss = 2</script><h1>Internal error</h1>";
 
     /// <summary>The time limit of the SQL box in these tests (<c>Lakehouse:Serve:QueryTimeout</c>).</summary>
     public static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(5);
@@ -53,6 +57,17 @@ public sealed class ServedLake : IAsyncLifetime
                 var run = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
                 run.Status.ShouldBe(RunStatus.Succeeded, string.Join("; ", run.Datasets.Select(d => d.Message)));
             }
+
+            // A third run meets an API that fails, with markup in its answer: the runs' errors are data too.
+            server.Intercept = async context =>
+            {
+                context.Response.StatusCode = 500;
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync(FailingAnswer);
+                return true;
+            };
+            var failed = await host.Pipeline.RunAsync(PipelineHost.SpaceXRun, CancellationToken.None);
+            failed.Status.ShouldNotBe(RunStatus.Succeeded);
         }
 
         (app, Address) = await ServeAsync(root, new Dictionary<string, string?>

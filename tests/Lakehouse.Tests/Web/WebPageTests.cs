@@ -36,11 +36,17 @@ public sealed class WebPageTests(ServedLake lake) : IClassFixture<ServedLake>
         (await NumberAsync(launches, "gold")).ShouldBe(GoldScalar("SELECT count(*) FROM fact_launch"));
         GoldScalar("SELECT count(*) FROM fact_launch").ShouldBe(Launches);
 
-        // And its last run is the newest run record, with the dataset's outcome in it (the second run found nothing new)
+        // And its last run is the newest run record, which failed (the API answered 500), with that record's message as
+        // its last error, shown as text
         var newest = RunRecords().Last();
-        var outcome = newest.GetProperty("datasets").EnumerateArray().Single(d => d.GetProperty("dataset").GetString() == "spacex.launches").GetProperty("status").GetString();
-        outcome.ShouldBe("unchanged");
-        (await launches.Locator("[data-field=run]").InnerTextAsync()).ShouldBe($"{outcome} {newest.GetProperty("runId").GetString()}");
+        var own = newest.GetProperty("datasets").EnumerateArray().Single(d => d.GetProperty("dataset").GetString() == "spacex.launches");
+        own.GetProperty("status").GetString().ShouldBe("failed");
+        (await launches.Locator("[data-field=run]").InnerTextAsync()).ShouldBe($"failed {newest.GetProperty("runId").GetString()}");
+        var message = own.GetProperty("message").GetString();
+        message.ShouldNotBeNullOrEmpty();
+        (await launches.Locator("[data-field=error]").InnerTextAsync()).ShouldBe(message);
+        (await tab.Page.EvaluateAsync<bool>("() => window.__lakehouseXss === undefined")).ShouldBeTrue();
+        (await tab.Page.Locator("script, main h1 ~ * h1").CountAsync()).ShouldBe(0);
 
         // And the NASA datasets, scheduled but never landed, stand out as stale; the fresh SpaceX ones do not
         (await tab.Page.Locator("tr[data-dataset='nasa.apod']").GetAttributeAsync("class")).ShouldBe("stale");
@@ -59,7 +65,7 @@ public sealed class WebPageTests(ServedLake lake) : IClassFixture<ServedLake>
         await tab.ScreenshotAsync("runs");
 
         var records = RunRecords();
-        records.Count.ShouldBe(2);
+        records.Count.ShouldBe(3);
         (await tab.Page.Locator("#runs > tbody > tr").CountAsync()).ShouldBe(records.Count);
         foreach (var record in records)
         {
@@ -71,7 +77,7 @@ public sealed class WebPageTests(ServedLake lake) : IClassFixture<ServedLake>
             (await row.Locator("[data-field=duration]").GetAttributeAsync("data-ms")).ShouldBe(record.GetProperty("durationMs").GetInt64().ToString(CultureInfo.InvariantCulture));
         }
 
-        // The first run landed and transformed every launch (and more); the second found nothing new
+        // The first run landed and transformed every launch (and more); the second found nothing new, the third failed
         (await NumberAsync(tab.Page.Locator($"tr[data-run='{records[0].GetProperty("runId").GetString()}']"), "rows")).ShouldBeGreaterThanOrEqualTo(Launches);
 
         // Two charts (duration, rows), each a bar per run, each bar's tooltip naming its value
