@@ -34,6 +34,7 @@ internal static class LakehouseCli
         root.Subcommands.Add(QueryCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(ScheduleCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
         return root;
     }
 

@@ -57,6 +57,8 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GoldOptions>>().Value);
         // Read by `schedule` alone, but its keys are known to every command.
         services.AddBoundSection<Scheduling.ScheduleOptions>(Scheduling.ScheduleOptions.Section);
+        // Read by `serve` alone, likewise.
+        services.AddValidatedOptions<ServeOptions, ServeOptionsValidator>(configuration.Root, ServeOptions.Section);
         (sources ?? BuiltInSources.Add)(services, configuration.Root);
         services.AddSingleton(sp => new SourceCatalog(sp.GetServices<SourceSql>()));
         services.AddSingleton(sp => sp.GetRequiredService<SourceCatalog>().Silver);

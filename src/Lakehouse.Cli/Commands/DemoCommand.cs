@@ -137,6 +137,10 @@ internal static class DemoCommand
 
             var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), goldPath);
             await WriteLineAsync(console, $"\nThe demo's gold is {relative}. Try: lakehouse query --db {relative} \"SELECT * FROM fact_launch LIMIT 5\"");
+            await WriteLineAsync(
+                console,
+                $"Or look at the whole lake in a browser: lakehouse serve --lake {Path.GetRelativePath(Directory.GetCurrentDirectory(), root)} " +
+                $"(then open http://{Web.LakehouseWebHost.DefaultHost}:{Web.LakehouseWebHost.DefaultPort}/)");
             return ExitCodes.Success;
         });
         return command;

@@ -35,7 +35,7 @@ internal static class StatusCommand
                     table.AddRow(
                         Markup.Escape(row.Dataset),
                         row.LastLandedAt?.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "never",
-                        Markup.Escape(Freshness(row)),
+                        Markup.Escape(StatusText.Freshness(row)),
                         Markup.Escape(row.LastRunId is null ? "-" : $"{row.LastRunId} ({row.LastRunStatus})"),
                         row.BronzeObjects.ToString("N0", CultureInfo.InvariantCulture),
                         row.SilverRows.ToString("N0", CultureInfo.InvariantCulture),
@@ -81,7 +81,7 @@ internal static class StatusCommand
                     Markup.Escape(row.Dataset),
                     silver.Files.ToString("N0", CultureInfo.InvariantCulture),
                     silver.Rows.ToString("N0", CultureInfo.InvariantCulture),
-                    silver.CompressedBytes is { } bytes ? Bytes(bytes) : "-");
+                    silver.CompressedBytes is { } bytes ? StatusText.Bytes(bytes) : "-");
             }
         }
 
@@ -92,35 +92,4 @@ internal static class StatusCommand
 
         return table;
     }
-
-    /// <summary>1,234 B, 12.3 KiB, 4.5 MiB, 1.2 GiB.</summary>
-    internal static string Bytes(long bytes) => bytes switch
-    {
-        < 1024 => bytes.ToString("N0", CultureInfo.InvariantCulture) + " B",
-        < 1024 * 1024 => (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB",
-        < 1024L * 1024 * 1024 => (bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB",
-        _ => (bytes / (1024.0 * 1024 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB",
-    };
-
-    /// <summary>"3 h ago", with the schedule's interval, and flagged when older than two intervals.</summary>
-    private static string Freshness(DatasetStatusRow row)
-    {
-        var text = row.Freshness is { } age ? Age(age) : row.Schedule is null ? "-" : "never";
-        if (row.ScheduleInterval is { } every)
-        {
-            text += $" (every {Interval(every)})";
-        }
-
-        return row.Stale ? $"{text} STALE" : text;
-    }
-
-    private static string Interval(TimeSpan every) => every.TotalMinutes < 1 ? $"{(int)every.TotalSeconds} s"
-        : every.TotalHours < 1 ? $"{(int)every.TotalMinutes} min"
-        : every.TotalDays < 2 ? $"{(int)every.TotalHours} h"
-        : $"{(int)every.TotalDays} days";
-
-    private static string Age(TimeSpan age) => age.TotalMinutes < 1 ? "just now"
-        : age.TotalHours < 1 ? $"{(int)age.TotalMinutes} min ago"
-        : age.TotalDays < 2 ? $"{(int)age.TotalHours} h ago"
-        : $"{(int)age.TotalDays} days ago";
 }

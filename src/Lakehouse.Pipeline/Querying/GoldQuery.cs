@@ -78,6 +78,78 @@ internal sealed class GoldQuery(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// One page of the last statement's result: rows <paramref name="offset"/> to <paramref name="offset"/> +
+    /// <paramref name="count"/> - 1, as the table format shows them, behind the same guard and lock-down as every
+    /// other format. A query is run as <c>LIMIT count + 1 OFFSET offset</c> over it, so memory stays that of one
+    /// page however large the result (the extra row says whether there are more).
+    /// </summary>
+    public async Task<ResultPage> ReadPageAsync(string databasePath, string sql, long offset, int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        await using var connection = await GoldDatabase.OpenReadOnlyAsync(databasePath, LockWait, time, cancellationToken);
+        try
+        {
+            var last = RunAllButLast(connection, sql, cancellationToken);
+            var columns = ResultColumns.Describe(connection, last);
+            using var command = connection.CreateCommand();
+            var skip = offset;
+            if (columns is not null)
+            {
+                command.CommandText = string.Create(
+                    CultureInfo.InvariantCulture, $"SELECT * FROM (\n{columns?.Rewrite(json: false) ?? last.AsQuery}\n) LIMIT {count + 1} OFFSET {offset}");
+                skip = 0;
+            }
+            else
+            {
+                // EXPLAIN and PRAGMA cannot stand in FROM, and a query DuckDB cannot describe will not bind: run as
+                // written, so that DuckDB's error points into the user's own text. Rows before the page are skipped as
+                // they stream by.
+                command.CommandText = last.Text;
+            }
+
+            command.UseStreamingMode = true;
+            using var interrupt = command.InterruptOn(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            await using var reader = command.ExecuteReader();
+            var kinds = Cell.KindsOf(reader);
+            var names = Enumerable.Range(0, kinds.Length).Select(reader.GetName).ToArray();
+            var rows = new List<string?[]>(Math.Min(count, 1000));
+            var buffer = new MemoryStream();
+            var more = false;
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (skip > 0)
+                {
+                    skip--;
+                    continue;
+                }
+
+                if (rows.Count == count)
+                {
+                    more = true;
+                    break;
+                }
+
+                var cells = new string?[kinds.Length];
+                for (var i = 0; i < kinds.Length; i++)
+                {
+                    cells[i] = reader.IsDBNull(i) ? null : TableResultWriter.TextOf(reader, i, kinds[i], buffer);
+                }
+
+                rows.Add(cells);
+            }
+
+            return new ResultPage(names, [.. kinds.Select(TableResultWriter.IsNumeric)], rows, offset, more);
+        }
+        catch (DuckDBException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The query was interrupted.", ex, cancellationToken);
+        }
+    }
+
     private static ReadStatement RunAllButLast(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
     {
         var statements = ReadOnlySql.Check(connection, sql);
@@ -138,6 +210,14 @@ internal sealed class GoldQuery(TimeProvider time)
         return command.ExecuteNonQuery();
     }
 }
+
+/// <summary>One page of a result, as text (null for NULL).</summary>
+/// <param name="Columns">The result's column names.</param>
+/// <param name="Numeric">Per column, whether it holds numbers (shown right-aligned).</param>
+/// <param name="Rows">The page's rows.</param>
+/// <param name="Offset">The position of the page's first row in the result (0 for the first).</param>
+/// <param name="HasMore">Whether rows follow this page.</param>
+internal sealed record ResultPage(IReadOnlyList<string> Columns, IReadOnlyList<bool> Numeric, IReadOnlyList<string?[]> Rows, long Offset, bool HasMore);
 
 /// <summary>Settings of the table format.</summary>
 internal sealed record QueryOutputOptions(int MaxRows = 1000, int Width = 200);

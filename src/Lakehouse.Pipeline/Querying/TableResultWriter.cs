@@ -66,7 +66,8 @@ internal static class TableResultWriter
         return rows;
     }
 
-    private static string TextOf(DbDataReader reader, int ordinal, CellKind kind, MemoryStream buffer)
+    /// <summary>A non-NULL cell's text as the table shows it (also the web page's SQL box).</summary>
+    internal static string TextOf(DbDataReader reader, int ordinal, CellKind kind, MemoryStream buffer)
     {
         if (kind == CellKind.String)
         {
@@ -87,7 +88,7 @@ internal static class TableResultWriter
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static bool IsNumeric(CellKind kind) => kind is CellKind.SByte or CellKind.Int16 or CellKind.Int32 or CellKind.Int64
+    internal static bool IsNumeric(CellKind kind) => kind is CellKind.SByte or CellKind.Int16 or CellKind.Int32 or CellKind.Int64
         or CellKind.Byte or CellKind.UInt16 or CellKind.UInt32 or CellKind.UInt64 or CellKind.BigInteger
         or CellKind.Single or CellKind.Double or CellKind.Decimal;
 }

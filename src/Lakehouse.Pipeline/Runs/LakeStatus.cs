@@ -18,16 +18,7 @@ internal sealed partial class LakeStatus(
         // Gold rows are the lake's current build's, restored first when this node's gold is behind it.
         await restorer.PrepareForReadingAsync(ct);
 
-        var runs = new List<RunRecord>();
-        foreach (var info in await store.ListAllAsync(LakeKeys.RunRecordPrefix, ct))
-        {
-            if (await LakeJson.ReadOrForgetAsync<RunRecord>(store, info.Key, LogRecordUnreadable, "status leaves that run out", ct) is { } run)
-            {
-                runs.Add(run);
-            }
-        }
-
-        runs.Sort((a, b) => string.CompareOrdinal(a.RunId, b.RunId));
+        var runs = await RunHistory.ReadAsync(store, LogRecordUnreadable, "status leaves that run out", ct);
         var goldRows = ReadGoldRowCounts();
         var schedules = Schedules();
         var now = time.GetUtcNow();

@@ -30,6 +30,7 @@ public sealed class HelpTests
     [InlineData("demo")]
     [InlineData("backfill")]
     [InlineData("schedule")]
+    [InlineData("serve")]
     public async Task Every_pipeline_command_explains_itself_and_its_options(string command)
     {
         var result = await CliRunner.RunAsync(command, "--help");
