@@ -8,11 +8,28 @@ namespace Lakehouse.Monitoring;
 /// <summary>
 /// When each dataset last landed new data, read from its record in the lake (<c>_meta/datasets/.../state.json</c>, the
 /// same fact <c>lakehouse status</c> shows as freshness). Read by <see cref="RefreshAsync"/> (one small object per
-/// dataset, no listing) before a scrape and before the alerts look; the age gauge reports it against the clock.
+/// dataset, no listing) before a scrape and before the alerts look; its gauge, <c>dataset.age.seconds</c> on the
+/// "Lakehouse" meter, reports it against the clock.
 /// </summary>
-internal sealed class DatasetAges(IObjectStore store, IEnumerable<ISource> sources, TimeProvider time)
+/// <remarks>
+/// The gauge is created here rather than with the other instruments: this reads the sources' datasets, and the sources'
+/// clients count their calls in <see cref="PipelineTelemetry"/>, which must not depend on the sources in turn.
+/// </remarks>
+internal sealed class DatasetAges
 {
+    private readonly IObjectStore store;
+    private readonly IEnumerable<ISource> sources;
+    private readonly TimeProvider time;
     private volatile IReadOnlyDictionary<string, DateTimeOffset?> landed = new Dictionary<string, DateTimeOffset?>();
+
+    public DatasetAges(IObjectStore store, IEnumerable<ISource> sources, PipelineTelemetry telemetry, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(telemetry);
+        this.store = store;
+        this.sources = sources;
+        this.time = time;
+        telemetry.Meter.CreateObservableGauge("dataset.age.seconds", Measure, "s", "Seconds since each dataset last landed new data (as `lakehouse status` shows it).");
+    }
 
     /// <summary>Every registered dataset, with when it last landed new data (null: never), as last read.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset?> LastLanded => landed;

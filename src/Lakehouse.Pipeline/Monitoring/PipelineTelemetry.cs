@@ -12,35 +12,38 @@ namespace Lakehouse.Monitoring;
 /// <remarks>
 /// The meter comes from <see cref="IMeterFactory"/>, so each composition root has its own: the exporter publishes the
 /// instruments of its own <see cref="Meter"/> only, and two hosts in one process (the tests) never mix their counts.
-/// Bronze holds responses, not rows: "rows landed" is counted as bronze objects landed.
+/// The counts are held here and published as observable counters, each whole total at every collection: an exporter
+/// that forgets a series idle for a while (prometheus-net's adapter does, after a day at most) gets it back exact at
+/// the next scrape instead of restarting it from zero. Each dataset's age is a gauge of <see cref="DatasetAges"/>, on
+/// this meter. Bronze holds responses, not rows: "rows landed" is counted as bronze objects landed.
 /// </remarks>
 internal sealed partial class PipelineTelemetry
 {
     public const string MeterName = "Lakehouse";
 
-    private readonly Counter<long> runs;
-    private readonly Counter<long> apiCalls;
-    private readonly Counter<long> apiRetries;
-    private readonly Counter<long> objectsLanded;
-    private readonly Counter<long> rowsTransformed;
-    private readonly Counter<long> rowsQuarantined;
-    private readonly Histogram<double> goldBuild;
+    private readonly Totals runs = new("status", "trigger");
+    private readonly Totals apiCalls = new("source", "outcome");
+    private readonly Totals apiRetries = new("source");
+    private readonly Totals objectsLanded = new("dataset");
+    private readonly Totals rowsTransformed = new("dataset");
+    private readonly Totals rowsQuarantined = new("dataset");
+    private readonly Totals goldBuilds = new();
     private readonly ILogger<PipelineTelemetry> logger;
+    private double lastGoldBuildSeconds = double.NaN;
 
-    public PipelineTelemetry(IMeterFactory meters, DatasetAges ages, ILogger<PipelineTelemetry> logger)
+    public PipelineTelemetry(IMeterFactory meters, ILogger<PipelineTelemetry> logger)
     {
         ArgumentNullException.ThrowIfNull(meters);
-        ArgumentNullException.ThrowIfNull(ages);
         this.logger = logger;
         Meter = meters.Create(MeterName);
-        runs = Meter.CreateCounter<long>("runs", "{run}", "Finished runs, by status (succeeded, partial, failed) and trigger.");
-        apiCalls = Meter.CreateCounter<long>("api.calls", "{call}", "API requests, by source and outcome (succeeded, or failed after the client's retries).");
-        apiRetries = Meter.CreateCounter<long>("api.retries", "{retry}", "Attempts repeated by the client's retry (429, 5xx, timeouts), by source.");
-        objectsLanded = Meter.CreateCounter<long>("bronze.objects_landed", "{object}", "API responses landed in bronze, by dataset.");
-        rowsTransformed = Meter.CreateCounter<long>("silver.rows_transformed", "{row}", "Rows read from bronze into silver (quarantined included), by dataset.");
-        rowsQuarantined = Meter.CreateCounter<long>("silver.rows_quarantined", "{row}", "Rows that failed validation and went to quarantine, by dataset.");
-        goldBuild = Meter.CreateHistogram<double>("gold.build.seconds", "s", "Time to build and publish gold, per build.");
-        Meter.CreateObservableGauge("dataset.age.seconds", ages.Measure, "s", "Seconds since each dataset last landed new data (as `lakehouse status` shows it).");
+        Meter.CreateObservableCounter("runs", runs.Observe, "{run}", "Finished runs, by status (succeeded, partial, failed) and trigger.");
+        Meter.CreateObservableCounter("api.calls", apiCalls.Observe, "{call}", "API requests, by source and outcome (succeeded, or failed after the client's retries).");
+        Meter.CreateObservableCounter("api.retries", apiRetries.Observe, "{retry}", "Attempts repeated by the client's retry (429, 5xx, timeouts), by source.");
+        Meter.CreateObservableCounter("bronze.objects_landed", objectsLanded.Observe, "{object}", "API responses landed in bronze, by dataset.");
+        Meter.CreateObservableCounter("silver.rows_transformed", rowsTransformed.Observe, "{row}", "Rows read from bronze into silver (quarantined included), by dataset.");
+        Meter.CreateObservableCounter("silver.rows_quarantined", rowsQuarantined.Observe, "{row}", "Rows that failed validation and went to quarantine, by dataset.");
+        Meter.CreateObservableCounter("gold.builds", goldBuilds.Observe, "{build}", "Gold builds published.");
+        Meter.CreateObservableGauge("gold.build.seconds", ObserveGoldBuild, "s", "How long the last gold build took, publishing included.");
     }
 
     /// <summary>The "Lakehouse" meter of this composition root.</summary>
@@ -64,16 +67,15 @@ internal sealed partial class PipelineTelemetry
         ArgumentNullException.ThrowIfNull(record);
         if (recorded)
         {
-            runs.Add(1, new("status", Lower(record.Status)), new("trigger", record.Trigger));
+            runs.Add(1, Lower(record.Status), record.Trigger);
         }
 
         foreach (var dataset in record.Datasets)
         {
-            var tag = new KeyValuePair<string, object?>("dataset", dataset.Dataset);
             // Zeros too: a dataset's series exists from its first run.
-            objectsLanded.Add(dataset.ObjectsLanded, tag);
-            rowsTransformed.Add(dataset.RowsTransformed, tag);
-            rowsQuarantined.Add(dataset.RowsQuarantined, tag);
+            objectsLanded.Add(dataset.ObjectsLanded, dataset.Dataset);
+            rowsTransformed.Add(dataset.RowsTransformed, dataset.Dataset);
+            rowsQuarantined.Add(dataset.RowsQuarantined, dataset.Dataset);
         }
 
         Raise(RunFinished, record);
@@ -81,13 +83,23 @@ internal sealed partial class PipelineTelemetry
 
     public void OnApiCall(string source, bool succeeded, string? error = null)
     {
-        apiCalls.Add(1, new("source", source), new("outcome", succeeded ? "succeeded" : "failed"));
+        apiCalls.Add(1, source, succeeded ? "succeeded" : "failed");
         Raise(ApiCallFinished, new ApiCallOutcome(source, succeeded, error));
     }
 
-    public void OnApiRetry(string source) => apiRetries.Add(1, new KeyValuePair<string, object?>("source", source));
+    public void OnApiRetry(string source) => apiRetries.Add(1, source);
 
-    public void OnGoldBuilt(TimeSpan elapsed) => goldBuild.Record(elapsed.TotalSeconds);
+    public void OnGoldBuilt(TimeSpan elapsed)
+    {
+        Volatile.Write(ref lastGoldBuildSeconds, elapsed.TotalSeconds);
+        goldBuilds.Add(1);
+    }
+
+    private IEnumerable<Measurement<double>> ObserveGoldBuild()
+    {
+        var seconds = Volatile.Read(ref lastGoldBuildSeconds);
+        return double.IsNaN(seconds) ? [] : [new Measurement<double>(seconds)];
+    }
 
     internal static string Lower(RunStatus status) => status.ToString().ToLowerInvariant();
 
@@ -122,3 +134,32 @@ internal sealed record RunStart(string RunId, string Trigger, IReadOnlyList<stri
 
 /// <summary>An API request's end: the source, whether it succeeded (after retries), and why not.</summary>
 internal sealed record ApiCallOutcome(string Source, bool Succeeded, string? Error);
+
+/// <summary>Running totals by tag values, observed whole by an observable counter.</summary>
+/// <param name="tags">The tags' names, in the order <see cref="Add"/> takes their values.</param>
+internal sealed class Totals(params string[] tags)
+{
+    private const char Separator = '\u001f';
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> totals = new(StringComparer.Ordinal);
+
+    public void Add(long value, params string[] values)
+    {
+        var total = totals.GetOrAdd(string.Join(Separator, values), static _ => new());
+        Interlocked.Add(ref total.Value, value);
+    }
+
+    public IEnumerable<Measurement<long>> Observe()
+    {
+        foreach (var (key, total) in totals)
+        {
+            var values = key.Split(Separator);
+            var pairs = new KeyValuePair<string, object?>[tags.Length];
+            for (var i = 0; i < tags.Length; i++)
+            {
+                pairs[i] = new(tags[i], values[i]);
+            }
+
+            yield return new Measurement<long>(Interlocked.Read(ref total.Value), pairs);
+        }
+    }
+}

@@ -8,15 +8,13 @@ namespace Lakehouse.Web.Monitoring;
 /// of this host's own (not prometheus-net's process-wide default) the instruments of this composition root's meter only.
 /// </summary>
 /// <remarks>
-/// prometheus-net forgets a series that has not changed for <see cref="MeterAdapterOptions.MetricsExpireAfter"/>
-/// (5 minutes by default), which would make a run counter vanish between two fires of a six-hourly schedule; kept
-/// 30 days here. Counters are published as gauges by the adapter (it cannot know that a .NET counter is never
-/// recreated), so rates are taken with <c>deriv</c>/<c>delta</c> rather than <c>rate</c>, or from increases.
+/// prometheus-net forgets a series that no measurement touched for <see cref="MeterAdapterOptions.MetricsExpireAfter"/>
+/// (at most a day); the pipeline's instruments are all observable, measured whole at every scrape, so a series comes
+/// back with its full value. The adapter publishes counters as gauges (it cannot know that a .NET counter is never
+/// recreated): take increases with <c>delta</c>/<c>idelta</c>, or as differences, rather than <c>rate</c>.
 /// </remarks>
 internal sealed class PrometheusExport : IDisposable
 {
-    private static readonly double[] GoldBuildBuckets = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800];
-
     private readonly IDisposable adapter;
 
     public PrometheusExport(PipelineTelemetry telemetry)
@@ -27,8 +25,7 @@ internal sealed class PrometheusExport : IDisposable
         {
             Registry = Registry,
             InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter, telemetry.Meter),
-            MetricsExpireAfter = TimeSpan.FromDays(30),
-            ResolveHistogramBuckets = _ => GoldBuildBuckets,
+            MetricsExpireAfter = TimeSpan.FromDays(1),
         });
     }
 
