@@ -116,7 +116,13 @@ internal sealed partial class AlertMonitor : IDisposable
                 }
 
                 var interval = dataset.Interval(now);
-                var limit = interval == TimeSpan.MaxValue || 2 * interval < options.StaleAfter ? options.StaleAfter : 2 * interval;
+                if (interval == TimeSpan.MaxValue)
+                {
+                    // A schedule that fires once more at most (a date far ahead) promises no freshness.
+                    continue;
+                }
+
+                var limit = 2 * interval < options.StaleAfter ? options.StaleAfter : 2 * interval;
                 var age = now - lastLanded;
                 if (age > limit)
                 {
