@@ -102,11 +102,10 @@ public sealed class AlertTests : IAsyncLifetime, IDisposable
         posts.Single(p => p.GetProperty("kind").GetString() == "source-failing" && p.GetProperty("status").GetString() == "firing")
             .GetProperty("text").GetString()!.ShouldStartWith("spacex: 3 API requests in a row failed");
 
-        // And every alert was logged, with the webhook's host only: its token appears in no log entry
+        // And every alert was logged, and the webhook's token appears in no log entry
         logs.Entries.Count(e => e.Message.StartsWith("Alert ", StringComparison.Ordinal)).ShouldBe(failedDatasets.Count + 1);
         logs.Entries.Count(e => e.Message.StartsWith("Recovered ", StringComparison.Ordinal)).ShouldBe(failedDatasets.Count + 1);
         logs.AllText.ShouldNotContain(webhook.Token);
-        logs.AllText.ShouldContain($"posting to http://{webhook.Url.Authority}/…");
     }
 
     [Fact]
@@ -148,9 +147,9 @@ public sealed class AlertTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_run_past_the_time_limit_is_posted_once_while_it_runs_and_recovered_when_it_ends()
     {
-        // Given a limit of one second, looks every 50 ms, and an API whose first answer takes 3 s
+        // Given a limit of one second, looks every 100 ms, and an API whose first answer takes 3 s
         var host = Host(new PipelineHostBuilder(PipelineHost.Settings(temp.Path, server.BaseAddress))
-            .Set("Lakehouse:Alerts:RunTimeLimit", "00:00:01").Set("Lakehouse:Alerts:CheckInterval", "00:00:00.050")
+            .Set("Lakehouse:Alerts:RunTimeLimit", "00:00:01").Set("Lakehouse:Alerts:CheckInterval", "00:00:00.100")
             .Set("Lakehouse:Sources:SpaceX:RequestTimeout", "00:00:10"));
         var alerts = host.Get<AlertMonitor>();
         var slow = 0;
@@ -172,7 +171,7 @@ public sealed class AlertTests : IAsyncLifetime, IDisposable
         await watching;
         await host.DisposeAsync();
 
-        // Then it was posted once as too long (though looked at some 40 times meanwhile), and once as finished
+        // Then it was posted once as too long (though looked at some 20 times meanwhile), and once as finished
         run.Status.ShouldBe(RunStatus.Succeeded);
         run.DurationMs.ShouldBeGreaterThan(3000);
         webhook.Posts.Count.ShouldBe(2, string.Join("\n", webhook.Posts));

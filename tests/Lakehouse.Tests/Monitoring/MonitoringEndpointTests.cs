@@ -54,33 +54,33 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime, IDisposable
         second.Status.ShouldBe(RunStatus.Succeeded);
         var records = ReadJson("_meta/runs");
         records.Count.ShouldBe(2);
-        metrics.Value("lakehouse_runs", ("status", "succeeded"), ("trigger", "test")).ShouldBe(records.Count(r => r.GetProperty("status").GetString() == "succeeded"));
-        metrics.Values("lakehouse_runs", ("status", "failed")).ShouldBeEmpty();
+        metrics.Value("lakehouse_runs_total", ("status", "succeeded"), ("trigger", "test")).ShouldBe(records.Count(r => r.GetProperty("status").GetString() == "succeeded"));
+        metrics.Values("lakehouse_runs_total", ("status", "failed")).ShouldBeEmpty();
 
         // And the API calls are those the records count (every dataset's and the probes'), the one 503 a retry that
         // the manifests show as a second attempt
         var recordedCalls = records.Sum(r => r.GetProperty("probeCalls").GetInt64() + r.GetProperty("datasets").EnumerateArray().Sum(d => d.GetProperty("apiCalls").GetInt64()));
         recordedCalls.ShouldBeGreaterThan(8);
-        metrics.Value("lakehouse_api_calls", ("source", "spacex"), ("outcome", "succeeded")).ShouldBe(recordedCalls);
-        metrics.Values("lakehouse_api_calls", ("outcome", "failed")).ShouldBeEmpty();
+        metrics.Value("lakehouse_api_calls_total", ("source", "spacex"), ("outcome", "succeeded")).ShouldBe(recordedCalls);
+        metrics.Values("lakehouse_api_calls_total", ("outcome", "failed")).ShouldBeEmpty();
         var manifests = ReadJson("_meta/manifests");
-        metrics.Value("lakehouse_api_retries", ("source", "spacex")).ShouldBe(manifests.Sum(m => m.GetProperty("attempts").GetInt32() - 1));
-        metrics.Value("lakehouse_api_retries", ("source", "spacex")).ShouldBe(1);
+        metrics.Value("lakehouse_api_retries_total", ("source", "spacex")).ShouldBe(manifests.Sum(m => m.GetProperty("attempts").GetInt32() - 1));
+        metrics.Value("lakehouse_api_retries_total", ("source", "spacex")).ShouldBe(1);
 
         // And per dataset, the objects landed and rows transformed and quarantined add up to the records' numbers
         foreach (var dataset in records.SelectMany(r => r.GetProperty("datasets").EnumerateArray()).GroupBy(d => d.GetProperty("dataset").GetString()!))
         {
             var label = ("dataset", dataset.Key);
-            metrics.Value("lakehouse_bronze_objects_landed", label).ShouldBe(dataset.Sum(d => d.GetProperty("objectsLanded").GetInt64()), dataset.Key);
-            metrics.Value("lakehouse_silver_rows_transformed", label).ShouldBe(dataset.Sum(d => d.GetProperty("rowsTransformed").GetInt64()), dataset.Key);
-            metrics.Value("lakehouse_silver_rows_quarantined", label).ShouldBe(dataset.Sum(d => d.GetProperty("rowsQuarantined").GetInt64()), dataset.Key);
+            metrics.Value("lakehouse_bronze_objects_landed_total", label).ShouldBe(dataset.Sum(d => d.GetProperty("objectsLanded").GetInt64()), dataset.Key);
+            metrics.Value("lakehouse_silver_rows_transformed_total", label).ShouldBe(dataset.Sum(d => d.GetProperty("rowsTransformed").GetInt64()), dataset.Key);
+            metrics.Value("lakehouse_silver_rows_quarantined_total", label).ShouldBe(dataset.Sum(d => d.GetProperty("rowsQuarantined").GetInt64()), dataset.Key);
         }
 
-        metrics.Value("lakehouse_bronze_objects_landed", ("dataset", "spacex.launches")).ShouldBe(manifests.Count(m => m.GetProperty("dataset").GetString() == "launches"));
-        metrics.Value("lakehouse_silver_rows_transformed", ("dataset", "spacex.launches")).ShouldBeGreaterThanOrEqualTo(205, "v4-launches.json holds 205 launches");
+        metrics.Value("lakehouse_bronze_objects_landed_total", ("dataset", "spacex.launches")).ShouldBe(manifests.Count(m => m.GetProperty("dataset").GetString() == "launches"));
+        metrics.Value("lakehouse_silver_rows_transformed_total", ("dataset", "spacex.launches")).ShouldBeGreaterThanOrEqualTo(205, "v4-launches.json holds 205 launches");
 
         // And gold was built once (the second run changed nothing), and its time is a positive number of seconds
-        metrics.Value("lakehouse_gold_builds").ShouldBe(1);
+        metrics.Value("lakehouse_gold_builds_total").ShouldBe(1);
         metrics.Value("lakehouse_gold_build_seconds").ShouldBeGreaterThan(0);
 
         // And each dataset's age is the time since its state record says it last landed
