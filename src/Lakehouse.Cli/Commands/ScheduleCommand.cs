@@ -26,13 +26,13 @@ internal static class ScheduleCommand
         };
         var port = new Option<int>("--port")
         {
-            Description = $"The port for --serve (default {MonitoringServer.DefaultPort}).",
+            Description = "The port for --serve.",
             DefaultValueFactory = _ => MonitoringServer.DefaultPort,
             HelpName = "N",
         };
         var host = new Option<string>("--host")
         {
-            Description = "The address for --serve: 127.0.0.1 (this machine only, the default), 0.0.0.0 (every interface), or another IP address.",
+            Description = "The address for --serve: 127.0.0.1 (this machine only), 0.0.0.0 (every interface), or another IP address.",
             DefaultValueFactory = _ => "127.0.0.1",
             HelpName = "H",
         };
