@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lakehouse.Lake;
 using Lakehouse.Monitoring;
 using Lakehouse.Runs;
 using Lakehouse.Scheduling;
@@ -69,7 +70,16 @@ internal sealed partial class AlertMonitor : IDisposable
         {
             do
             {
-                await CheckAsync(plan, stopping);
+                try
+                {
+                    await CheckAsync(plan, stopping);
+                }
+#pragma warning disable CA1031 // A look that fails must not end the watch, nor the scheduler that awaits it.
+                catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    LogCheckFailed(e, e.Message);
+                }
             }
             while (await timer.WaitForNextTickAsync(stopping));
         }
@@ -96,7 +106,7 @@ internal sealed partial class AlertMonitor : IDisposable
         {
             await ages.RefreshAsync(ct);
         }
-        catch (ObjectStoreException e)
+        catch (Exception e) when (e is ObjectStoreException or LakeStateException)
         {
             // The store being down fails the runs themselves, which alert; staleness waits for the next look.
             LogAgesUnreadable(e.Message);
@@ -247,6 +257,9 @@ internal sealed partial class AlertMonitor : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Kind} {Subject}: {Text}")]
     private partial void LogCleared(AlertKind kind, string subject, string text);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: a look at the datasets and runs failed ({Reason}); the next look tries again")]
+    private partial void LogCheckFailed(Exception e, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: the datasets' ages could not be read ({Reason}); staleness is checked again at the next look")]
     private partial void LogAgesUnreadable(string reason);

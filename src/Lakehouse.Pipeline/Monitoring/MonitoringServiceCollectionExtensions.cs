@@ -2,6 +2,7 @@ using Lakehouse.Alerts;
 using Lakehouse.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Lakehouse.Monitoring;
@@ -18,7 +19,7 @@ internal static class MonitoringServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddMetrics();
         services.AddSingleton<DatasetAges>();
-        services.AddSingleton<PipelineTelemetry>();
+        services.TryAddSingleton<PipelineTelemetry>();
         services.AddLakehouseOptions<AlertOptions>(configuration.GetSection(AlertOptions.Section));
         services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AlertOptions>>().Value);

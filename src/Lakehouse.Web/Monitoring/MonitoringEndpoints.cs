@@ -52,8 +52,9 @@ internal static class MonitoringEndpoints
                 {
                     await ages.RefreshAsync(context.RequestAborted);
                 }
-                catch (Storage.ObjectStoreException)
+                catch (Exception e) when (e is Storage.ObjectStoreException or Lake.LakeStateException)
                 {
+                    // Scraped all the same: the other metrics do not depend on the store.
                 }
 
                 await next(context);

@@ -54,6 +54,10 @@ internal static class SourceApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(section);
 
         services.TryAddSingleton(TimeProvider.System);
+
+        // The client counts its calls and retries (the "Lakehouse" meter), with or without the rest of the composition root.
+        services.AddMetrics();
+        services.TryAddSingleton<PipelineTelemetry>();
         services.AddSingleton<IValidateOptions<SourceHttpOptions>>(new SourceHttpOptionsValidator(source, section.Path));
 
         // A factory, not a type: the quota needs the lake's store, which only a source with a quota asks for.
