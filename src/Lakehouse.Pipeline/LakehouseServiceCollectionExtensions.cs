@@ -6,6 +6,7 @@ using Lakehouse.Runs;
 using Lakehouse.Silver;
 using Lakehouse.Sources;
 using Lakehouse.Logging;
+using Lakehouse.Monitoring;
 using Lakehouse.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,6 +78,9 @@ internal static class LakehouseServiceCollectionExtensions
         services.AddSingleton<LakehousePipeline>();
         services.AddSingleton<Backfill>();
         services.AddSingleton<LakeStatus>();
+
+        // Metrics, and the settings of the alerts that `schedule` raises.
+        services.AddPipelineMonitoring(configuration.Root);
 
         return services;
     }

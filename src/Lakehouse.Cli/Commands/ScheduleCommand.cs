@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Lakehouse.Scheduling;
+using Lakehouse.Configuration;
 using Lakehouse.Sources;
+using Lakehouse.Web.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lakehouse.Cli.Commands;
@@ -17,6 +19,30 @@ internal static class ScheduleCommand
         {
             Description = $"Print every dataset's cron expression and its next {FiresListed} fire times (UTC), then exit.",
         };
+        var serve = new Option<bool>("--serve")
+        {
+            Description = "Also serve /healthz (alive), /readyz (lake reachable, gold readable) and /metrics (Prometheus text) " +
+                "while the schedule runs, on --host and --port.",
+        };
+        var port = new Option<int>("--port")
+        {
+            Description = "The port for --serve.",
+            DefaultValueFactory = _ => MonitoringServer.DefaultPort,
+            HelpName = "N",
+        };
+        var host = new Option<string>("--host")
+        {
+            Description = "The address for --serve: 127.0.0.1 (this machine only), 0.0.0.0 (every interface), or another IP address.",
+            DefaultValueFactory = _ => "127.0.0.1",
+            HelpName = "H",
+        };
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
+            {
+                result.AddError("--port must be between 1 and 65535.");
+            }
+        });
         var command = new Command(
             "schedule",
             "Run the pipeline on a schedule, one job per dataset on its cron expression (Lakehouse:Scheduling:Jobs, UTC), " +
@@ -24,9 +50,17 @@ internal static class ScheduleCommand
             "for the next fire. With Lakehouse:Scheduling:Store=Postgres several processes share one schedule.")
         {
             list,
+            serve,
+            port,
+            host,
         };
         command.SetAction(async (parseResult, ct) =>
         {
+            if (parseResult.GetValue(serve) && !parseResult.GetValue(list))
+            {
+                return await ServeAsync(parseResult, MonitoringServer.ParseHost(parseResult.GetValue(host)!), parseResult.GetValue(port), ct);
+            }
+
             using var services = CommandServices.Build(parseResult, more: (collection, configuration) => collection.AddLakehouseScheduling(configuration));
             var options = services.GetRequiredService<ScheduleOptions>();
             var sources = services.GetServices<ISource>().ToList();
@@ -41,6 +75,26 @@ internal static class ScheduleCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The schedule with Kestrel beside it, both on one set of services: the metrics are this scheduler's runs.</summary>
+    private static async Task<int> ServeAsync(ParseResult parseResult, System.Net.IPAddress address, int port, CancellationToken ct)
+    {
+        var configuration = LakehouseConfiguration.ForProcess(parseResult.GetValue(CommandServices.ConfigOption));
+        await using var app = MonitoringServer.Build(configuration, address, port, services => services.AddLakehouseScheduling(configuration));
+        var options = app.Services.GetRequiredService<ScheduleOptions>();
+        var plan = options.Validate(app.Services.GetServices<ISource>(), app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+        await MonitoringServer.StartAsync(app, address, port, ct);
+        try
+        {
+            await app.Services.GetRequiredService<LakehouseScheduler>().RunAsync(plan, ct);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+
+        return ExitCodes.Success;
     }
 
     private static async Task WriteListAsync(

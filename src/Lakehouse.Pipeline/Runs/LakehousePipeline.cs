@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lakehouse.Bronze;
 using Lakehouse.Gold;
 using Lakehouse.Lake;
+using Lakehouse.Monitoring;
 using Lakehouse.Silver;
 using Lakehouse.Sources;
 using Lakehouse.Sources.Http;
@@ -23,6 +24,7 @@ internal sealed partial class LakehousePipeline(
     SilverStage silver,
     GoldStage gold,
     LakeLeases leases,
+    PipelineTelemetry telemetry,
     TimeProvider time,
     ILogger<LakehousePipeline> logger)
 {
@@ -71,6 +73,7 @@ internal sealed partial class LakehousePipeline(
         using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, held.Lost);
         var record = new RunRecord { RunId = run.Value, Trigger = plan.Trigger, StartedAt = time.GetUtcNow(), ScheduledFor = plan.Fire?.ScheduledFor, Node = plan.Fire?.Node };
         var names = string.Join(", ", plan.Selected.SelectMany(s => s.Datasets).Select(d => d.Name));
+        telemetry.OnRunStarted(new RunStart(record.RunId, plan.Trigger, [.. plan.Selected.SelectMany(s => s.Datasets).Select(d => d.Name.ToString())], record.StartedAt));
 
         var datasets = new List<DatasetRun>();
         var probeCalls = 0;
@@ -128,11 +131,21 @@ internal sealed partial class LakehousePipeline(
                 await TrySaveAsync(record);
             }
 
+            telemetry.OnRunFinished(record, plan.Recorded);
             if (lost is not null && !ct.IsCancellationRequested)
             {
                 throw lost;
             }
 
+            throw;
+        }
+        catch (Exception e)
+        {
+            // A failure that ends the run before it could record itself (the store is down): still a finished, failed
+            // run for the metrics and alerts, which would otherwise take it for one still going.
+            telemetry.OnRunFinished(
+                record with { Datasets = datasets, Status = RunStatus.Failed, GoldError = Describe(e), FinishedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds },
+                plan.Recorded);
             throw;
         }
 
@@ -143,6 +156,7 @@ internal sealed partial class LakehousePipeline(
         }
 
         LogFinished(run, record.Status, record.ApiCalls, record.DurationMs);
+        telemetry.OnRunFinished(record, plan.Recorded);
         return record;
     }
 
@@ -427,7 +441,14 @@ internal sealed partial class LakehousePipeline(
     public async Task<GoldBuildResult?> BuildGoldAsync(string holder, bool rebuild, CancellationToken ct)
     {
         await using var lease = await leases.AcquireAsync(GoldLease, holder, leases.Options.GoldWait, ct);
-        return await lease.GuardAsync(c => gold.ModelAsync(rebuild, c), ct);
+        var started = time.GetTimestamp();
+        var built = await lease.GuardAsync(c => gold.ModelAsync(rebuild, c), ct);
+        if (built is not null)
+        {
+            telemetry.OnGoldBuilt(time.GetElapsedTime(started));
+        }
+
+        return built;
     }
 
     private List<(ISource Source, IReadOnlyList<SourceDataset> Datasets)> Select(RunRequest request) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lakehouse.Alerts;
 using Lakehouse.Lake;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -36,9 +37,13 @@ internal sealed partial class LakehouseScheduler(
         // A scheduler whose lease on the lake was lost (it stalled, and another one took over) stops firing.
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease?.Lost ?? CancellationToken.None);
         var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler(stopping);
+
+        // Listening before the first fire, so that every run's outcome is seen.
+        var alerts = services.GetRequiredService<AlertMonitor>();
         await ScheduleAsync(scheduler, plan, stopping);
         await scheduler.Start(stopping);
         LogStarted(plan.Count, options.Store == ScheduleStore.Postgres ? $"clustered on {options.DescribeDatabase()}" : "in memory", scheduler.SchedulerInstanceId);
+        var watching = alerts.WatchAsync(plan, running.Token);
 
         try
         {
@@ -57,6 +62,7 @@ internal sealed partial class LakehouseScheduler(
         }
 
         await StopAsync(scheduler);
+        await watching;
         if (lease is { IsLost: true } && !stopping.IsCancellationRequested)
         {
             throw lease.LostException();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Lakehouse.Storage;
 using Lakehouse.Configuration;
+using Lakehouse.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -53,6 +54,10 @@ internal static class SourceApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(section);
 
         services.TryAddSingleton(TimeProvider.System);
+
+        // The client counts its calls and retries (the "Lakehouse" meter), with or without the rest of the composition root.
+        services.AddMetrics();
+        services.TryAddSingleton<PipelineTelemetry>();
         services.AddSingleton<IValidateOptions<SourceHttpOptions>>(new SourceHttpOptionsValidator(source, section.Path));
 
         // A factory, not a type: the quota needs the lake's store, which only a source with a quota asks for.
@@ -63,7 +68,8 @@ internal static class SourceApiServiceCollectionExtensions
 
         // One of each per source, shared by every request to it (a limiter and a pause mean nothing otherwise).
         services.AddKeyedSingleton(source, (provider, _) => new SourcePoliteness(
-            source, Options(provider, source), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SourcePoliteness>>()));
+            source, Options(provider, source), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SourcePoliteness>>(),
+            provider.GetRequiredService<PipelineTelemetry>()));
         services.AddKeyedSingleton(source, (provider, _) => new SecretRedactor(secrets?.Invoke(provider) ?? []));
 
         services.AddRefitClient<TApi>(Settings)
@@ -79,7 +85,8 @@ internal static class SourceApiServiceCollectionExtensions
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false })
             .AddHttpMessageHandler(provider => new SourceExchangeHandler(
-                source, Options(provider, source).BaseUrl!, provider.GetRequiredKeyedService<SecretRedactor>(source), Options(provider, source), provider.GetRequiredService<TimeProvider>()))
+                source, Options(provider, source).BaseUrl!, provider.GetRequiredKeyedService<SecretRedactor>(source), Options(provider, source), provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<PipelineTelemetry>()))
             .AddHttpMessageHandler(provider => new EchoedSecretHandler(provider.GetRequiredKeyedService<SecretRedactor>(source)))
             .AddHttpMessageHandler(provider => new ResilienceHandler(provider.GetRequiredKeyedService<SourcePoliteness>(source).RetryAndRateLimit))
             .AddHttpMessageHandler(provider => new RequestQuotaHandler(source, Options(provider, source), provider))

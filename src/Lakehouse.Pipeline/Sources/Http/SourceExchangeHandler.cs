@@ -1,3 +1,4 @@
+using Lakehouse.Monitoring;
 using Polly.Timeout;
 
 namespace Lakehouse.Sources.Http;
@@ -9,7 +10,8 @@ namespace Lakehouse.Sources.Http;
 /// <see cref="SourceExchangeRecord"/>, or a <see cref="SourceRequestException"/> whose message says what came back
 /// and what to do. Every text it writes goes through the source's <see cref="SecretRedactor"/>.
 /// </summary>
-internal sealed class SourceExchangeHandler(string source, Uri baseUrl, SecretRedactor redactor, SourceHttpOptions options, TimeProvider time)
+internal sealed class SourceExchangeHandler(
+    string source, Uri baseUrl, SecretRedactor redactor, SourceHttpOptions options, TimeProvider time, PipelineTelemetry telemetry)
     : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -42,16 +44,18 @@ internal sealed class SourceExchangeHandler(string source, Uri baseUrl, SecretRe
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException)
         {
-            throw Failure(record, e);
+            throw Failed(Failure(record, e));
         }
 
         if (!response.IsSuccessStatusCode || response.Content is not ReceivedBody body || body.IsMalformedJson)
         {
             using (response)
             {
-                throw Failure(record, response);
+                throw Failed(Failure(record, response));
             }
         }
+
+        telemetry.OnApiCall(source, succeeded: true);
 
         record.Response = new SourceResponse
         {
@@ -67,6 +71,13 @@ internal sealed class SourceExchangeHandler(string source, Uri baseUrl, SecretRe
             Elapsed = time.GetElapsedTime(started),
         };
         return response;
+    }
+
+    /// <summary>Counts the failed call (after the client's retries) before it is thrown.</summary>
+    private SourceRequestException Failed(SourceRequestException failure)
+    {
+        telemetry.OnApiCall(source, succeeded: false, failure.Message);
+        return failure;
     }
 
     /// <summary>The error's message with its causes (a socket error is two levels down), secrets redacted.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Lakehouse.Monitoring;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -24,6 +25,7 @@ internal sealed partial class SourcePoliteness : IDisposable
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly TokenBucketRateLimiter bucket;
+    private readonly PipelineTelemetry? telemetry;
 
     /// <param name="source">The source's name, for log lines.</param>
     /// <param name="options">
@@ -32,7 +34,8 @@ internal sealed partial class SourcePoliteness : IDisposable
     /// </param>
     /// <param name="time">The clock for Polly's delays and timeouts and for the server's pauses.</param>
     /// <param name="logger">Receives a warning per retry.</param>
-    public SourcePoliteness(string source, SourceHttpOptions options, TimeProvider time, ILogger<SourcePoliteness> logger)
+    /// <param name="telemetry">Counts the retries, by source; none when null.</param>
+    public SourcePoliteness(string source, SourceHttpOptions options, TimeProvider time, ILogger<SourcePoliteness> logger, PipelineTelemetry? telemetry = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,6 +43,7 @@ internal sealed partial class SourcePoliteness : IDisposable
         this.options = options;
         this.time = time;
         this.logger = logger;
+        this.telemetry = telemetry;
         Pause = new ServerPause(time, options.RetryMaxDelay);
 
         // The bucket replenishes on its own timer (it takes no TimeProvider): it only spaces requests out, and nothing
@@ -72,6 +76,7 @@ internal sealed partial class SourcePoliteness : IDisposable
                 OnRetry = args =>
                 {
                     LogRetry(args);
+                    this.telemetry?.OnApiRetry(source);
                     return default;
                 },
             });
