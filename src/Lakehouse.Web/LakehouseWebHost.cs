@@ -3,6 +3,7 @@ using Lakehouse.Configuration;
 using Lakehouse.Querying;
 using Lakehouse.Web.Components;
 using Lakehouse.Web.Gold;
+using Lakehouse.Web.Monitoring;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.DataProtection;
@@ -57,6 +58,7 @@ internal static partial class LakehouseWebHost
         builder.Services.AddSingleton<SqlBox>();
         builder.Services.AddSingleton<GoldCatalog>();
         builder.Services.AddRazorComponents();
+        builder.Services.AddLakehouseMonitoring();
 
         // Antiforgery (which the components' endpoints require) protects its tokens with Data Protection's keys. The
         // pages post no form (the SQL box is a GET), so nothing protected outlives the process: keys in memory, rather
@@ -85,6 +87,7 @@ internal static partial class LakehouseWebHost
         });
         app.UseAntiforgery();
         app.MapGoldDownloads();
+        app.MapLakehouseMonitoring();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -56,6 +56,21 @@ public sealed class WebPageTests(ServedLake lake) : IClassFixture<ServedLake>
     }
 
     [SkippableFact]
+    public async Task Serve_answers_the_health_and_metrics_endpoints_beside_its_pages()
+    {
+        RealDependency.Require(lake.MissingReason);
+        using var http = new HttpClient { BaseAddress = lake.Address };
+
+        // When the monitoring endpoints are asked
+        (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        // Then the metrics carry each dataset's age, spacex.launches among them (it has landed, so it has an age)
+        metrics.ShouldContain("lakehouse_dataset_age_seconds{dataset=\"spacex.launches\"}");
+    }
+
+    [SkippableFact]
     public async Task The_runs_page_lists_every_run_record_with_its_calls_and_rows_and_charts_one_mark_per_run()
     {
         RealDependency.Require(lake.MissingReason);
