@@ -121,19 +121,20 @@ internal static class RawgPipelineBenchmark
             Console.WriteLine($"  round {round + 1}: full {full[^1]:0.00} s, incremental {incremental[^1]:0.00} s ({incremental[^1] / full[^1]:P1}), unchanged {unchanged[^1]:0.00} s");
         }
 
-        // Where an incremental build spends: one more, logging its steps at Debug.
-        Restore(baseState, work, lake);
-        if (Directory.Exists(profileLog))
+        // Where the time goes: one more of each, logging the gold steps at Debug.
+        Console.WriteLine("  profile (one more full and one more incremental build, logging at Debug; seconds from the process's start):");
+        foreach (var (name, args) in new[] { ("full", new[] { "model", "--rebuild" }), ("incremental", new[] { "model" }) })
         {
-            Directory.Delete(profileLog, recursive: true);
-        }
+            Restore(baseState, work, lake);
+            if (Directory.Exists(profileLog))
+            {
+                Directory.Delete(profileLog, recursive: true);
+            }
 
-        var profiled = Stopwatch.StartNew();
-        Measure.RunCli(["model", "--config", profileConfig], cli: cli);
-        Console.WriteLine($"  profile of one more incremental build ({profiled.Elapsed.TotalSeconds:0.00} s as a process), from its Debug log:");
-        foreach (var line in ProfileLines(profileLog))
-        {
-            Console.WriteLine($"    {line}");
+            var startedAt = TimeProvider.System.GetUtcNow();
+            var profiled = Stopwatch.StartNew();
+            Measure.RunCli([.. args, "--config", profileConfig], cli: cli);
+            Console.WriteLine($"    {name,-11} {Profile(profileLog, startedAt, profiled.Elapsed.TotalSeconds)}");
         }
 
         var ratio = Measure.Median(incremental.Zip(full, (i, f) => i / f));
@@ -179,22 +180,36 @@ internal static class RawgPipelineBenchmark
         }
     }
 
-    /// <summary>The gold steps a Debug log holds (messages with an elapsed time), in order.</summary>
-    private static IEnumerable<string> ProfileLines(string logFolder)
+    /// <summary>
+    /// One build's steps from its Debug log: start-up until the gold lease is taken; until the build starts (the
+    /// lake's pointer, silver commits, run records); the build's own steps; the Parquet export and the uploads; and
+    /// what is left until the process exits (switch, pruning the old build, exit).
+    /// </summary>
+    private static string Profile(string logFolder, DateTimeOffset startedAt, double total)
     {
-        foreach (var file in Directory.EnumerateFiles(logFolder).Order(StringComparer.Ordinal))
-        {
-            foreach (var line in File.ReadLines(file))
-            {
-                var entry = JsonNode.Parse(line);
-                var message = entry?["RenderedMessage"]?.GetValue<string>();
-                var at = entry?["Timestamp"]?.GetValue<string>();
-                if (message is not null && at is { Length: > 23 })
-                {
-                    yield return $"{at[11..23]} {message.Replace("\"", string.Empty, StringComparison.Ordinal)}";
-                }
-            }
-        }
+        var entries = Directory.EnumerateFiles(logFolder)
+            .SelectMany(File.ReadLines)
+            .Select(line => JsonNode.Parse(line)!)
+            .Select(e => (At: (DateTimeOffset.Parse(e["Timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture) - startedAt).TotalSeconds,
+                Template: e["MessageTemplate"]!.GetValue<string>(), Properties: e["Properties"]!.AsObject()))
+            .ToList();
+        double At(string start) => entries.FirstOrDefault(e => e.Template.StartsWith(start, StringComparison.Ordinal)).At;
+        double Ms(string start, string property = "ElapsedMs") =>
+            entries.Where(e => e.Template.StartsWith(start, StringComparison.Ordinal)).Sum(e => e.Properties[property]!.GetValue<double>()) / 1000;
+        double Step(string step) => entries
+            .Where(e => e.Template == "Gold {Step} took {ElapsedMs} ms" && e.Properties["Step"]?.GetValue<string>() == step)
+            .Sum(e => e.Properties["ElapsedMs"]!.GetValue<double>()) / 1000;
+        var lease = At("Lease {Lease} taken");
+        var building = At("Building gold in");
+        var exporting = At("Exporting gold build");
+        var published = At("Published gold build");
+        var export = Ms("Published gold build", "ExportMs");
+        var upload = Ms("Published gold build") - export;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{total:0.00} s: start-up to the gold lease {lease:0.00}; pointer, silver commits, run records {building - lease:0.00}; " +
+            $"build {exporting - building:0.00} (copy {Step("copy"):0.00}, attach {Step("attach"):0.00}, " +
+            $"models {Ms("Gold model"):0.00}, tests {Ms("Gold ran"):0.00}, commit {Step("commit") + Step("checkpoint"):0.00}); " +
+            $"Parquet export {export:0.00}; uploads {upload:0.00}; then to exit {total - published:0.00}");
     }
 
     /// <summary>The child process's part: the silver stage over every RAWG dataset, as <c>lakehouse transform</c> runs it.</summary>
