@@ -1,4 +1,5 @@
 using Lakehouse.DuckDb;
+using Lakehouse.Gold;
 
 namespace Lakehouse.Benchmarks;
 
@@ -33,8 +34,8 @@ internal static class DuckDbCeiling
             var target = Path.Combine(output, $"{Path.GetFileName(Path.GetDirectoryName(dataset))}_{Path.GetFileName(dataset)}.parquet");
             connection.Execute(
                 $"""
-                COPY (SELECT * FROM read_json('{Path.Combine(dataset, "**", "*.json")}', maximum_object_size = 1073741824))
-                TO '{target}' (FORMAT parquet, COMPRESSION zstd)
+                COPY (SELECT * FROM read_json({SqlText.Literal(Path.Combine(dataset, "**", "*.json"))}, maximum_object_size = 1073741824))
+                TO {SqlText.Literal(target)} (FORMAT parquet, COMPRESSION zstd)
                 """);
             written += new FileInfo(target).Length;
         }
