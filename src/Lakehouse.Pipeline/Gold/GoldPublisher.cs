@@ -35,19 +35,30 @@ internal sealed partial class GoldPublisher(
         var folder = Path.Combine(pipeline.ResolveWorkDirectory(), "gold-publish", staged.BuildId);
         try
         {
-            LogExporting(staged.BuildId, staged.Result.RowsPerTable.Count);
-            var files = Export(staged, folder, ct);
-            var exportMs = clock.ElapsedMilliseconds;
+            // The DuckDB file is final: it uploads while the tables are exported from it (the export only reads it).
             var database = new GoldPublishedFile(LakeKeys.GoldDatabase(staged.BuildId).Value, new FileInfo(staged.Path).Length);
-            var uploads = files.Select(f => (Key: f.Key, f.LocalPath)).Append((Key: database.Key, LocalPath: staged.Path)).ToList();
-            await Parallel.ForEachAsync(
-                uploads,
-                new ParallelOptions { MaxDegreeOfParallelism = Uploads, CancellationToken = ct },
-                async (upload, c) =>
-                {
-                    await store.PutFileAsync(ObjectKey.Parse(upload.Key), upload.LocalPath, c);
-                    LogUploaded(upload.Key);
-                });
+            using var uploading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var databaseUpload = Task.Run(() => UploadAsync(database.Key, staged.Path, uploading.Token), CancellationToken.None);
+            List<ExportedFile> files;
+            long exportMs;
+            try
+            {
+                LogExporting(staged.BuildId, staged.Result.RowsPerTable.Count);
+                files = Export(staged, folder, ct);
+                exportMs = clock.ElapsedMilliseconds;
+                await Parallel.ForEachAsync(
+                    files,
+                    new ParallelOptions { MaxDegreeOfParallelism = Uploads, CancellationToken = ct },
+                    async (file, c) => await UploadAsync(file.Key, file.LocalPath, c));
+                await databaseUpload;
+            }
+            catch
+            {
+                // The caller deletes the staged file next: the upload still reading it stops first.
+                await uploading.CancelAsync();
+                await databaseUpload.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
 
             var pointer = new GoldPointer
             {
@@ -95,6 +106,12 @@ internal sealed partial class GoldPublisher(
     /// and the folders of publishes that never finished. Best effort: the pointer has moved already, and the next
     /// publish tries again.
     /// </summary>
+    private async Task UploadAsync(string key, string localPath, CancellationToken ct)
+    {
+        await store.PutFileAsync(ObjectKey.Parse(key), localPath, ct);
+        LogUploaded(key);
+    }
+
     private async Task PruneAsync(GoldPointer current, CancellationToken ct)
     {
         try
