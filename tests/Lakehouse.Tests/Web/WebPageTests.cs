@@ -71,6 +71,38 @@ public sealed class WebPageTests(ServedLake lake) : IClassFixture<ServedLake>
     }
 
     [SkippableFact]
+    public async Task The_charts_page_draws_a_bar_per_year_of_launches_in_gold_and_the_lineage_page_draws_the_graph()
+    {
+        RealDependency.Require(lake.MissingReason);
+        await using var tab = await BrowserTab.OpenAsync(lake.Chromium, lake.Address);
+
+        // When the Charts page is opened
+        await tab.GoAsync("/charts");
+        await tab.ScreenshotAsync("charts");
+
+        // Then launches per year has one bar group per year from the first launch to the last, and its bars add up to
+        // the launches gold holds (counted here with gold's own connection)
+        var first = GoldScalar("SELECT min(year(date_utc)) FROM fact_launch WHERE upcoming IS NOT TRUE AND date_utc IS NOT NULL");
+        var last = GoldScalar("SELECT max(year(date_utc)) FROM fact_launch WHERE upcoming IS NOT TRUE AND date_utc IS NOT NULL");
+        var launched = GoldScalar("SELECT count(*) FROM fact_launch WHERE upcoming IS NOT TRUE AND date_utc IS NOT NULL");
+        launched.ShouldBeGreaterThan(0);
+        var groups = tab.Page.Locator("svg#launches-per-year g.bar-group");
+        (await groups.CountAsync()).ShouldBe((int)(last - first + 1));
+        var totals = await tab.Page.EvaluateAsync<double[]>(
+            "() => [...document.querySelectorAll('svg#launches-per-year g.bar-group')].map(g => Number(g.dataset.total))");
+        totals.Sum().ShouldBe(launched);
+        (await tab.Page.Locator("svg#launches-per-year rect.bar").CountAsync()).ShouldBeGreaterThan(0);
+        tab.Errors.ShouldBeEmpty();
+
+        // And the Lineage page draws spacex_launches as a node with edges
+        await tab.GoAsync("/lineage");
+        await tab.ScreenshotAsync("lineage");
+        (await tab.Page.Locator("svg g.node", new() { HasText = "spacex_launches" }).CountAsync()).ShouldBeGreaterThan(0);
+        (await tab.Page.Locator("svg path.edge").CountAsync()).ShouldBeGreaterThan(0);
+        tab.Errors.ShouldBeEmpty();
+    }
+
+    [SkippableFact]
     public async Task The_runs_page_lists_every_run_record_with_its_calls_and_rows_and_charts_one_mark_per_run()
     {
         RealDependency.Require(lake.MissingReason);
