@@ -7,6 +7,21 @@ namespace Lakehouse.Benchmarks;
 internal static class Measure
 {
     /// <summary>
+    /// Removes what a transform and a model wrote (silver, its markers, the local gold and the gold builds published to
+    /// the lake), so that the next round transforms and builds gold from scratch instead of restoring the last build.
+    /// </summary>
+    public static void ResetSilverAndGold(string work, string lake)
+    {
+        foreach (var folder in new[] { Path.Combine(lake, "silver"), Path.Combine(lake, "_meta", "silver"), Path.Combine(lake, "gold"), Path.Combine(work, "gold"), Path.Combine(work, "tmp") })
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
     /// Runs <c>lakehouse ARGS</c> (stdout discarded, or into <paramref name="stdoutFile"/>) and returns its peak
     /// resident set size in bytes. <paramref name="cli"/> is the <c>lakehouse.dll</c> to run: by default the one built
     /// beside this program; <see cref="PublishCli"/> gives the published one.

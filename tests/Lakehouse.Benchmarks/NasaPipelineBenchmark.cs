@@ -99,13 +99,7 @@ internal static class NasaPipelineBenchmark
         long peak = 0, ceilingBytes = 0;
         for (var round = 1; round <= runs; round++)
         {
-            foreach (var folder in new[] { Path.Combine(lake, "silver"), Path.Combine(lake, "_meta", "silver"), Path.Combine(work, "gold"), Path.Combine(work, "tmp") })
-            {
-                if (Directory.Exists(folder))
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-            }
+            Measure.ResetSilverAndGold(work, lake);
 
             var clock = Stopwatch.StartNew();
             peak = Math.Max(peak, Measure.RunCli(["transform", "--config", config]));

@@ -268,16 +268,7 @@ internal static class RawgPipelineBenchmark
         return (work, lake, config);
     }
 
-    internal static void Reset(string work, string lake)
-    {
-        foreach (var folder in new[] { Path.Combine(lake, "silver"), Path.Combine(lake, "_meta", "silver"), Path.Combine(work, "gold"), Path.Combine(work, "tmp") })
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-    }
+    internal static void Reset(string work, string lake) => Measure.ResetSilverAndGold(work, lake);
 
     /// <summary>Lands <paramref name="count"/> of the catalogue's <paramref name="games"/> games (all of them, or a random sample) through the real lander.</summary>
     private static async Task LandAsync(string lake, int games, int count, int seed)

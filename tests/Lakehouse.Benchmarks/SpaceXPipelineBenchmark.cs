@@ -185,16 +185,7 @@ internal static class SpaceXPipelineBenchmark
         }
     }
 
-    private static void ResetOurs(string work, string lake)
-    {
-        foreach (var folder in new[] { Path.Combine(lake, "silver"), Path.Combine(lake, "_meta", "silver"), Path.Combine(work, "gold"), Path.Combine(work, "tmp") })
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-    }
+    private static void ResetOurs(string work, string lake) => Measure.ResetSilverAndGold(work, lake);
 
     /// <summary>
     /// The baseline: the transform SQL over the same chunks of bronze, then the gold models' SQL in one transaction,
