@@ -262,7 +262,7 @@ internal sealed class SilverTransform(SilverScripts scripts)
     /// </summary>
     private List<(Body Body, SilverBodyVerdict? Verdict)> Judge(List<Body> bodies, SilverScript script, string tempDirectory, CancellationToken ct)
     {
-        var shape = FastPath && script.Fast is { Shape.Typed: true } fast ? fast.Shape : null;
+        var shape = FastPath && script.Fast is { } fast ? fast.Shape : null;
         var verdicts = new System.Collections.Concurrent.ConcurrentDictionary<int, SilverBodyVerdict>();
         Parallel.ForEach(
             bodies.Where(b => b.Shape != BronzeBodyShape.Other),

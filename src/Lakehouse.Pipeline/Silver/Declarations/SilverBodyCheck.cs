@@ -75,30 +75,6 @@ internal static class SilverBodyCheck
         return new SilverBodyVerdict(read && judge.Clean && judge.HasElements, judge.Drift, null, [], NoElements: read && !judge.HasElements && judge.Lines is not null);
     }
 
-    /// <summary>True when every element of the body is clean (see <see cref="Judge"/>); then <paramref name="drift"/> has its unknown members.</summary>
-    public static bool IsClean(string path, SilverShape shape, string elements, Dictionary<string, long> drift)
-    {
-        ArgumentNullException.ThrowIfNull(drift);
-        var verdict = Judge(path, shape, elements, path + ".lines", long.MaxValue);
-        if (verdict.Clean && verdict.Lines is null)
-        {
-            foreach (var (field, count) in verdict.Drift)
-            {
-                drift[field] = drift.GetValueOrDefault(field) + count;
-            }
-
-            return true;
-        }
-
-        if (verdict.Lines is not null)
-        {
-            File.Delete(verdict.Lines);
-            File.Delete(verdict.CarefulLines!);
-        }
-
-        return false;
-    }
-
     private static bool Body(ref Utf8JsonReader reader, byte[] bytes, Judgement judge)
     {
         if (reader.TokenType == JsonTokenType.StartArray)
